@@ -1,0 +1,3 @@
+from ecopole_kit.cli import main
+
+main()

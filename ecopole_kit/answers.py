@@ -1,0 +1,125 @@
+"""The interview's questions, derived from the territory schema, and how answers are read.
+
+The schema is the single source: titles become questions, descriptions their help, enums
+their choices, ``default`` their defaults, and ``x-slug-of`` a default derived from
+another answer. Answers are kept flat (dotted keys) while asking, nested when written.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from slugify import slugify
+
+from ecopole_kit.models import Question
+from ecopole_kit.resources import load_schema
+
+SCHEMA = "territoire"
+SKIP = ""
+
+
+def questions() -> list[Question]:
+    """Every question of the interview, in the schema's order."""
+    schema = load_schema(SCHEMA)
+    return list(_walk(schema, schema, (), schema.get("title", ""), required=True))
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if not ref:
+        return node
+    target: dict[str, Any] = schema
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return {**_resolve(schema, target), **{k: v for k, v in node.items() if k != "$ref"}}
+
+
+def _walk(schema: dict[str, Any], node: dict[str, Any], key: tuple[str, ...], section: str,
+          *, required: bool) -> Iterator[Question]:
+    needed = set(node.get("required", ()))
+    for name, child in node.get("properties", {}).items():
+        child = _resolve(schema, child)
+        here = (*key, name)
+        if child.get("type") == "object":
+            yield from _walk(schema, child, here, child.get("title", name),
+                             required=required and name in needed)
+        else:
+            yield _question(child, here, section, required and name in needed)
+
+
+def _question(node: dict[str, Any], key: tuple[str, ...], section: str,
+              required: bool) -> Question:
+    items = node.get("items", {}) if node.get("type") == "array" else {}
+    choices = node.get("enum") or items.get("enum") or ()
+    return Question(key=key, section=section, label=node.get("title", key[-1]),
+                    help=node.get("description", ""), default=node.get("default"),
+                    choices=tuple(str(c) for c in choices), required=required,
+                    is_list=node.get("type") == "array",
+                    skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"))
+
+
+def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
+    """The default of a question, possibly derived from an earlier answer."""
+    if question.derived_from and answers.get(question.derived_from):
+        return slugify(str(answers[question.derived_from]))[:60].strip("-") or None
+    return question.default
+
+
+def parse(question: Question, raw: str) -> Any:
+    """Turn what a person typed into a value; raise ValueError with a French reason."""
+    text = raw.strip()
+    if not question.is_list:
+        return _pick(question, text) if question.choices else text
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if question.choices:
+        return [_pick(question, part) for part in parts]
+    return parts
+
+
+def _pick(question: Question, text: str) -> str:
+    if text.isdigit() and 1 <= int(text) <= len(question.choices):
+        return question.choices[int(text) - 1]
+    wanted = _fold(text)
+    for choice in question.choices:
+        if _fold(choice) == wanted:
+            return choice
+    listing = ", ".join(f"{i} = {c}" for i, c in enumerate(question.choices, 1))
+    raise ValueError(f"« {text} » n'est pas un choix proposé ; tapez un numéro ({listing}).")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").strip()
+
+
+def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"a": {"b": 1}} → {"a.b": 1}, stopping at the interview's leaves."""
+    leaves = {q.dotted for q in questions()}
+    flat: dict[str, Any] = {}
+    for name, value in nested.items():
+        dotted = f"{prefix}{name}"
+        if isinstance(value, Mapping) and dotted not in leaves:
+            flat.update(flatten(value, f"{dotted}."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Inverse of flatten, in the schema's order; skipped optional answers are left out."""
+    order = {q.dotted: i for i, q in enumerate(questions())}
+    nested: dict[str, Any] = {}
+    for dotted in sorted(flat, key=lambda k: (order.get(k, len(order)), k)):
+        value = flat[dotted]
+        if value is None or value == SKIP:
+            continue
+        *parents, leaf = dotted.split(".")
+        target = nested
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = value
+    for section in ("fonctions",):
+        nested.setdefault(section, {})
+    return nested

@@ -1,0 +1,126 @@
+"""The ecopole-kit command line: options in, one workflow call, its result rendered."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.termui
+import click.types
+
+from ecopole_kit import __version__, click_fr, console
+from ecopole_kit.errors import EcopoleError, InvalidDocuments
+
+click_fr.install(click.core, click.decorators, click.exceptions, click.formatting,
+                 click.parser, click.termui, click.types)
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+PROJECT_ARG = click.argument("project", required=False, default=".",
+                             type=click.Path(file_okay=False, path_type=Path))
+
+
+class FrenchGroup(click.Group):
+    """Runs a command and turns every EcopoleError into a French message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EcopoleError as error:
+            console.report_error(error)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=FrenchGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="ecopole-kit",
+                      message="%(prog)s %(version)s")
+def main() -> None:
+    """Ouvrir un Ecopôle alimentaire : entretien, configuration validée et site du référentiel.
+
+    Commencez par « ecopole-kit demo » pour voir un exemple, ou « ecopole-kit new » pour
+    créer le projet de site de votre territoire.
+    """
+
+
+@main.command()
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.option("--answers", "answers_file", type=click.Path(path_type=Path),
+              help="Fichier YAML de réponses : seules les questions manquantes sont posées.")
+@click.option("--no-input", is_flag=True,
+              help="Ne poser aucune question ; échoue en listant les réponses manquantes.")
+@click.option("--force", is_flag=True,
+              help="Écrire dans un dossier non vide (les fichiers remplacés sont sauvegardés).")
+def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: bool) -> None:
+    """Créer le projet de site d'un nouveau territoire (DEST : son dossier)."""
+    from ecopole_kit.create import create_project
+
+    prompter = None if no_input else console.TerminalPrompter()
+    if prompter is not None:
+        console.say("Entretien pour un nouvel Ecopôle alimentaire. Entrée : valeur proposée ; "
+                    "Ctrl-C : arrêter sans rien écrire.")
+    created = create_project(dest, answers_file=answers_file, prompter=prompter, force=force)
+    console.success(f"Projet créé dans {created.path}")
+    for backup in created.backups:
+        console.say(f"  sauvegarde de l'ancienne version : {backup}")
+    console.say(f"Étape suivante : ecopole-kit build {created.path}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Format du rapport.")
+def validate(paths: tuple[Path, ...], output_format: str) -> None:
+    """Vérifier un projet (territoire.yaml, fonctions/*.yaml) ou des fichiers isolés."""
+    from ecopole_kit.project import validate_paths
+
+    issues = validate_paths(list(paths) or [Path(".")])
+    console.report_issues(issues, output_format=output_format)
+    if issues:
+        if output_format == "text":
+            console.report_error(InvalidDocuments(issues=issues), listing=False)
+        sys.exit(1)
+    if output_format == "text":
+        console.success("Tout est valide.")
+
+
+@main.command()
+@PROJECT_ARG
+def build(project: Path) -> None:
+    """Vérifier puis construire le site statique dans PROJECT/site/."""
+    from ecopole_kit.site import build_site
+
+    built = build_site(project)
+    console.success(f"Site construit : {built.index}")
+
+
+@main.command()
+@PROJECT_ARG
+@click.option("--port", type=click.IntRange(1024, 65535), default=8000, show_default=True,
+              help="Port local de l'aperçu.")
+def serve(project: Path, port: int) -> None:
+    """Aperçu en direct sur http://127.0.0.1:PORT, mis à jour à chaque modification."""
+    from ecopole_kit.site import serve_site
+
+    console.say(f"Aperçu sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
+    try:
+        serve_site(project, address=f"127.0.0.1:{port}", on_change=console.rebuilt)
+    except KeyboardInterrupt:
+        console.say("Aperçu arrêté.")
+
+
+@main.command()
+@click.argument("dest", required=False, default="ecopole-demo",
+                type=click.Path(path_type=Path))
+def demo(dest: Path) -> None:
+    """Générer et construire l'exemple du Pays Tolosan dans DEST (par défaut ./ecopole-demo)."""
+    from ecopole_kit.create import run_demo
+
+    built = run_demo(dest)
+    console.success("Démo construite. Ouvrez dans un navigateur :")
+    console.say(str(built.index.resolve()))

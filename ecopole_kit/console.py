@@ -1,0 +1,89 @@
+"""Everything shown to a person in the terminal (with cli.py, the only module using click)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import click
+
+from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.models import Issue, Question
+
+
+def say(text: str = "") -> None:
+    click.echo(text)
+
+
+def success(text: str) -> None:
+    click.secho(text, fg="green")
+
+
+def report_issues(issues: Sequence[Issue], *, output_format: str) -> None:
+    """Print validation problems as ``file:line: champ: message`` lines or as JSON."""
+    if output_format == "json":
+        click.echo(json.dumps({"valide": not issues, "problemes": [i.as_dict() for i in issues]},
+                              ensure_ascii=False, indent=2))
+        return
+    for issue in issues:
+        click.echo(issue.as_text(), err=True)
+
+
+def report_error(error: EcopoleError, *, listing: bool = True) -> None:
+    """Print a user error in French, with where and what to do; never a traceback."""
+    if listing and isinstance(error, InvalidDocuments):
+        report_issues(error.issues, output_format="text")
+    click.secho(f"Erreur : {error.message}", fg="red", err=True)
+    if error.hint:
+        click.echo(error.hint, err=True)
+
+
+def rebuilt(problems: str) -> None:
+    """Tell the person the preview was refreshed, or why it could not be."""
+    if problems:
+        click.secho("Aperçu non mis à jour :", fg="red", err=True)
+        click.echo(problems, err=True)
+    else:
+        click.secho("Aperçu mis à jour.", fg="green")
+
+
+class TerminalPrompter:
+    """The interview's prompter, talking to a person through click."""
+
+    def section(self, title: str) -> None:
+        click.echo()
+        click.secho(f"— {title} —", bold=True)
+
+    def ask(self, question: Question, *, default: str, position: str) -> str:
+        click.echo(click.style(f"[{position}] ", fg="cyan") + question.help)
+        if question.choices:
+            for number, choice in enumerate(question.choices, 1):
+                click.echo(f"    {number}. {choice}")
+            if question.is_list:
+                click.echo("    (plusieurs choix possibles, séparés par des virgules)")
+        elif question.is_list:
+            click.echo("    (plusieurs valeurs possibles, séparées par des virgules)")
+        label = question.label
+        if not question.required and not default:
+            label += f" (Entrée : {question.skip_label or 'passer'})"
+        answer: str = click.prompt(label, default=default, show_default=bool(default),
+                                   type=str, value_proc=str)
+        return answer
+
+    def explain(self, message: str) -> None:
+        click.secho(f"  ✗ {message}", fg="yellow")
+
+    def summary(self, text: str) -> None:
+        click.echo()
+        click.secho("Récapitulatif", bold=True)
+        click.echo(text)
+
+    def confirm(self, text: str, *, default: bool) -> bool:
+        return click.confirm(text, default=default)
+
+    def choose_correction(self, questions: list[Question]) -> int | None:
+        for number, question in enumerate(questions, 1):
+            click.echo(f"  {number:>2}. {question.section} — {question.label}")
+        choice: int = click.prompt("Numéro de la réponse à corriger (0 : aucune)",
+                                   type=click.IntRange(0, len(questions)), default=0)
+        return choice - 1 if choice else None

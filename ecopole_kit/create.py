@@ -1,0 +1,58 @@
+"""Creating a site project: interview (or answers), validation, generation; and the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ecopole_kit.documents import Document, load_yaml
+from ecopole_kit.errors import InvalidDocuments
+from ecopole_kit.generate import generate_project
+from ecopole_kit.interview import Prompter, interview
+from ecopole_kit.models import BuiltSite, GeneratedProject, Issue
+from ecopole_kit.resources import example_path
+from ecopole_kit.site import build_site
+from ecopole_kit.validation import validate_document
+
+DEMO_EXAMPLE = "pays-tolosan"
+
+
+def read_answers(path: Path | None) -> Document:
+    """An answers file: the same shape as territoire.yaml, possibly incomplete."""
+    if path is None:
+        return Document("réponses", {}, None)
+    document = load_yaml(path)
+    if document.data is None:
+        return Document(document.name, {}, document.root)
+    if not isinstance(document.data, dict):
+        raise InvalidDocuments(issues=[Issue(document.name, 1, "", "un ensemble de champs "
+                                             "(clé : valeur) est attendu, comme dans "
+                                             "territoire.yaml.")])
+    return document
+
+
+def complete_answers(answers: Document, prompter: Prompter | None) -> dict[str, Any]:
+    """Ask what is missing, then check the whole configuration against the schema.
+
+    Problems are located in the answers file, whose shape is that of territoire.yaml.
+    """
+    config = interview(prompter, answers.data)
+    issues = validate_document(Document(answers.name, config, answers.root), "territoire")
+    if issues:
+        raise InvalidDocuments(issues=issues)
+    return config
+
+
+def create_project(dest: Path | None, *, answers_file: Path | None,
+                   prompter: Prompter | None, force: bool = False) -> GeneratedProject:
+    """Interview (or read answers), validate the whole configuration, then generate."""
+    config = complete_answers(read_answers(answers_file), prompter)
+    target = dest if dest is not None else Path.cwd() / config["territoire"]["slug"]
+    return generate_project(config, target, force=force)
+
+
+def run_demo(dest: Path) -> BuiltSite:
+    """Generate and build the Pays Tolosan example in one go."""
+    config = complete_answers(read_answers(example_path(DEMO_EXAMPLE)), None)
+    project = generate_project(config, dest, demo=True)
+    return build_site(project.path)

@@ -1,0 +1,136 @@
+"""Generate a site project from a validated configuration (the only user of cookiecutter).
+
+Person-typed values reach the template only as private, pre-serialised variables
+(``_territoire_yaml`` …): cookiecutter inserts them and never renders them as templates.
+Generation happens in a temporary folder beside the destination, then moves in, so an
+error or Ctrl-C leaves nothing half-written; a file it replaces is backed up first.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cookiecutter.generate import generate_files
+
+from ecopole_kit import __version__
+from ecopole_kit.documents import Document, dump_yaml
+from ecopole_kit.errors import DestinationError, InvalidDocuments
+from ecopole_kit.markdown_text import literal
+from ecopole_kit.models import GeneratedProject
+from ecopole_kit.project import RECORD_DIR
+from ecopole_kit.referentiel import FUNCTION_IDS
+from ecopole_kit.resources import shipped
+from ecopole_kit.validation import validate_document
+
+RECORD_FILE = "projet.yaml"
+BACKUP_DIR = "sauvegardes"
+SCHEMA_DIR = "schemas"
+
+
+def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
+                     demo: bool = False) -> GeneratedProject:
+    """Write a new site project for ``config`` into ``dest``."""
+    issues = validate_document(Document("réponses", config, None), "territoire")
+    if issues:
+        raise InvalidDocuments(issues=issues)
+    _check_destination(dest, force=force or demo and _is_demo(dest))
+    slug = config["territoire"]["slug"]
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".ecopole-new-") as work:
+            generate_files(repo_dir=str(shipped("template")), context=_context(config, demo),
+                           output_dir=work, accept_hooks=False)
+            built = Path(work) / slug
+            _copy_schemas(built)
+            backups = _move_into(built, dest)
+    except PermissionError as error:
+        raise DestinationError(path=Path(error.filename or dest), reason="écriture refusée.",
+                               hint="Choisissez un dossier où vous avez le droit d'écrire.") from None
+    return GeneratedProject(path=dest, slug=slug, backups=backups)
+
+
+def _context(config: dict[str, Any], demo: bool) -> dict[str, Any]:
+    schema_dir = f"{RECORD_DIR}/{SCHEMA_DIR}"
+    values: dict[str, Any] = {
+        "project_slug": config["territoire"]["slug"],
+        "_territoire_yaml": dump_yaml(config, schema_url=f"./{schema_dir}/territoire.schema.json"),
+        "_record_yaml": dump_yaml(_record(demo)),
+        "_answers_yaml": dump_yaml(config, header="# Réponses de l'entretien, gardées pour les "
+                                   "mises à jour. Ne pas modifier.\n"),
+        "_name_markdown": str(literal(config["territoire"]["nom"])),
+        "_kit_version": __version__,
+        "_copy_without_render": [".github/*"],
+    }
+    for function_id in FUNCTION_IDS:
+        url = f"../{schema_dir}/fonction-{function_id}.schema.json"
+        values[f"_{function_id.replace('-', '_')}_yaml"] = dump_yaml(
+            _starter(function_id), schema_url=url)
+    return {"cookiecutter": values}
+
+
+def _starter(function_id: str) -> dict[str, Any]:
+    return {"notes": "À compléter au fil du projet."}
+
+
+def _record(demo: bool) -> dict[str, Any]:
+    return {
+        "kit": "ecopole-kit",
+        "version_kit": __version__,
+        "version_referentiel": __version__,
+        "cree_le": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "demo": demo,
+    }
+
+
+def _copy_schemas(built: Path) -> None:
+    target = built / RECORD_DIR / SCHEMA_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for schema in shipped("schemas").glob("*.schema.json"):
+        if schema.name.startswith(("territoire", "fonction-")):
+            shutil.copyfile(schema, target / schema.name)
+
+
+def _is_demo(dest: Path) -> bool:
+    record = dest / RECORD_DIR / RECORD_FILE
+    return record.is_file() and "demo: true" in record.read_text(encoding="utf-8")
+
+
+def _check_destination(dest: Path, *, force: bool) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise DestinationError(path=dest, reason="c'est un fichier, pas un dossier.",
+                               hint="Indiquez un dossier nouveau ou vide.")
+    if dest.is_dir() and any(dest.iterdir()) and not force:
+        raise DestinationError(
+            path=dest, reason="le dossier n'est pas vide.",
+            hint="Choisissez un dossier nouveau, ou ajoutez --force : les fichiers remplacés "
+                 f"seront sauvegardés dans {RECORD_DIR}/{BACKUP_DIR}/ et rien d'autre ne sera "
+                 "supprimé.")
+
+
+def _move_into(built: Path, dest: Path) -> list[Path]:
+    if not dest.exists():
+        os.replace(built, dest)
+        return []
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup_root = dest / RECORD_DIR / BACKUP_DIR / stamp
+    backups: list[Path] = []
+    for source in sorted(p for p in built.rglob("*") if p.is_file()):
+        relative = source.relative_to(built)
+        target = dest / relative
+        if target.is_file() and not filecmp.cmp(source, target, shallow=False):
+            if relative.parts[:2] != (RECORD_DIR, SCHEMA_DIR):
+                backup = backup_root / relative
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(target, backup)
+                backups.append(backup)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    return backups
+
+

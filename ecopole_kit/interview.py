@@ -1,0 +1,117 @@
+"""The interview: asks a person, through an injected prompter, what the territory needs.
+
+It never prints: the prompter (console.py in the CLI, a script in tests) shows and reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from ecopole_kit import answers as answer_rules
+from ecopole_kit.documents import Document, dump_yaml
+from ecopole_kit.errors import MissingAnswers
+from ecopole_kit.models import Question
+from ecopole_kit.validation import check_value, validate_document
+
+
+class Prompter(Protocol):
+    """What the interview needs from whoever talks to the person."""
+
+    def section(self, title: str) -> None: ...
+
+    def ask(self, question: Question, *, default: str, position: str) -> str: ...
+
+    def explain(self, message: str) -> None: ...
+
+    def summary(self, text: str) -> None: ...
+
+    def confirm(self, text: str, *, default: bool) -> bool: ...
+
+    def choose_correction(self, questions: list[Question]) -> int | None: ...
+
+
+def interview(prompter: Prompter | None, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Complete ``given`` (nested answers) by asking; None as prompter means --no-input."""
+    known = answer_rules.flatten(given)
+    questions = answer_rules.questions()
+    if prompter is None:
+        return answer_rules.nest(_fill_defaults(questions, known))
+    todo = [q for q in questions if q.dotted not in known or _problems(q, known[q.dotted])]
+    for question in todo:
+        if question.dotted in known:
+            prompter.explain(f"{question.label} : " + "; ".join(_problems(question, known[question.dotted])))
+    _ask_all(prompter, todo, known)
+    while True:
+        config = answer_rules.nest(known)
+        prompter.summary(dump_yaml(config))
+        issues = validate_document(Document("réponses", config, None), answer_rules.SCHEMA)
+        for issue in issues:
+            prompter.explain(f"{issue.path} : {issue.message}")
+        if not issues and prompter.confirm("Ces réponses sont-elles correctes ?", default=True):
+            return config
+        chosen = prompter.choose_correction(questions)
+        if chosen is not None:
+            _ask_all(prompter, [questions[chosen]], known, force=True)
+
+
+def _fill_defaults(questions: list[Question], known: dict[str, Any]) -> dict[str, Any]:
+    missing = []
+    for question in questions:
+        if question.dotted in known:
+            continue
+        default = answer_rules.default_for(question, known)
+        if default is not None:
+            known[question.dotted] = default
+        elif question.required:
+            missing.append(f"{question.dotted} ({question.label})")
+    if missing:
+        raise MissingAnswers(questions=missing)
+    return known
+
+
+def _ask_all(prompter: Prompter, todo: list[Question], known: dict[str, Any],
+             *, force: bool = False) -> None:
+    section = None
+    for index, question in enumerate(todo, 1):
+        if question.section != section:
+            section = question.section
+            prompter.section(section)
+        position = f"{index}/{len(todo)}"
+        known[question.dotted] = _ask_one(prompter, question, known, position)
+
+
+def _ask_one(prompter: Prompter, question: Question, known: dict[str, Any],
+             position: str) -> Any:
+    default = answer_rules.default_for(question, known)
+    current = known.get(question.dotted, default)
+    while True:
+        raw = prompter.ask(question, default=_shown(current), position=position)
+        if not raw.strip():
+            if current not in (None, "", []) or not question.required:
+                return current if current is not None else answer_rules.SKIP
+            prompter.explain("Réponse obligatoire : " + question.help)
+            continue
+        try:
+            value = answer_rules.parse(question, raw)
+        except ValueError as error:
+            prompter.explain(str(error))
+            continue
+        problems = _problems(question, value)
+        if not problems:
+            return value
+        prompter.explain("; ".join(problems))
+
+
+def _problems(question: Question, value: Any) -> list[str]:
+    if value == answer_rules.SKIP and not question.required:
+        return []
+    return check_value(answer_rules.SCHEMA, question.key, value)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,52 @@
+"""Markdown helpers: person-typed text made literal, and référentiel links resolved."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Mapping
+
+from markupsafe import Markup
+
+from ecopole_kit.errors import EcopoleError
+
+# Characters Python-Markdown honours a backslash escape for (plus "|" for tables).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
+
+
+def literal(text: object) -> Markup:
+    """Person-typed text as inline Markdown that renders exactly as typed, never as markup."""
+    flat = " ".join(_CONTROL.sub("", str(text)).split())
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
+    return Markup(html.escape(escaped, quote=False))
+
+
+def literal_paragraphs(text: object) -> Markup:
+    """Multi-line person-typed text: paragraphs kept, each made literal."""
+    blocks = re.split(r"\n\s*\n", str(text).strip())
+    return Markup("\n\n".join(literal(block) for block in blocks if block.strip()))
+
+
+def trusted(markdown: str) -> Markup:
+    """Markdown written by the référentiel's authors, passed through as is."""
+    return Markup(markdown)
+
+
+def resolve_links(markdown: str, page: str, targets: Mapping[str, str], source: str) -> str:
+    """Rewrite ``fiche:id``, ``page:id`` and ``fonction:id`` links to relative paths."""
+
+    def replace(match: re.Match[str]) -> str:
+        kind, ident, anchor = match.group(1), match.group(2), match.group(3) or ""
+        target = targets.get(f"{kind}:{ident}")
+        if target is None:
+            raise EcopoleError(
+                f"{source} : lien vers {kind} inconnue « {ident} ».",
+                hint="Corrigez l'identifiant du lien dans le référentiel.",
+            )
+        relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        return f"]({relative}{anchor})"
+
+    return _LINK.sub(replace, markdown)

@@ -1,0 +1,101 @@
+"""A site project on disk: which files it holds, which schema checks each, and loading it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecopole_kit.documents import Document, parse_yaml, read_text
+from ecopole_kit.errors import InvalidDocuments, ProjectNotFound
+from ecopole_kit.models import Issue
+from ecopole_kit.referentiel import FUNCTION_IDS
+from ecopole_kit.validation import validate_document
+
+TERRITORY_FILE = "territoire.yaml"
+FUNCTIONS_DIR = "fonctions"
+RECORD_DIR = ".ecopole"
+_SCHEMA_LINE = re.compile(r"\$schema=\S*?([a-z-]+)\.schema\.json")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A validated project: its territory configuration and each function's configuration."""
+
+    root: Path
+    config: dict[str, Any]
+    functions: dict[str, dict[str, Any]]
+
+
+def schema_for(path: Path, text: str) -> str | None:
+    """The schema a file declares on its first line, else the one its name implies."""
+    first = text.split("\n", 1)[0]
+    declared = _SCHEMA_LINE.search(first)
+    if declared:
+        return declared.group(1)
+    if path.name == TERRITORY_FILE:
+        return "territoire"
+    if path.parent.name == FUNCTIONS_DIR and path.stem in FUNCTION_IDS:
+        return f"fonction-{path.stem}"
+    return None
+
+
+def project_files(root: Path) -> list[Path]:
+    """The files of a project that a person edits, in reporting order."""
+    if not (root / TERRITORY_FILE).is_file():
+        raise ProjectNotFound(path=root)
+    functions = sorted((root / FUNCTIONS_DIR).glob("*.yaml"))
+    return [root / TERRITORY_FILE, *functions]
+
+
+def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
+    """Parse and validate one file; every problem is returned, none raised."""
+    try:
+        text = read_text(path, display)
+        document = parse_yaml(text, display)
+    except InvalidDocuments as error:
+        return None, list(error.issues)
+    schema = schema_for(path, text)
+    if schema is None:
+        return document, [Issue(display, None, "", "type de fichier inconnu : seuls "
+                                "territoire.yaml et fonctions/<fonction>.yaml sont vérifiés.")]
+    return document, validate_document(document, schema)
+
+
+def load_project(root: Path) -> Project:
+    """Load and validate a whole project, or raise with every problem found."""
+    issues: list[Issue] = []
+    documents: dict[str, Document] = {}
+    for path in project_files(root):
+        document, found = check_file(path, str(path))
+        issues.extend(found)
+        if document is not None and not found:
+            documents[path.relative_to(root).as_posix()] = document
+    if issues:
+        raise InvalidDocuments(issues=issues)
+    config = documents[TERRITORY_FILE].data
+    functions = {fid: (documents.get(f"{FUNCTIONS_DIR}/{fid}.yaml") or _empty()).data or {}
+                 for fid in FUNCTION_IDS}
+    return Project(root=root, config=config, functions=functions)
+
+
+def _empty() -> Document:
+    return Document("", {}, None)
+
+
+def validate_paths(paths: list[Path]) -> list[Issue]:
+    """Every problem in the given projects (folders) and files, in order."""
+    issues: list[Issue] = []
+    for path in paths:
+        if path.is_dir():
+            try:
+                files = project_files(path)
+            except ProjectNotFound as error:
+                issues.append(Issue(str(path), None, "", error.message))
+                continue
+        else:
+            files = [path]
+        for file in files:
+            issues.extend(check_file(file, str(file))[1])
+    return issues

@@ -1,0 +1,99 @@
+"""The référentiel as data: functions, fiches-action, pages and glossary, loaded and checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ecopole_kit.documents import load_yaml, read_text
+from ecopole_kit.errors import InvalidDocuments
+from ecopole_kit.models import Issue
+from ecopole_kit.resources import shipped
+from ecopole_kit.validation import validate_document
+
+FUNCTION_IDS = ("systeme-alimentaire", "accessibilite", "emploi", "evaluation")
+PAGE_IDS = ("ecopole", "histoire", "creer-un-ecopole", "demander")
+STAGES = ("opérationnel", "en cours", "en projet", "idée")
+
+
+@dataclass(frozen=True)
+class Function:
+    id: str
+    numero: int
+    titre: str
+    titre_court: str
+    resume: str
+    objectifs: str
+    sources: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Referentiel:
+    functions: tuple[Function, ...]
+    fiches: dict[str, dict[str, Any]]
+    pages: dict[str, str]
+    glossary: tuple[dict[str, str], ...]
+
+    def fiches_of(self, function_id: str) -> list[dict[str, Any]]:
+        return [f for f in self.fiches.values() if f["fonction"] == function_id]
+
+
+@cache
+def load_referentiel(root: Path | None = None) -> Referentiel:
+    """Load and validate the shipped référentiel; every problem is reported at once."""
+    base = root or shipped("referentiel")
+    issues: list[Issue] = []
+    fiches = _load_fiches(base, issues)
+    functions = _load_functions(base, issues)
+    glossary = _load_list(base / "glossaire.yaml", "glossaire", issues)
+    pages = {page: read_text(base / "pages" / f"{page}.md") for page in PAGE_IDS}
+    if issues:
+        raise InvalidDocuments(issues=issues)
+    return Referentiel(functions=functions, fiches=fiches, pages=pages,
+                       glossary=tuple(glossary))
+
+
+def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, dict[str, Any]]:
+    fiches: dict[str, dict[str, Any]] = {}
+    for function_id in FUNCTION_IDS:
+        for path in sorted((base / "fiches" / function_id).glob("*.yaml")):
+            document = load_yaml(path, f"referentiel/fiches/{function_id}/{path.name}")
+            found = validate_document(document, "fiche")
+            issues.extend(found)
+            if found:
+                continue
+            data = document.data
+            if data["id"] != path.stem or data["fonction"] != function_id:
+                issues.append(Issue(document.name, 1, "id",
+                                    "l'identifiant et la fonction doivent être le nom du "
+                                    "fichier et de son dossier."))
+            fiches[data["id"]] = data
+    for fiche in fiches.values():
+        for target in fiche.get("liens", []):
+            if target not in fiches:
+                issues.append(Issue(f"referentiel/fiches/{fiche['fonction']}/{fiche['id']}.yaml",
+                                    None, "liens", f"fiche inconnue « {target} »."))
+    return fiches
+
+
+def _load_functions(base: Path, issues: list[Issue]) -> tuple[Function, ...]:
+    entries = _load_list(base / "fonctions.yaml", "referentiel-fonctions", issues)
+    functions = tuple(
+        Function(id=e["id"], numero=e["numero"], titre=e["titre"], titre_court=e["titre_court"],
+                 resume=e["resume"], objectifs=e["objectifs"],
+                 sources=tuple(e.get("sources", ())))
+        for e in entries
+    )
+    if not issues and tuple(f.id for f in functions) != FUNCTION_IDS:
+        issues.append(Issue("referentiel/fonctions.yaml", 1, "",
+                            "les quatre fonctions doivent être listées dans l'ordre."))
+    return functions
+
+
+def _load_list(path: Path, schema: str, issues: list[Issue]) -> list[dict[str, Any]]:
+    document = load_yaml(path, f"referentiel/{path.name}")
+    found = validate_document(document, schema)
+    issues.extend(found)
+    return [] if found else list(document.data)

@@ -1,0 +1,186 @@
+"""Render the référentiel for one territory: a pure function of (référentiel, configuration).
+
+Text written by the référentiel's authors is trusted Markdown; everything that comes from a
+person's configuration goes through ``literal`` (the Jinja ``finalize`` hook does it for any
+plain string), so it is shown exactly as typed and never acts as markup or template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ecopole_kit.markdown_text import literal, literal_paragraphs, resolve_links, trusted
+from ecopole_kit.referentiel import STAGES, Referentiel
+
+KIND_LABELS = {"commune": "commune", "epci": "intercommunalité",
+               "plusieurs-epci": "plusieurs intercommunalités", "departement": "département"}
+ECOPOLES = {"audruicq": "Ecopôle de la région d'Audruicq", "gohelle": "Ecopôle de Gohelle",
+            "pays-tolosan": "Ecopôle du Pays Tolosan", "reseau-cocagne": "Réseau Cocagne"}
+MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
+         ("Équipements", "equipements"), ("Ordres de grandeur budgétaires", "budget"))
+STATIC_PAGES = {"ecopole": "Qu'est-ce qu'un Ecopôle ?", "histoire": "Histoire",
+                "creer-un-ecopole": "Créer un Ecopôle", "demander": "Demander le référentiel"}
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """Markdown pages by path, and the navigation that orders them."""
+
+    pages: dict[str, str]
+    nav: list[dict[str, Any]]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ecopole_kit", "page_templates"),
+        autoescape=True, finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    env.filters["cell"] = _cell
+    return env
+
+
+def _finalize(value: object) -> object:
+    return value if isinstance(value, Markup) else literal(value)
+
+
+def _cell(value: object) -> Markup:
+    text = value if isinstance(value, Markup) else literal(value)
+    return Markup(" ".join(str(text).split()).replace("|", "\\|"))
+
+
+def _trust(value: Any) -> Any:
+    if isinstance(value, str):
+        return trusted(value)
+    if isinstance(value, list):
+        return [_trust(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _trust(item) for key, item in value.items()}
+    return value
+
+
+def territory_view(config: Mapping[str, Any]) -> dict[str, Any]:
+    """What the pages show of the territory, with person-typed text kept as plain strings."""
+    territory, contact, context = config["territoire"], config["contact"], config["contexte"]
+    partners = config["portage"].get("partenaires", [])
+    presentation = context.get("presentation")
+    return {
+        "nom": territory["nom"], "kind_label": KIND_LABELS[territory["type"]],
+        "codes": ", ".join(territory["codes"]), "milieu": context["milieu"],
+        "porteur": config["portage"]["nom"], "partenaires": ", ".join(partners),
+        "contact_nom": contact["nom"], "contact_courriel": contact["courriel"],
+        "atouts": ", ".join(context.get("atouts", [])),
+        "presentation": literal_paragraphs(presentation) if presentation else None,
+    }
+
+
+def render_site(referentiel: Referentiel, config: Mapping[str, Any],
+                function_configs: Mapping[str, Any] | None = None) -> RenderedSite:
+    """Every page of a territory's référentiel site, links resolved."""
+    env = _environment()
+    territory = territory_view(config)
+    engagement = config.get("fonctions", {})
+    functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
+    pages: dict[str, str] = {}
+    pages["index.md"] = env.get_template("index.md.j2").render(
+        territory=territory, functions=functions,
+        engaged_count=sum(len(f["engaged"]) for f in functions))
+    for function in functions:
+        _render_function(env, referentiel, function, territory, pages)
+    pages["feuille-de-route.md"] = env.get_template("roadmap.md.j2").render(
+        territory=territory, stages=_roadmap(functions))
+    pages["glossaire.md"] = env.get_template("glossary.md.j2").render(
+        glossary=[{**_trust(e), "source": _source_text(e["source"]) if "source" in e else None}
+                  for e in sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
+    for page_id in STATIC_PAGES:
+        pages[f"{page_id}.md"] = referentiel.pages[page_id]
+    targets = _targets(referentiel)
+    resolved = {path: resolve_links(text, path, targets, f"page {path}")
+                for path, text in pages.items()}
+    return RenderedSite(pages=resolved, nav=_nav(referentiel, functions))
+
+
+def _function_view(referentiel: Referentiel, function_id: str,
+                   engagement: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    function = next(f for f in referentiel.functions if f.id == function_id)
+    stages = engagement.get(function_id, {})
+    fiches = referentiel.fiches_of(function_id)
+    engaged = sorted((f for f in fiches if f["id"] in stages),
+                     key=lambda f: STAGES.index(stages[f["id"]]))
+    return {
+        "id": function.id, "titre": trusted(function.titre),
+        "titre_court": trusted(function.titre_court),
+        "resume_md": trusted(f"*{function.resume}*"), "objectifs": trusted(function.objectifs),
+        "sources": [_source_text(s) for s in function.sources],
+        "engaged": [{"fiche": _trust(f), "stage": stages[f["id"]]} for f in engaged],
+        "to_explore": [{"fiche": _trust(f)} for f in fiches if f["id"] not in stages],
+    }
+
+
+def _render_function(env: jinja2.Environment, referentiel: Referentiel,
+                     function: dict[str, Any], territory: dict[str, Any],
+                     pages: dict[str, str]) -> None:
+    pages[f"{function['id']}/index.md"] = env.get_template("function.md.j2").render(
+        function=function, territory=territory)
+    titles = {ident: trusted(f["titre"]) for ident, f in referentiel.fiches.items()}
+    template = env.get_template("fiche.md.j2")
+    for item in function["engaged"] + function["to_explore"]:
+        fiche = dict(item["fiche"])
+        fiche["au_territoire"] = _tailored(fiche.get("au_territoire"), territory)
+        fiche["exemples"] = [{**e, "source_text": _source_text(e["source"])}
+                             for e in fiche.get("exemples", [])]
+        fiche["source_texts"] = [_source_text(s) for s in fiche["sources"]]
+        stage = item.get("stage")
+        pages[f"{function['id']}/{fiche['id']}.md"] = template.render(
+            fiche=fiche, stage=stage, stage_key=stage, territory=territory, means=MEANS,
+            stage_order=tuple(reversed(STAGES)), ecopoles=ECOPOLES, titles=titles)
+
+
+def _tailored(text: str | None, territory: Mapping[str, Any]) -> Markup | None:
+    if not text:
+        return None
+    filled = str(text).replace("{territoire}", str(literal(territory["nom"])))
+    return trusted(filled.replace("{porteur}", str(literal(territory["porteur"]))))
+
+
+def _source_text(source: Mapping[str, str]) -> Markup:
+    title = str(source["titre"]).replace("[", "\\[").replace("]", "\\]")
+    return trusted(f"[{title}]({source['url']})" if source.get("url") else title)
+
+
+def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"stage": stage,
+             "actions": [{"fiche": item["fiche"], "function": f["titre_court"]}
+                       for f in functions for item in f["engaged"] if item["stage"] == stage]}
+            for stage in STAGES]
+
+
+def _targets(referentiel: Referentiel) -> dict[str, str]:
+    targets = {f"fiche:{ident}": f"{fiche['fonction']}/{ident}.md"
+               for ident, fiche in referentiel.fiches.items()}
+    targets.update({f"fonction:{f.id}": f"{f.id}/index.md" for f in referentiel.functions})
+    targets.update({f"page:{page}": f"{page}.md" for page in STATIC_PAGES})
+    targets.update({"page:glossaire": "glossaire.md", "page:feuille-de-route": "feuille-de-route.md",
+                    "page:accueil": "index.md"})
+    return targets
+
+
+def _nav(referentiel: Referentiel, functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    nav: list[dict[str, Any]] = [{"L'Ecopôle": [
+        {"Accueil": "index.md"}, {"Feuille de route": "feuille-de-route.md"},
+        *({STATIC_PAGES[p]: f"{p}.md"} for p in ("ecopole", "histoire", "creer-un-ecopole")),
+    ]}]
+    for function in functions:
+        entries: list[dict[str, str]] = [{"Présentation": f"{function['id']}/index.md"}]
+        for item in function["engaged"] + function["to_explore"]:
+            fiche = item["fiche"]
+            entries.append({str(fiche["titre"]): f"{function['id']}/{fiche['id']}.md"})
+        nav.append({str(function["titre_court"]): entries})
+    nav.append({"Ressources": [{"Glossaire": "glossaire.md"},
+                               {STATIC_PAGES["demander"]: "demander.md"}]})
+    return nav

@@ -1,0 +1,152 @@
+"""Build and preview a project's site: validate, render, then run mkdocs (the only caller).
+
+mkdocs runs as a subprocess (``python -m mkdocs``) on a configuration written into
+``.ecopole/build/`` that inherits the project's own ``mkdocs.yml``; the project's files
+and its ``docs/`` are only read.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ecopole_kit.documents import dump_yaml, write_text_atomic
+from ecopole_kit.errors import BuildFailed, EcopoleError, InvalidDocuments
+from ecopole_kit.models import BuiltSite
+from ecopole_kit.project import RECORD_DIR, load_project
+from ecopole_kit.referentiel import load_referentiel
+from ecopole_kit.rendering import RenderedSite, render_site
+
+BUILD_DIR = f"{RECORD_DIR}/build"
+SITE_DIR = "site"
+USER_DOCS = "docs"
+
+
+def prepare(root: Path) -> Path:
+    """Validate and render the project into its build folder; return the mkdocs config."""
+    project = load_project(root)
+    rendered = render_site(load_referentiel(), project.config, project.functions)
+    build = root / BUILD_DIR
+    docs = build / "docs"
+    pages = dict(rendered.pages)
+    user_pages = _user_pages(root, pages)
+    wanted = {docs / path for path in pages} | {docs / rel for rel in user_pages}
+    for path, text in pages.items():
+        _write_if_changed(docs / path, text)
+    for relative, source in user_pages.items():
+        _copy_if_changed(source, docs / relative)
+    _remove_stale(docs, wanted)
+    config = build / "mkdocs.yml"
+    _write_if_changed(config, _mkdocs_config(project.config["territoire"]["nom"], rendered,
+                                             sorted(p for p in user_pages if p.endswith(".md"))))
+    return config
+
+
+def build_site(root: Path) -> BuiltSite:
+    """Validate, render and build the static site into ``root/site`` (strict mode)."""
+    config = prepare(root)
+    result = _mkdocs("build", "--strict", "--clean", "--config-file", str(config))
+    if result.returncode != 0:
+        raise BuildFailed(output=_warnings(result.stdout + result.stderr))
+    return BuiltSite(project=root, site_dir=root / SITE_DIR)
+
+
+def serve_site(root: Path, *, address: str, on_change: Callable[[str], None]) -> None:
+    """Preview on localhost, re-rendering whenever a project file changes (until Ctrl-C)."""
+    config = prepare(root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config),
+         "--dev-addr", address],
+    )
+    try:
+        last = _snapshot(root)
+        while process.poll() is None:
+            time.sleep(0.5)
+            current = _snapshot(root)
+            if current != last:
+                last = current
+                on_change(_rerender(root))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _rerender(root: Path) -> str:
+    try:
+        prepare(root)
+    except InvalidDocuments as error:
+        return "\n".join(issue.as_text() for issue in error.issues)
+    except EcopoleError as error:
+        return str(error)
+    return ""
+
+
+def _snapshot(root: Path) -> dict[Path, float]:
+    watched: Iterator[Path] = (p for pattern in ("territoire.yaml", "fonctions/*.yaml",
+                                                  "docs/**/*", "mkdocs.yml")
+                               for p in root.glob(pattern))
+    return {p: p.stat().st_mtime for p in watched if p.is_file()}
+
+
+def _user_pages(root: Path, generated: dict[str, str]) -> dict[str, Path]:
+    source = root / USER_DOCS
+    found: dict[str, Path] = {}
+    for path in sorted(source.rglob("*")) if source.is_dir() else []:
+        if not path.is_file() or any(part.startswith(".") for part in path.parts[-1:]):
+            continue
+        relative = path.relative_to(source).as_posix()
+        if relative in generated:
+            raise EcopoleError(
+                f"{USER_DOCS}/{relative} : ce nom est réservé à une page du référentiel.",
+                hint="Renommez votre page (par exemple en la plaçant dans un sous-dossier).")
+        found[relative] = path
+    return found
+
+
+def _mkdocs_config(site_name: str, rendered: RenderedSite, user_pages: list[str]) -> str:
+    nav: list[Any] = [dict(section) for section in rendered.nav]
+    resources = nav[-1]["Ressources"]
+    nav[-1] = {"Ressources": [*resources, *user_pages]}
+    config = {
+        "INHERIT": "../../mkdocs.yml",
+        "site_name": f"Ecopôle alimentaire — {site_name}",
+        "docs_dir": "docs",
+        "site_dir": f"../../{SITE_DIR}",
+        "nav": nav,
+    }
+    return dump_yaml(config, header="# Produit par ecopole-kit build : ne pas modifier.\n")
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_text_atomic(path, text)
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    if not target.is_file() or target.read_bytes() != source.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def _remove_stale(docs: Path, wanted: set[Path]) -> None:
+    for path in sorted(docs.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _mkdocs(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", *arguments],
+                          capture_output=True, text=True, check=False)
+
+
+def _warnings(output: str) -> str:
+    lines = [line for line in output.splitlines()
+             if line.startswith(("WARNING", "ERROR", "Error", "Aborted", "Config value"))]
+    return "\n".join(lines) or output

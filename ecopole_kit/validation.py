@@ -1,0 +1,168 @@
+"""Schema validation with every problem collected and explained in French."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from ecopole_kit.documents import Document
+from ecopole_kit.models import Issue
+from ecopole_kit.resources import load_schema
+
+_TYPES = {
+    "object": "un ensemble de champs (clé : valeur)",
+    "array": "une liste",
+    "string": "un texte",
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "boolean": "oui ou non (true / false)",
+    "null": "une valeur vide",
+}
+
+
+@cache
+def validator_for(schema_name: str) -> jsonschema.protocols.Validator:
+    schema = load_schema(schema_name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator: jsonschema.protocols.Validator = cls(schema)
+    return validator
+
+
+def validate_document(document: Document, schema_name: str) -> list[Issue]:
+    """Every schema problem of a document, located by line and field path, in French."""
+    if document.data is None:
+        return [Issue(document.name, None, "", "le fichier est vide ; remplissez-le (voir "
+                      "l'exemple dans la documentation) ou recréez-le avec « ecopole-kit new ».")]
+    validator = validator_for(schema_name)
+    errors = sorted(validator.iter_errors(document.data), key=_order)
+    return [issue for error in _leaves(errors) for issue in _issues(document, error)]
+
+
+def check_value(schema_name: str, pointer: Sequence[str], value: Any) -> list[str]:
+    """French messages for one interview answer checked against its part of the schema."""
+    validator = validator_for(schema_name)
+    subschema = subschema_at(schema_name, pointer)
+    local = validator.evolve(schema=subschema)
+    return [_message(error) for error in _leaves(sorted(local.iter_errors(value), key=_order))]
+
+
+def subschema_at(schema_name: str, pointer: Sequence[str]) -> dict[str, Any]:
+    node: dict[str, Any] = load_schema(schema_name)
+    for part in pointer:
+        node = node["properties"][part]
+    return node
+
+
+def _order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(str(part) for part in error.absolute_path)
+
+
+def _leaves(errors: Iterable[ValidationError]) -> list[ValidationError]:
+    """Replace anyOf/oneOf wrappers by their most relevant sub-error."""
+    result = []
+    for error in errors:
+        if error.context:
+            error = best_match(error.context)
+        result.append(error)
+    return result
+
+
+def _issues(document: Document, error: ValidationError) -> list[Issue]:
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        return [
+            Issue(document.name, document.key_line(path, str(key)), _dotted([*path, key]),
+                  _unknown_key(str(key), error.schema))
+            for key in _extra_keys(error)
+        ]
+    return [Issue(document.name, document.line_of(path), _dotted(path), _message(error))]
+
+
+def _extra_keys(error: ValidationError) -> list[Any]:
+    allowed = set(error.schema.get("properties", {}))
+    return [key for key in error.instance if key not in allowed]
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _message(error: ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind = error.validator
+    value = error.validator_value
+    if kind in ("pattern", "format") and "x-message" in schema:
+        return f"« {_short(error.instance)} » : {schema['x-message']}."
+    if kind == "additionalProperties":
+        return "; ".join(_unknown_key(str(key), schema) for key in _extra_keys(error))
+    if kind == "required":
+        missing = next((name for name in value if error.message.startswith(repr(name))), value[0])
+        title = schema.get("properties", {}).get(missing, {}).get("title", missing)
+        return f"champ obligatoire « {missing} » manquant ({title}) ; ajoutez-le."
+    if kind == "enum":
+        close = difflib.get_close_matches(str(error.instance), [str(v) for v in value], 1, 0.6)
+        hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+        allowed = ", ".join(f"« {v} »" for v in value)
+        return f"« {_short(error.instance)} » n'est pas une valeur permise ({allowed}){hint}"
+    if kind == "const":
+        return f"la valeur doit être « {value} »."
+    if kind == "type":
+        expected = value if isinstance(value, list) else [value]
+        wanted = " ou ".join(_TYPES.get(t, t) for t in expected)
+        return f"{wanted} est attendu, pas {_describe(error.instance)}."
+    return _bounds(kind, value, error.instance)
+
+
+def _bounds(kind: str, value: Any, instance: Any) -> str:
+    messages = {
+        "minLength": f"texte trop court (au moins {value} caractères).",
+        "maxLength": f"texte trop long (au plus {value} caractères).",
+        "minItems": f"liste trop courte (au moins {value} éléments).",
+        "maxItems": f"liste trop longue (au plus {value} élément{'s' if value > 1 else ''}).",
+        "uniqueItems": "la liste contient des doublons ; gardez chaque élément une fois.",
+        "minimum": f"la valeur doit être au moins {value}.",
+        "maximum": f"la valeur doit être au plus {value}.",
+        "exclusiveMinimum": f"la valeur doit être supérieure à {value}.",
+        "exclusiveMaximum": f"la valeur doit être inférieure à {value}.",
+        "pattern": f"« {_short(instance)} » n'a pas la forme attendue.",
+        "format": f"« {_short(instance)} » n'a pas le format {value} attendu.",
+        "minProperties": "ce bloc ne peut pas être vide.",
+    }
+    return messages.get(kind, f"valeur refusée par la règle « {kind} ».")
+
+
+def _unknown_key(key: str, schema: dict[str, Any]) -> str:
+    allowed = sorted(schema.get("properties", {}))
+    close = difflib.get_close_matches(key, allowed, 1, 0.5)
+    if close:
+        return f"champ inconnu « {key} » ; vouliez-vous dire « {close[0]} » ?"
+    listing = ", ".join(allowed) or "aucun"
+    return f"champ inconnu « {key} » ; champs permis : {listing}."
+
+
+def _describe(instance: Any) -> str:
+    if instance is None:
+        return "une valeur vide"
+    if isinstance(instance, bool):
+        return "un booléen"
+    if isinstance(instance, dict):
+        return "un ensemble de champs"
+    if isinstance(instance, list):
+        return "une liste"
+    if isinstance(instance, (int, float)):
+        return f"le nombre {instance}"
+    return f"le texte « {_short(instance)} »"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
