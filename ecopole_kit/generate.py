@@ -124,7 +124,7 @@ def _move_into(built: Path, dest: Path) -> list[Path]:
         relative = source.relative_to(built)
         target = dest / relative
         if target.is_file() and not filecmp.cmp(source, target, shallow=False):
-            if relative.parts[:2] != (RECORD_DIR, SCHEMA_DIR):
+            if relative.parts[0] != RECORD_DIR:  # the kit's own record is not backed up
                 backup = backup_root / relative
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(target, backup)

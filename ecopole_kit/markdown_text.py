@@ -14,6 +14,7 @@ from ecopole_kit.errors import EcopoleError
 # Characters Python-Markdown honours a backslash escape for (plus "|" for tables).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MALFORMED = re.compile(r"\]\((fiche|page|fonction):[^)]*\)")
 _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 
 
@@ -49,4 +50,9 @@ def resolve_links(markdown: str, page: str, targets: Mapping[str, str], source: 
         relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
         return f"]({relative}{anchor})"
 
-    return _LINK.sub(replace, markdown)
+    resolved = _LINK.sub(replace, markdown)
+    leftover = _MALFORMED.search(resolved)
+    if leftover:
+        raise EcopoleError(f"{source} : lien mal formé « {leftover.group(0)} ».",
+                           hint="Un lien du référentiel s'écrit [texte](fiche:identifiant).")
+    return resolved

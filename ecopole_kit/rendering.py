@@ -113,7 +113,7 @@ def _function_view(referentiel: Referentiel, function_id: str,
     engaged = sorted((f for f in fiches if f["id"] in stages),
                      key=lambda f: STAGES.index(stages[f["id"]]))
     return {
-        "id": function.id, "titre": trusted(function.titre),
+        "id": trusted(function.id), "titre": trusted(function.titre),
         "titre_court": trusted(function.titre_court),
         "resume_md": trusted(f"*{function.resume}*"), "objectifs": trusted(function.objectifs),
         "sources": [_source_text(s) for s in function.sources],

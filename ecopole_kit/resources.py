@@ -38,3 +38,8 @@ def load_schema(name: str) -> dict[str, Any]:
 
 def example_path(name: str) -> Path:
     return shipped("examples") / f"{name}.yaml"
+
+
+def shipped_file(*parts: str) -> Path:
+    """A file shipped inside the package itself (vendored assets, page templates)."""
+    return Path(str(resources.files(_PACKAGE).joinpath(*parts)))

@@ -7,6 +7,7 @@ and its ``docs/`` are only read.
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 import sys
@@ -21,10 +22,14 @@ from ecopole_kit.models import BuiltSite
 from ecopole_kit.project import RECORD_DIR, load_project
 from ecopole_kit.referentiel import load_referentiel
 from ecopole_kit.rendering import RenderedSite, render_site
+from ecopole_kit.resources import shipped_file
 
 BUILD_DIR = f"{RECORD_DIR}/build"
 SITE_DIR = "site"
 USER_DOCS = "docs"
+# Served from the site itself: mkdocs-material's offline plugin would fetch it from a CDN.
+SHIM_SOURCE = ("vendor", "iframe-worker", "shim.js")
+SHIM_TARGET = "assets/javascripts/iframe-worker-shim.js"
 
 
 def prepare(root: Path) -> Path:
@@ -38,8 +43,9 @@ def prepare(root: Path) -> Path:
     wanted = {docs / path for path in pages} | {docs / rel for rel in user_pages}
     for path, text in pages.items():
         _write_if_changed(docs / path, text)
-    for relative, source in user_pages.items():
+    for relative, source in {**user_pages, SHIM_TARGET: shipped_file(*SHIM_SOURCE)}.items():
         _copy_if_changed(source, docs / relative)
+    wanted.add(docs / SHIM_TARGET)
     _remove_stale(docs, wanted)
     config = build / "mkdocs.yml"
     _write_if_changed(config, _mkdocs_config(project.config["territoire"]["nom"], rendered,
@@ -114,12 +120,19 @@ def _mkdocs_config(site_name: str, rendered: RenderedSite, user_pages: list[str]
     nav[-1] = {"Ressources": [*resources, *user_pages]}
     config = {
         "INHERIT": "../../mkdocs.yml",
-        "site_name": f"Ecopôle alimentaire — {site_name}",
+        "site_name": _html_safe(f"Ecopôle alimentaire — {site_name}"),
         "docs_dir": "docs",
         "site_dir": f"../../{SITE_DIR}",
         "nav": nav,
+        "extra": {"polyfills": [SHIM_TARGET]},
     }
     return dump_yaml(config, header="# Produit par ecopole-kit build : ne pas modifier.\n")
+
+
+def _html_safe(text: str) -> str:
+    """mkdocs-material prints ``site_name`` unescaped in <title> and attributes."""
+    flat = " ".join(text.split())
+    return html.escape(flat, quote=False).replace('"', "&quot;")
 
 
 def _write_if_changed(path: Path, text: str) -> None:

@@ -1,0 +1,74 @@
+"""Shared fixtures: a CLI runner, a scripted prompter, and example answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from ecopole_kit.cli import main
+from ecopole_kit.models import Question
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def example(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text("utf-8"))
+    return data
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run ecopole-kit in tmp_path; stdout and stderr are kept apart."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=True)
+
+    return run
+
+
+@dataclass
+class ScriptedPrompter:
+    """Answers the interview from a list and records what it was shown."""
+
+    answers: list[str]
+    confirms: list[bool] = field(default_factory=lambda: [True])
+    corrections: list[int | None] = field(default_factory=list)
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
+    explained: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+
+    def section(self, title: str) -> None:
+        self.sections.append(title)
+
+    def ask(self, question: Question, *, default: str, position: str) -> str:
+        self.asked.append((question.dotted, default, position))
+        if not self.answers:
+            raise AssertionError(f"no scripted answer left for {question.dotted}")
+        return self.answers.pop(0)
+
+    def explain(self, message: str) -> None:
+        self.explained.append(message)
+
+    def summary(self, text: str) -> None:
+        self.summaries.append(text)
+
+    def confirm(self, text: str, *, default: bool) -> bool:
+        return self.confirms.pop(0)
+
+    def choose_correction(self, questions: list[Question]) -> int | None:
+        return self.corrections.pop(0)
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return path

@@ -1,0 +1,180 @@
+"""Every command's exit codes and French messages, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from ecopole_kit import __version__
+from tests.conftest import EXAMPLES, write_yaml
+
+
+def test_version(run_cli) -> None:
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"ecopole-kit {__version__}"
+
+
+def test_help_is_french(run_cli) -> None:
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    assert "Utilisation :" in result.output
+    assert "Afficher cette aide et quitter." in result.output
+    for command in ("new", "validate", "build", "serve", "demo"):
+        assert command in result.output
+
+
+def test_unknown_option_is_a_usage_error_in_french(run_cli) -> None:
+    result = run_cli("validate", "--nope")
+    assert result.exit_code == 2
+    assert "Option inconnue '--nope'" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_bad_format_choice_is_a_usage_error(run_cli) -> None:
+    result = run_cli("validate", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Valeur invalide pour '--format'" in result.stderr
+
+
+def test_new_from_answers_without_input(run_cli, tmp_path: Path) -> None:
+    result = run_cli("new", "projet", "--answers", str(EXAMPLES / "audruicq.yaml"),
+                     "--no-input")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Projet créé dans projet" in result.output
+    assert "Étape suivante : ecopole-kit build projet" in result.output
+    config = yaml.safe_load((tmp_path / "projet" / "territoire.yaml").read_text("utf-8"))
+    assert config["territoire"]["codes"] == ["246200844"]
+
+
+def test_new_defaults_to_a_folder_named_by_the_slug(run_cli, tmp_path: Path) -> None:
+    result = run_cli("new", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "gohelle" / "territoire.yaml").is_file()
+
+
+def test_new_no_input_lists_missing_answers(run_cli, tmp_path: Path) -> None:
+    answers = write_yaml(tmp_path / "r.yaml", {"territoire": {"nom": "Nulle Part"}})
+    result = run_cli("new", "--answers", str(answers), "--no-input")
+    assert result.exit_code == 1
+    assert "Réponses obligatoires manquantes (--no-input)" in result.stderr
+    assert "territoire.codes (Codes officiels)" in result.stderr
+    assert not (tmp_path / "nulle-part").exists()
+
+
+def test_new_invalid_answers_file_reports_file_and_line(run_cli, tmp_path: Path) -> None:
+    answers = tmp_path / "r.yaml"
+    text = (EXAMPLES / "gohelle.yaml").read_text("utf-8")
+    answers.write_text(text.replace("milieu: urbain", "milieu: citadin"), "utf-8")
+    line = text.splitlines().index("  milieu: urbain") + 1
+    result = run_cli("new", "--answers", str(answers), "--no-input")
+    assert result.exit_code == 1
+    assert f"{answers}:{line}: contexte.milieu: « citadin » n'est pas une valeur permise" \
+        in result.stderr
+    assert not (tmp_path / "gohelle").exists()
+
+
+def test_new_interactive_through_the_terminal(run_cli, tmp_path: Path) -> None:
+    answers = write_yaml(tmp_path / "r.yaml", {
+        k: v for k, v in yaml.safe_load((EXAMPLES / "gohelle.yaml").read_text("utf-8")).items()
+        if k != "contact"})
+    typed = "Alex Dupont\nalex@exemple.fr\n" + "\n" * 30 + "o\n"
+    result = run_cli("new", "ici", "--answers", str(answers), input=typed)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "— Contact —" in result.output
+    assert "Récapitulatif" in result.output
+    assert "[1/" in result.output
+    assert (tmp_path / "ici" / "territoire.yaml").is_file()
+
+
+def test_new_refuses_a_non_empty_destination(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "occupe").mkdir()
+    (tmp_path / "occupe" / "notes.txt").write_text("à garder", "utf-8")
+    result = run_cli("new", "occupe", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
+    assert result.exit_code == 1
+    assert "le dossier n'est pas vide" in result.stderr
+    assert "--force" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "occupe").iterdir()) == ["notes.txt"]
+
+
+def test_new_missing_answers_file(run_cli) -> None:
+    result = run_cli("new", "--answers", "absent.yaml", "--no-input")
+    assert result.exit_code == 1
+    assert "absent.yaml: (document): fichier introuvable" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_valid_project(run_cli) -> None:
+    run_cli("new", "p", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
+    result = run_cli("validate", "p")
+    assert result.exit_code == 0
+    assert "Tout est valide." in result.output
+
+
+def test_validate_reports_every_problem_with_file_and_line(run_cli, tmp_path: Path) -> None:
+    run_cli("new", "p", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
+    path = tmp_path / "p" / "territoire.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    lines = [line.replace("type: epci", "type: ville").replace("milieu: urbain", "milieux: urbain")
+             for line in lines]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    type_line = next(i for i, line in enumerate(lines, 1) if "type: ville" in line)
+    milieu_line = next(i for i, line in enumerate(lines, 1) if "milieux:" in line)
+    result = run_cli("validate", "p")
+    assert result.exit_code == 1
+    errors = result.stderr
+    assert f"p/territoire.yaml:{type_line}: territoire.type: « ville » n'est pas une valeur" in errors
+    assert (f"p/territoire.yaml:{milieu_line}: contexte.milieux: champ inconnu « milieux » ; "
+            "vouliez-vous dire « milieu » ?") in errors
+    assert "champ obligatoire « milieu » manquant" in errors
+    assert "3 problèmes trouvés." in errors
+
+
+def test_validate_json_format(run_cli, tmp_path: Path) -> None:
+    bad = write_yaml(tmp_path / "territoire.yaml", {"territoire": {"nom": "X"}})
+    result = run_cli("validate", str(bad), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["valide"] is False
+    problems = {(p["ligne"], p["champ"], p["message"]) for p in report["problemes"]}
+    assert (1, "", "champ obligatoire « portage » manquant (Structure porteuse) ; "
+            "ajoutez-le.") in problems
+    assert (2, "territoire", "champ obligatoire « codes » manquant (Codes officiels) ; "
+            "ajoutez-le.") in problems
+    assert (2, "territoire.nom", "texte trop court (au moins 2 caractères).") in problems
+    assert len(problems) == 8  # 4 sections, slug, type, codes missing; nom too short
+    assert all(p["fichier"] == str(bad) for p in report["problemes"])
+
+
+def test_validate_malformed_yaml_gives_line_and_column(run_cli, tmp_path: Path) -> None:
+    bad = tmp_path / "territoire.yaml"
+    bad.write_text("territoire:\n  nom: [non fermé\n  slug: x\n", "utf-8")
+    result = run_cli("validate", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}:3: (document): YAML invalide, colonne" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_a_folder_that_is_not_a_project(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "vide").mkdir()
+    result = run_cli("validate", "vide")
+    assert result.exit_code == 1
+    assert "n'est pas un projet de site Ecopôle" in result.stderr
+
+
+def test_build_reports_invalid_project_without_building(run_cli, tmp_path: Path) -> None:
+    run_cli("new", "p", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
+    path = tmp_path / "p" / "fonctions" / "emploi.yaml"
+    path.write_text(path.read_text("utf-8") + "inconnu: 1\n", "utf-8")
+    result = run_cli("build", "p")
+    assert result.exit_code == 1
+    assert "p/fonctions/emploi.yaml:3: inconnu: champ inconnu « inconnu »" in result.stderr
+    assert not (tmp_path / "p" / "site").exists()
+
+
+def test_build_outside_a_project(run_cli) -> None:
+    result = run_cli("build")
+    assert result.exit_code == 1
+    assert "ce dossier n'est pas un projet de site Ecopôle" in result.stderr

@@ -1,0 +1,124 @@
+"""What `new` writes: the site project's files, its record, and what it never touches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ecopole_kit import __version__
+from ecopole_kit.errors import DestinationError
+from ecopole_kit.generate import generate_project
+from ecopole_kit.project import load_project
+from tests.conftest import example
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return generate_project(example("pays-tolosan"), tmp_path / "pt").path
+
+
+def test_project_layout(project: Path) -> None:
+    files = sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file())
+    for expected in ("territoire.yaml", "mkdocs.yml", "README.md", ".gitignore",
+                     "docs/notre-ecopole.md", ".github/workflows/site.yml",
+                     ".ecopole/projet.yaml", ".ecopole/reponses.yaml",
+                     ".ecopole/schemas/territoire.schema.json",
+                     "fonctions/systeme-alimentaire.yaml", "fonctions/accessibilite.yaml",
+                     "fonctions/emploi.yaml", "fonctions/evaluation.yaml"):
+        assert expected in files
+
+
+def test_yaml_files_declare_their_schema_on_the_first_line(project: Path) -> None:
+    first = (project / "territoire.yaml").read_text("utf-8").splitlines()[0]
+    assert first == ("# yaml-language-server: "
+                     "$schema=./.ecopole/schemas/territoire.schema.json")
+    emploi = (project / "fonctions" / "emploi.yaml").read_text("utf-8").splitlines()[0]
+    assert emploi.endswith("$schema=../.ecopole/schemas/fonction-emploi.schema.json")
+    assert (project / ".ecopole" / "schemas" / "fonction-emploi.schema.json").is_file()
+
+
+def test_generated_project_is_valid_and_round_trips(project: Path) -> None:
+    loaded = load_project(project)
+    assert loaded.config == example("pays-tolosan")
+    assert set(loaded.functions) == {"systeme-alimentaire", "accessibilite", "emploi",
+                                     "evaluation"}
+
+
+def test_mkdocs_configuration_is_french_offline_material(project: Path) -> None:
+    config = yaml.safe_load((project / "mkdocs.yml").read_text("utf-8"))
+    assert config["theme"]["name"] == "material"
+    assert config["theme"]["language"] == "fr"
+    assert config["theme"]["font"] is False
+    assert {"search": {"lang": "fr"}} in config["plugins"]
+    assert "offline" in config["plugins"]
+
+
+def test_record_keeps_kit_version_and_answers(project: Path) -> None:
+    record = yaml.safe_load((project / ".ecopole" / "projet.yaml").read_text("utf-8"))
+    assert record["version_kit"] == __version__
+    assert record["demo"] is False
+    answers = yaml.safe_load((project / ".ecopole" / "reponses.yaml").read_text("utf-8"))
+    assert answers == example("pays-tolosan")
+
+
+def test_readme_for_the_project_lead(project: Path) -> None:
+    readme = (project / "README.md").read_text("utf-8")
+    assert readme.startswith("# Ecopôle alimentaire — Pays Tolosan")
+    for command in ("ecopole-kit validate .", "ecopole-kit build .", "ecopole-kit serve ."):
+        assert command in readme
+    assert "Publier" in readme
+
+
+def test_typed_text_is_never_rendered_as_a_template(tmp_path: Path) -> None:
+    config = example("gohelle")
+    config["territoire"]["nom"] = "{{ 7 * 7 }} {% raw %}<b>x</b>"
+    config["contexte"]["presentation"] = "{{ cookiecutter.project_slug }}"
+    project = generate_project(config, tmp_path / "g").path
+    saved = yaml.safe_load((project / "territoire.yaml").read_text("utf-8"))
+    assert saved["territoire"]["nom"] == "{{ 7 * 7 }} {% raw %}<b>x</b>"
+    assert saved["contexte"]["presentation"] == "{{ cookiecutter.project_slug }}"
+    readme = (project / "README.md").read_text("utf-8")
+    assert "49" not in readme.splitlines()[0]
+    assert "<b>" not in readme
+
+
+def test_non_empty_destination_is_refused_and_untouched(tmp_path: Path) -> None:
+    dest = tmp_path / "d"
+    dest.mkdir()
+    (dest / "mes-notes.md").write_text("à moi", "utf-8")
+    with pytest.raises(DestinationError):
+        generate_project(example("gohelle"), dest)
+    assert [p.name for p in dest.iterdir()] == ["mes-notes.md"]
+
+
+def test_force_keeps_foreign_files_and_backs_up_replaced_ones(tmp_path: Path) -> None:
+    dest = generate_project(example("gohelle"), tmp_path / "d").path
+    (dest / "mes-notes.md").write_text("à moi", "utf-8")
+    territory = dest / "territoire.yaml"
+    territory.write_text(territory.read_text("utf-8") + "# ma note\n", "utf-8")
+    result = generate_project(example("gohelle"), dest, force=True)
+    assert (dest / "mes-notes.md").read_text("utf-8") == "à moi"
+    assert [b.name for b in result.backups] == ["territoire.yaml"]  # the only edited file
+    backup = result.backups[0]
+    assert backup.read_text("utf-8").endswith("# ma note\n")
+    assert "# ma note" not in territory.read_text("utf-8")
+
+
+def test_destination_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "fichier"
+    target.write_text("x", "utf-8")
+    with pytest.raises(DestinationError, match="c'est un fichier"):
+        generate_project(example("gohelle"), target)
+
+
+def test_nothing_is_left_behind_when_generation_fails(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ecopole_kit.generate._copy_schemas", explode)
+    with pytest.raises(KeyboardInterrupt):
+        generate_project(example("gohelle"), tmp_path / "g")
+    assert list(tmp_path.iterdir()) == []

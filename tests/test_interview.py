@@ -1,0 +1,126 @@
+"""The interview, scripted without a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecopole_kit import answers
+from ecopole_kit.errors import MissingAnswers
+from ecopole_kit.interview import interview
+from tests.conftest import ScriptedPrompter, example
+
+IDENTITY = ["Val de Garonne", "", "commune", "47157", "Cocagne du Val", "",
+            "Alex Dupont", "alex@exemple.fr", "", "1, 3", "Un territoire rural."]
+
+
+def _all_answers(function_answers: list[str] | None = None) -> list[str]:
+    actions = len(answers.questions()) - len(IDENTITY)
+    return IDENTITY + (function_answers or [""] * actions)
+
+
+def test_questions_come_from_the_schema_in_sections() -> None:
+    questions = answers.questions()
+    assert [q.dotted for q in questions[:4]] == [
+        "territoire.nom", "territoire.slug", "territoire.type", "territoire.codes"]
+    assert questions[2].choices == ("commune", "epci", "plusieurs-epci", "departement")
+    stage = next(q for q in questions if q.dotted == "fonctions.accessibilite.paniers-solidaires")
+    assert stage.choices == ("idée", "en projet", "en cours", "opérationnel")
+    assert stage.section == "Fonction 2 — Accessibilité"
+    assert not stage.required
+
+
+def test_full_interview_with_defaults_choices_and_progress() -> None:
+    prompter = ScriptedPrompter(_all_answers())
+    config = interview(prompter, {})
+    assert config["territoire"] == {"nom": "Val de Garonne", "slug": "val-de-garonne",
+                                    "type": "commune", "codes": ["47157"]}
+    assert config["contexte"]["milieu"] == "périurbain"
+    assert config["contexte"]["atouts"] == ["jardin de Cocagne", "producteurs bio"]
+    assert config["fonctions"] == {}
+    total = len(answers.questions())
+    assert prompter.asked[0][2] == f"1/{total}"
+    assert prompter.asked[-1][2] == f"{total}/{total}"
+    assert ("territoire.slug", "val-de-garonne", f"2/{total}") in prompter.asked
+    assert prompter.sections[:4] == ["Territoire", "Structure porteuse", "Contact", "Contexte"]
+    assert "Val de Garonne" in prompter.summaries[0]
+
+
+def test_invalid_answer_is_explained_and_asked_again() -> None:
+    script = _all_answers()
+    script[7:8] = ["pas-un-courriel", "alex@exemple.fr"]
+    script[2:3] = ["village", "1"]
+    prompter = ScriptedPrompter(script)
+    config = interview(prompter, {})
+    assert config["contact"]["courriel"] == "alex@exemple.fr"
+    assert config["territoire"]["type"] == "commune"
+    assert any("adresse électronique attendue" in m for m in prompter.explained)
+    assert any("« village » n'est pas un choix proposé" in m for m in prompter.explained)
+
+
+def test_required_answer_cannot_be_left_empty() -> None:
+    script = _all_answers()
+    script[0:1] = ["", "Val de Garonne"]
+    prompter = ScriptedPrompter(script)
+    interview(prompter, {})
+    assert any(m.startswith("Réponse obligatoire") for m in prompter.explained)
+
+
+def test_stages_of_actions_are_asked_per_function() -> None:
+    actions = len(answers.questions()) - len(IDENTITY)
+    stages = ["4", "en projet"] + [""] * (actions - 2)
+    config = interview(ScriptedPrompter(_all_answers(stages)), {})
+    assert config["fonctions"] == {"systeme-alimentaire": {
+        "mises-en-culture-concertees": "opérationnel", "livraison-mutualisee": "en projet"}}
+
+
+def test_answers_file_means_only_missing_questions_are_asked() -> None:
+    given = example("pays-tolosan")
+    del given["contact"]["courriel"]
+    prompter = ScriptedPrompter(["equipe@exemple.fr"])
+    # Every action question without an answer is asked too (Entrée: non engagée).
+    missing_actions = [q for q in answers.questions()
+                       if q.dotted.startswith("fonctions.")
+                       and q.dotted not in answers.flatten(given)]
+    prompter.answers += [""] * len(missing_actions)
+    config = interview(prompter, given)
+    assert prompter.asked[0][0] == "contact.courriel"
+    assert len(prompter.asked) == 1 + len(missing_actions)
+    assert config["contact"]["courriel"] == "equipe@exemple.fr"
+    assert config["fonctions"]["emploi"] == {"parcours-insertion": "en cours"}
+
+
+def test_invalid_value_in_answers_file_is_asked_again() -> None:
+    given = example("gohelle")
+    given["territoire"]["type"] = "ville"
+    rest = [q for q in answers.questions() if q.dotted not in answers.flatten(given)]
+    prompter = ScriptedPrompter(["epci"] + [""] * len(rest))
+    config = interview(prompter, given)
+    assert config["territoire"]["type"] == "epci"
+    assert any("« ville » n'est pas une valeur permise" in m for m in prompter.explained)
+
+
+def test_summary_can_be_corrected_before_anything_is_written() -> None:
+    questions = answers.questions()
+    prompter = ScriptedPrompter(_all_answers() + ["Val d'Albret"], confirms=[False, True],
+                                corrections=[0])
+    config = interview(prompter, {})
+    assert config["territoire"]["nom"] == "Val d'Albret"
+    assert len(prompter.summaries) == 2
+    assert prompter.asked[-1][0] == questions[0].dotted
+
+
+def test_no_input_lists_every_missing_required_answer() -> None:
+    with pytest.raises(MissingAnswers) as raised:
+        interview(None, {"territoire": {"nom": "Ailleurs"}})
+    missing = raised.value.questions
+    assert "territoire.codes (Codes officiels)" in missing
+    assert "contact.courriel (Courriel du contact)" in missing
+    assert not any(m.startswith("territoire.slug") for m in missing)  # derived from the name
+    assert not any(m.startswith("contexte.milieu") for m in missing)  # has a default
+
+
+def test_no_input_fills_defaults() -> None:
+    given = example("pays-tolosan")
+    del given["contexte"]["milieu"]
+    config = interview(None, given)
+    assert config["contexte"]["milieu"] == "périurbain"
