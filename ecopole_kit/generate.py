@@ -39,7 +39,7 @@ def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
     issues = validate_document(Document("réponses", config, None), "territoire")
     if issues:
         raise InvalidDocuments(issues=issues)
-    _check_destination(dest, force=force or demo and _is_demo(dest))
+    _check_destination(dest, force=force or (demo and _is_demo(dest)))
     slug = config["territoire"]["slug"]
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -50,8 +50,9 @@ def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
             _copy_schemas(built)
             backups = _move_into(built, dest)
     except PermissionError as error:
-        raise DestinationError(path=Path(error.filename or dest), reason="écriture refusée.",
-                               hint="Choisissez un dossier où vous avez le droit d'écrire.") from None
+        raise DestinationError(
+            path=Path(error.filename or dest), reason="écriture refusée.",
+            hint="Choisissez un dossier où vous avez le droit d'écrire.") from None
     return GeneratedProject(path=dest, slug=slug, backups=backups)
 
 
@@ -123,12 +124,13 @@ def _move_into(built: Path, dest: Path) -> list[Path]:
     for source in sorted(p for p in built.rglob("*") if p.is_file()):
         relative = source.relative_to(built)
         target = dest / relative
-        if target.is_file() and not filecmp.cmp(source, target, shallow=False):
-            if relative.parts[0] != RECORD_DIR:  # the kit's own record is not backed up
-                backup = backup_root / relative
-                backup.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(target, backup)
-                backups.append(backup)
+        # A file a person may have edited is backed up; the kit's own record is not.
+        if relative.parts[0] != RECORD_DIR and target.is_file() \
+                and not filecmp.cmp(source, target, shallow=False):
+            backup = backup_root / relative
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(target, backup)
+            backups.append(backup)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
     return backups

@@ -40,7 +40,8 @@ def interview(prompter: Prompter | None, given: Mapping[str, Any]) -> dict[str, 
     todo = [q for q in questions if q.dotted not in known or _problems(q, known[q.dotted])]
     for question in todo:
         if question.dotted in known:
-            prompter.explain(f"{question.label} : " + "; ".join(_problems(question, known[question.dotted])))
+            problems = _problems(question, known[question.dotted])
+            prompter.explain(f"{question.label} : " + "; ".join(problems))
     _ask_all(prompter, todo, known)
     while True:
         config = answer_rules.nest(known)

@@ -34,7 +34,7 @@ class Referentiel:
     functions: tuple[Function, ...]
     fiches: dict[str, dict[str, Any]]
     pages: dict[str, str]
-    glossary: tuple[dict[str, str], ...]
+    glossary: tuple[dict[str, Any], ...]
 
     def fiches_of(self, function_id: str) -> list[dict[str, Any]]:
         return [f for f in self.fiches.values() if f["fonction"] == function_id]

@@ -165,8 +165,8 @@ def _targets(referentiel: Referentiel) -> dict[str, str]:
                for ident, fiche in referentiel.fiches.items()}
     targets.update({f"fonction:{f.id}": f"{f.id}/index.md" for f in referentiel.functions})
     targets.update({f"page:{page}": f"{page}.md" for page in STATIC_PAGES})
-    targets.update({"page:glossaire": "glossaire.md", "page:feuille-de-route": "feuille-de-route.md",
-                    "page:accueil": "index.md"})
+    targets.update({"page:glossaire": "glossaire.md", "page:accueil": "index.md",
+                    "page:feuille-de-route": "feuille-de-route.md"})
     return targets
 
 

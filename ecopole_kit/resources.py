@@ -19,7 +19,7 @@ _PACKAGE = "ecopole_kit"
 @cache
 def shipped(name: str) -> Path:
     """Return the folder of a shipped resource: template, referentiel, schemas or examples."""
-    packaged = Path(str(resources.files(_PACKAGE).joinpath("_shipped", name)))
+    packaged = Path(str(resources.files(_PACKAGE) / "_shipped" / name))
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / name
@@ -42,4 +42,7 @@ def example_path(name: str) -> Path:
 
 def shipped_file(*parts: str) -> Path:
     """A file shipped inside the package itself (vendored assets, page templates)."""
-    return Path(str(resources.files(_PACKAGE).joinpath(*parts)))
+    location = resources.files(_PACKAGE)
+    for part in parts:
+        location = location / part
+    return Path(str(location))

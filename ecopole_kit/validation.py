@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -78,15 +78,20 @@ def _issues(document: Document, error: ValidationError) -> list[Issue]:
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         return [
             Issue(document.name, document.key_line(path, str(key)), _dotted([*path, key]),
-                  _unknown_key(str(key), error.schema))
+                  _unknown_key(str(key), _schema(error)))
             for key in _extra_keys(error)
         ]
     return [Issue(document.name, document.line_of(path), _dotted(path), _message(error))]
 
 
+def _schema(error: ValidationError) -> dict[str, Any]:
+    return dict(error.schema) if isinstance(error.schema, Mapping) else {}
+
+
 def _extra_keys(error: ValidationError) -> list[Any]:
-    allowed = set(error.schema.get("properties", {}))
-    return [key for key in error.instance if key not in allowed]
+    allowed = set(_schema(error).get("properties", {}))
+    instance: Any = error.instance
+    return [key for key in instance if key not in allowed]
 
 
 def _dotted(path: Sequence[str | int]) -> str:
@@ -97,9 +102,9 @@ def _dotted(path: Sequence[str | int]) -> str:
 
 
 def _message(error: ValidationError) -> str:
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    kind = error.validator
-    value = error.validator_value
+    schema = _schema(error)
+    kind = str(error.validator)
+    value: Any = error.validator_value
     if kind in ("pattern", "format") and "x-message" in schema:
         return f"« {_short(error.instance)} » : {schema['x-message']}."
     if kind == "additionalProperties":
@@ -117,7 +122,7 @@ def _message(error: ValidationError) -> str:
         return f"la valeur doit être « {value} »."
     if kind == "type":
         expected = value if isinstance(value, list) else [value]
-        wanted = " ou ".join(_TYPES.get(t, t) for t in expected)
+        wanted = " ou ".join(_TYPES.get(str(t), str(t)) for t in expected)
         return f"{wanted} est attendu, pas {_describe(error.instance)}."
     return _bounds(kind, value, error.instance)
 

@@ -125,7 +125,8 @@ def test_validate_reports_every_problem_with_file_and_line(run_cli, tmp_path: Pa
     result = run_cli("validate", "p")
     assert result.exit_code == 1
     errors = result.stderr
-    assert f"p/territoire.yaml:{type_line}: territoire.type: « ville » n'est pas une valeur" in errors
+    assert (f"p/territoire.yaml:{type_line}: territoire.type: « ville » n'est pas une "
+            "valeur") in errors
     assert (f"p/territoire.yaml:{milieu_line}: contexte.milieux: champ inconnu « milieux » ; "
             "vouliez-vous dire « milieu » ?") in errors
     assert "champ obligatoire « milieu » manquant" in errors

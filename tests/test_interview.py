@@ -101,7 +101,7 @@ def test_invalid_value_in_answers_file_is_asked_again() -> None:
 
 def test_summary_can_be_corrected_before_anything_is_written() -> None:
     questions = answers.questions()
-    prompter = ScriptedPrompter(_all_answers() + ["Val d'Albret"], confirms=[False, True],
+    prompter = ScriptedPrompter([*_all_answers(), "Val d'Albret"], confirms=[False, True],
                                 corrections=[0])
     config = interview(prompter, {})
     assert config["territoire"]["nom"] == "Val d'Albret"
