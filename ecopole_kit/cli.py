@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,15 @@ def serve(project: Path, port: int) -> None:
     from ecopole_kit.site import serve_site
 
     console.say(f"Aperçu sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the preview server with us
     try:
         serve_site(project, address=f"127.0.0.1:{port}", on_change=console.rebuilt)
     except KeyboardInterrupt:
         console.say("Aperçu arrêté.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()

@@ -67,7 +67,7 @@ def serve_site(root: Path, *, address: str, on_change: Callable[[str], None]) ->
     config = prepare(root)
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config),
-         "--dev-addr", address],
+         "--dev-addr", address, "--quiet"],
     )
     try:
         last = _snapshot(root)
