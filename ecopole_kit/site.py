@@ -27,9 +27,12 @@ from ecopole_kit.resources import shipped_file
 BUILD_DIR = f"{RECORD_DIR}/build"
 SITE_DIR = "site"
 USER_DOCS = "docs"
-# Served from the site itself: mkdocs-material's offline plugin would fetch it from a CDN.
-SHIM_SOURCE = ("vendor", "iframe-worker", "shim.js")
+# Files the kit adds to every site. The search shim is served from the site itself:
+# mkdocs-material's offline plugin would otherwise fetch it from a CDN.
 SHIM_TARGET = "assets/javascripts/iframe-worker-shim.js"
+STYLESHEET_TARGET = "assets/stylesheets/ecopole.css"
+KIT_ASSETS = {SHIM_TARGET: ("vendor", "iframe-worker", "shim.js"),
+              STYLESHEET_TARGET: ("site_assets", "ecopole.css")}
 
 
 def prepare(root: Path) -> Path:
@@ -43,9 +46,10 @@ def prepare(root: Path) -> Path:
     wanted = {docs / path for path in pages} | {docs / rel for rel in user_pages}
     for path, text in pages.items():
         _write_if_changed(docs / path, text)
-    for relative, source in {**user_pages, SHIM_TARGET: shipped_file(*SHIM_SOURCE)}.items():
+    kit_assets = {target: shipped_file(*source) for target, source in KIT_ASSETS.items()}
+    for relative, source in {**user_pages, **kit_assets}.items():
         _copy_if_changed(source, docs / relative)
-    wanted.add(docs / SHIM_TARGET)
+    wanted |= {docs / target for target in kit_assets}
     _remove_stale(docs, wanted)
     config = build / "mkdocs.yml"
     _write_if_changed(config, _mkdocs_config(project.config["territoire"]["nom"], rendered,

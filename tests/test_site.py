@@ -130,6 +130,13 @@ def test_links_resolve_and_nothing_is_fetched_from_another_host(sites: dict[str,
     assert '<html lang="fr"' in html
 
 
+def test_printable_layout(sites: dict[str, Path]) -> None:
+    page = sites["audruicq"] / "emploi" / "parcours-insertion.html"
+    assert 'href="../assets/stylesheets/ecopole.css"' in page.read_text("utf-8")
+    css = (sites["audruicq"] / "assets" / "stylesheets" / "ecopole.css").read_text("utf-8")
+    assert "@media print" in css
+
+
 def test_site_works_from_disk(sites: dict[str, Path]) -> None:
     index = (sites["pays-tolosan"] / "index.html").read_text("utf-8")
     assert 'href="systeme-alimentaire/index.html"' in index  # no directory URLs

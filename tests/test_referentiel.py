@@ -1,0 +1,134 @@
+"""The référentiel's content: valid files, resolvable links, and coverage of the presentation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ecopole_kit.documents import load_yaml
+from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.referentiel import load_referentiel
+from ecopole_kit.rendering import render_site
+from ecopole_kit.resources import shipped
+from ecopole_kit.validation import validate_document
+from tests.conftest import example
+
+REFERENTIEL = shipped("referentiel")
+FICHES = sorted(REFERENTIEL.glob("fiches/*/*.yaml"))
+
+# Each element of the Ecopôle presentation, the page or fiche that covers it, and words
+# that must be found there.
+COVERAGE = {
+    "F1 mises en culture concertées": ("fiche:mises-en-culture-concertees", ["plan"]),
+    "F1 service de livraison mutualisé": ("fiche:livraison-mutualisee", ["tournée"]),
+    "F1 stockage partagé": ("fiche:stockage-partage", ["stockage"]),
+    "F1 transformation partagée": ("fiche:transformation-partagee", ["transformation"]),
+    "F1 présentations à la vente innovantes": ("fiche:vente-innovante", ["vente"]),
+    "F1 contrats avec particuliers, collectivités, commerces": (
+        "fiche:contrats-usagers", ["cantine", "commerce"]),
+    "F2 paniers solidaires": ("fiche:paniers-solidaires", ["30 %"]),
+    "F2 transmission des savoir-faire": ("fiche:transmission-savoir-faire", ["cuisine"]),
+    "F2 micro-fermes servicielles": ("fiche:micro-fermes-servicielles", ["Loos-en-Gohelle"]),
+    "F2 places à vivres": ("fiche:places-a-vivres", ["Ménadel"]),
+    "F2 monnaie locale complémentaire (MANNE)": ("fiche:monnaie-locale", ["MANNE"]),
+    "F3 parcours d'insertion et découverte des métiers": (
+        "fiche:parcours-insertion", ["CDDI", "logistique", "transformation", "animation"]),
+    "F3 accompagnement des projets professionnels": ("fiche:projets-professionnels",
+                                                     ["projet professionnel"]),
+    "F3 coopérative d'activité et d'emploi": ("fiche:cooperative-activite-emploi",
+                                              ["CAPE", "s'installer"]),
+    "F3 ouverture : ateliers, visites, stages": (
+        "fiche:ouverture-territoire", ["centres sociaux", "enseignement agricole", "stage"]),
+    "F4 évaluation de l'utilité sociale": ("fiche:evaluation-utilite-sociale", ["Avise"]),
+    "F4 économie de la fonctionnalité et de la coopération": (
+        "fiche:economie-fonctionnalite-cooperation", ["ATEMIS"]),
+    "F4 enrichissement conceptuel": ("fiche:enrichissement-conceptuel", ["capitalis"]),
+    "F4 essaimage": ("fiche:essaimage", ["20 Ecopôles", "référentiel"]),
+    "Qu'est-ce qu'un Ecopôle (PTCE, systémique, crise sanitaire, climat)": (
+        "page:ecopole", ["PTCE", "santé", "crise sanitaire", "climat"]),
+    "Histoire 2011-2020": ("page:histoire", ["2011", "2015", "2018", "2019", "2020"]),
+    "Chemin pour créer un Ecopôle": (
+        "page:creer-un-ecopole", ["diagnostic", "gouvernance", "évaluation", "fiche:"]),
+    "Glossaire": ("page:glossaire", ["PTCE", "AB", "ACI", "CDDI", "IAE", "CAE", "EFC", "PAT",
+                                     "SAT", "MANNE", "PNA"]),
+    "Demander le référentiel": ("page:demander", ["motivation"]),
+}
+
+
+def _text_of(target: str) -> str:
+    kind, ident = target.split(":")
+    if kind == "fiche":
+        return next(p for p in FICHES if p.stem == ident).read_text("utf-8")
+    if ident == "glossaire":
+        return (REFERENTIEL / "glossaire.yaml").read_text("utf-8")
+    return (REFERENTIEL / "pages" / f"{ident}.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("element", sorted(COVERAGE))
+def test_each_element_of_the_presentation_is_covered(element: str) -> None:
+    target, words = COVERAGE[element]
+    text = _text_of(target)
+    for word in words:
+        assert word.casefold() in text.casefold(), f"{element}: « {word} » absent de {target}"
+
+
+@pytest.mark.parametrize("path", FICHES, ids=lambda p: p.stem)
+def test_every_fiche_validates(path: Path) -> None:
+    document = load_yaml(path)
+    assert validate_document(document, "fiche") == []
+    assert document.data["id"] == path.stem
+    assert "{" not in yaml.safe_dump(
+        {k: v for k, v in document.data.items() if k != "au_territoire"})
+
+
+def test_whole_referentiel_loads_with_four_functions() -> None:
+    referentiel = load_referentiel()
+    assert [f.numero for f in referentiel.functions] == [1, 2, 3, 4]
+    assert len(referentiel.fiches) == len(FICHES) == 19
+    assert len(referentiel.glossary) >= 20
+
+
+def test_every_fiche_cites_the_presentation_or_a_fact_source() -> None:
+    for fiche in load_referentiel().fiches.values():
+        assert fiche["sources"], fiche["id"]
+        for example_entry in fiche.get("exemples", []):
+            assert example_entry["source"]["titre"], fiche["id"]
+
+
+def _copy_referentiel(tmp_path: Path) -> Path:
+    copy = tmp_path / "referentiel"
+    shutil.copytree(REFERENTIEL, copy)
+    load_referentiel.cache_clear()
+    return copy
+
+
+def test_a_link_to_a_missing_fiche_fails(tmp_path: Path) -> None:
+    copy = _copy_referentiel(tmp_path)
+    page = copy / "pages" / "ecopole.md"
+    page.write_text(page.read_text("utf-8") + "\nVoir [ailleurs](fiche:n-existe-pas).\n", "utf-8")
+    with pytest.raises(EcopoleError, match="lien vers fiche inconnue « n-existe-pas »"):
+        render_site(load_referentiel(copy), example("gohelle"))
+
+
+def test_an_invalid_fiche_is_reported_with_its_file(tmp_path: Path) -> None:
+    copy = _copy_referentiel(tmp_path)
+    fiche = copy / "fiches" / "emploi" / "essaimage-faux.yaml"
+    fiche.write_text("id: essaimage-faux\nfonction: emploi\ntitre: X\n", "utf-8")
+    with pytest.raises(InvalidDocuments) as raised:
+        load_referentiel(copy)
+    files = {issue.file for issue in raised.value.issues}
+    assert files == {"referentiel/fiches/emploi/essaimage-faux.yaml"}
+
+
+def test_rendering_is_pure_and_tailored() -> None:
+    referentiel = load_referentiel()
+    first = render_site(referentiel, example("pays-tolosan"))
+    again = render_site(referentiel, example("pays-tolosan"))
+    other = render_site(referentiel, example("audruicq"))
+    assert first == again
+    assert first.pages["accessibilite/paniers-solidaires.md"] != \
+        other.pages["accessibilite/paniers-solidaires.md"]
+    assert "Cocagne Haute\\-Garonne" in first.pages["emploi/parcours-insertion.md"]
