@@ -51,13 +51,24 @@ def _walk(schema: dict[str, Any], node: dict[str, Any], key: tuple[str, ...], se
 
 def _question(node: dict[str, Any], key: tuple[str, ...], section: str,
               required: bool) -> Question:
-    items = node.get("items", {}) if node.get("type") == "array" else {}
-    choices = node.get("enum") or items.get("enum") or ()
     return Question(key=key, section=section, label=node.get("title", key[-1]),
                     help=node.get("description", ""), default=node.get("default"),
-                    choices=tuple(str(c) for c in choices), required=required,
+                    choices=tuple(str(c) for c in _choices(node)), required=required,
                     is_list=node.get("type") == "array",
                     skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"))
+
+
+def _choices(node: dict[str, Any]) -> list[Any]:
+    """Enum of the node, of its items, or of its first alternative that is a plain choice."""
+    if "enum" in node:
+        return list(node["enum"])
+    if node.get("type") == "array":
+        return list(node.get("items", {}).get("enum", []))
+    for branch in node.get("anyOf", []):
+        resolved = _resolve(load_schema(SCHEMA), branch)
+        if "enum" in resolved:
+            return list(resolved["enum"])
+    return []
 
 
 def default_for(question: Question, answers: Mapping[str, Any]) -> Any:

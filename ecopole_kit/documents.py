@@ -18,6 +18,16 @@ MAX_BYTES = 2 * 1024 * 1024
 SCHEMA_COMMENT = "# yaml-language-server: $schema={url}\n"
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML where dates stay text: the schemas check their form, as a person typed it."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed YAML file and the node tree that knows where each value stands."""
@@ -94,7 +104,7 @@ def read_text(path: Path, name: str | None = None) -> str:
 
 def parse_yaml(text: str, name: str) -> Document:
     """Parse YAML text into a Document; syntax errors become issues with line and column."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         duplicates = list(_duplicate_keys(root, name)) if root is not None else []

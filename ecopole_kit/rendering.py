@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import jinja2
@@ -16,6 +17,7 @@ from markupsafe import Markup
 
 from ecopole_kit.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel import STAGES, Referentiel
+from ecopole_kit.roadmap import Engagement, calendar, engagements, stage_of
 
 KIND_LABELS = {"commune": "commune", "epci": "intercommunalité",
                "plusieurs-epci": "plusieurs intercommunalités", "departement": "département"}
@@ -23,6 +25,9 @@ ECOPOLES = {"audruicq": "Ecopôle de la région d'Audruicq", "gohelle": "Ecopôl
             "pays-tolosan": "Ecopôle du Pays Tolosan", "reseau-cocagne": "Réseau Cocagne"}
 MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
          ("Équipements", "equipements"), ("Ordres de grandeur budgétaires", "budget"))
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+CALENDAR_FILE = "feuille-de-route.ics"
 STATIC_PAGES = {"ecopole": "Qu'est-ce qu'un Ecopôle ?", "histoire": "Histoire",
                 "creer-un-ecopole": "Créer un Ecopôle", "demander": "Demander le référentiel"}
 
@@ -32,6 +37,7 @@ class RenderedSite:
     """Markdown pages by path, and the navigation that orders them."""
 
     pages: dict[str, str]
+    files: dict[str, bytes]
     nav: list[dict[str, Any]]
 
 
@@ -92,8 +98,12 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
         engaged_count=sum(len(f["engaged"]) for f in functions))
     for function in functions:
         _render_function(env, referentiel, function, territory, pages)
+    items = engagements(config)
     pages["feuille-de-route.md"] = env.get_template("roadmap.md.j2").render(
-        territory=territory, stages=_roadmap(functions))
+        territory=territory, stages=_roadmap(functions), dated=[_dated(i, referentiel)
+                                                                for i in items if i.start],
+        calendar_file=CALENDAR_FILE)
+    files = {CALENDAR_FILE: calendar(config["territoire"]["nom"], items, referentiel)}
     pages["glossaire.md"] = env.get_template("glossary.md.j2").render(
         glossary=[{**_trust(e), "source": _source_text(e["source"]) if "source" in e else None}
                   for e in sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
@@ -102,7 +112,7 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
     targets = _targets(referentiel)
     resolved = {path: resolve_links(text, path, targets, f"page {path}")
                 for path, text in pages.items()}
-    return RenderedSite(pages=resolved, nav=_nav(referentiel, functions))
+    return RenderedSite(pages=resolved, files=files, nav=_nav(referentiel, functions))
 
 
 def _function_view(referentiel: Referentiel, function_id: str,
@@ -111,13 +121,13 @@ def _function_view(referentiel: Referentiel, function_id: str,
     stages = engagement.get(function_id, {})
     fiches = referentiel.fiches_of(function_id)
     engaged = sorted((f for f in fiches if f["id"] in stages),
-                     key=lambda f: STAGES.index(stages[f["id"]]))
+                     key=lambda f: STAGES.index(stage_of(stages[f["id"]])))
     return {
         "id": trusted(function.id), "titre": trusted(function.titre),
         "titre_court": trusted(function.titre_court),
         "resume_md": trusted(f"*{function.resume}*"), "objectifs": trusted(function.objectifs),
         "sources": [_source_text(s) for s in function.sources],
-        "engaged": [{"fiche": _trust(f), "stage": stages[f["id"]]} for f in engaged],
+        "engaged": [{"fiche": _trust(f), "stage": stage_of(stages[f["id"]])} for f in engaged],
         "to_explore": [{"fiche": _trust(f)} for f in fiches if f["id"] not in stages],
     }
 
@@ -158,6 +168,16 @@ def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "actions": [{"fiche": item["fiche"], "function": f["titre_court"]}
                        for f in functions for item in f["engaged"] if item["stage"] == stage]}
             for stage in STAGES]
+
+
+def _dated(item: Engagement, referentiel: Referentiel) -> dict[str, Any]:
+    return {"fiche": _trust(referentiel.fiches[item.fiche_id]), "stage": item.stage,
+            "start": french_date(item.start), "end": french_date(item.end) if item.end else "—",
+            "lead": item.lead or "—"}
+
+
+def french_date(value: date | None) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
 def _targets(referentiel: Referentiel) -> dict[str, str]:

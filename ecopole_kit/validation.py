@@ -68,9 +68,16 @@ def _leaves(errors: Iterable[ValidationError]) -> list[ValidationError]:
     result = []
     for error in errors:
         if error.context:
-            error = best_match(error.context)
+            # A value of the wrong kind for one alternative says little: prefer the others.
+            relevant = [e for e in error.context if not _kind_mismatch(e)] or error.context
+            error = best_match(relevant)
         result.append(error)
     return result
+
+
+def _kind_mismatch(error: ValidationError) -> bool:
+    structured = isinstance(error.instance, (dict, list))
+    return error.validator == "type" or (error.validator in ("enum", "const") and structured)
 
 
 def _issues(document: Document, error: ValidationError) -> list[Issue]:

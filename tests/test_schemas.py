@@ -123,7 +123,9 @@ def test_every_schema_is_valid_2020_12_with_french_titles(schema_file: str) -> N
     walk(schema, schema_file)
 
 
-@pytest.mark.parametrize("schema_name", ["territoire", "fonction-emploi"])
+@pytest.mark.parametrize("schema_name", ["territoire", "fonction-systeme-alimentaire",
+                                         "fonction-accessibilite", "fonction-emploi",
+                                         "fonction-evaluation"])
 def test_schema_examples_are_valid(schema_name: str) -> None:
     schema = load_schema(schema_name)
     assert schema["examples"]
