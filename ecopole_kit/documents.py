@@ -75,6 +75,14 @@ def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     return None
 
 
+def dotted(path: Sequence[str | int]) -> str:
+    """A field path as people read it: ``fonctions.emploi.postes[0].heures``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def _problem(name: str, line: int | None, message: str) -> InvalidDocuments:
     return InvalidDocuments(issues=[Issue(name, line, "", message)])
 

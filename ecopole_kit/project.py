@@ -11,7 +11,6 @@ from ecopole_kit.documents import Document, parse_yaml, read_text
 from ecopole_kit.errors import InvalidDocuments, ProjectNotFound
 from ecopole_kit.models import Issue
 from ecopole_kit.referentiel import FUNCTION_IDS
-from ecopole_kit.validation import validate_document
 
 TERRITORY_FILE = "territoire.yaml"
 FUNCTIONS_DIR = "fonctions"
@@ -30,8 +29,7 @@ class Project:
 
 def schema_for(path: Path, text: str) -> str | None:
     """The schema a file declares on its first line, else the one its name implies."""
-    first = text.split("\n", 1)[0]
-    declared = _SCHEMA_LINE.search(first)
+    declared = _SCHEMA_LINE.search(text.split("\n", 1)[0])
     if declared:
         return declared.group(1)
     if path.name == TERRITORY_FILE:
@@ -45,12 +43,13 @@ def project_files(root: Path) -> list[Path]:
     """The files of a project that a person edits, in reporting order."""
     if not (root / TERRITORY_FILE).is_file():
         raise ProjectNotFound(path=root)
-    functions = sorted((root / FUNCTIONS_DIR).glob("*.yaml"))
-    return [root / TERRITORY_FILE, *functions]
+    return [root / TERRITORY_FILE, *sorted((root / FUNCTIONS_DIR).glob("*.yaml"))]
 
 
 def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
-    """Parse and validate one file; every problem is returned, none raised."""
+    """Parse and validate one file against its schema; problems are returned, not raised."""
+    from ecopole_kit.validation import validate_document
+
     try:
         text = read_text(path, display)
         document = parse_yaml(text, display)
@@ -63,8 +62,7 @@ def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
     return document, validate_document(document, schema)
 
 
-def load_project(root: Path) -> Project:
-    """Load and validate a whole project, or raise with every problem found."""
+def _check_project(root: Path) -> tuple[dict[str, Document], list[Issue]]:
     issues: list[Issue] = []
     documents: dict[str, Document] = {}
     for path in project_files(root):
@@ -72,30 +70,46 @@ def load_project(root: Path) -> Project:
         issues.extend(found)
         if document is not None and not found:
             documents[path.relative_to(root).as_posix()] = document
+    if not issues:
+        issues = _rules(documents[TERRITORY_FILE], {
+            fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"] for fid in FUNCTION_IDS
+            if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents})
+    return documents, issues
+
+
+def _rules(territory: Document, functions: dict[str, Document]) -> list[Issue]:
+    from ecopole_kit.referentiel import load_referentiel
+    from ecopole_kit.rules import Context, check_rules
+    from ecopole_kit.territory import load_geography
+
+    return check_rules(Context(territory=territory, functions=functions,
+                               geography=load_geography(),
+                               fiche_ids=set(load_referentiel().fiches)))
+
+
+def load_project(root: Path) -> Project:
+    """Load and validate a whole project, or raise with every problem found."""
+    documents, issues = _check_project(root)
     if issues:
         raise InvalidDocuments(issues=issues)
-    config = documents[TERRITORY_FILE].data
-    functions = {fid: (documents.get(f"{FUNCTIONS_DIR}/{fid}.yaml") or _empty()).data or {}
-                 for fid in FUNCTION_IDS}
-    return Project(root=root, config=config, functions=functions)
-
-
-def _empty() -> Document:
-    return Document("", {}, None)
+    functions = {fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"].data or {}
+                 for fid in FUNCTION_IDS if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents}
+    return Project(root=root, config=documents[TERRITORY_FILE].data,
+                   functions={fid: functions.get(fid, {}) for fid in FUNCTION_IDS})
 
 
 def validate_paths(paths: list[Path]) -> list[Issue]:
     """Every problem in the given projects (folders) and files, in order."""
     issues: list[Issue] = []
     for path in paths:
-        if path.is_dir():
-            try:
-                files = project_files(path)
-            except ProjectNotFound as error:
-                issues.append(Issue(str(path), None, "", error.message))
-                continue
-        else:
-            files = [path]
-        for file in files:
-            issues.extend(check_file(file, str(file))[1])
+        if not path.is_dir():
+            document, found = check_file(path, str(path))
+            if document is not None and not found and schema_for(path, "") == "territoire":
+                found = _rules(document, {})
+            issues.extend(found)
+            continue
+        try:
+            issues.extend(_check_project(path)[1])
+        except ProjectNotFound as error:
+            issues.append(Issue(str(path), None, "", error.message))
     return issues

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from ecopole_kit.documents import Document
+from ecopole_kit.documents import Document, dotted
 from ecopole_kit.models import Issue
 from ecopole_kit.resources import load_schema
 
@@ -84,11 +84,11 @@ def _issues(document: Document, error: ValidationError) -> list[Issue]:
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         return [
-            Issue(document.name, document.key_line(path, str(key)), _dotted([*path, key]),
+            Issue(document.name, document.key_line(path, str(key)), dotted([*path, key]),
                   _unknown_key(str(key), _schema(error)))
             for key in _extra_keys(error)
         ]
-    return [Issue(document.name, document.line_of(path), _dotted(path), _message(error))]
+    return [Issue(document.name, document.line_of(path), dotted(path), _message(error))]
 
 
 def _schema(error: ValidationError) -> dict[str, Any]:
@@ -99,13 +99,6 @@ def _extra_keys(error: ValidationError) -> list[Any]:
     allowed = set(_schema(error).get("properties", {}))
     instance: Any = error.instance
     return [key for key in instance if key not in allowed]
-
-
-def _dotted(path: Sequence[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _message(error: ValidationError) -> str:
