@@ -55,7 +55,8 @@ def _question(node: dict[str, Any], key: tuple[str, ...], section: str,
                     help=node.get("description", ""), default=node.get("default"),
                     choices=tuple(str(c) for c in _choices(node)), required=required,
                     is_list=node.get("type") == "array",
-                    skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"))
+                    skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"),
+                    named_from=node.get("x-nom-de"), search=bool(node.get("x-recherche")))
 
 
 def _choices(node: dict[str, Any]) -> list[Any]:
@@ -75,7 +76,23 @@ def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
     """The default of a question, possibly derived from an earlier answer."""
     if question.derived_from and answers.get(question.derived_from):
         return slugify(str(answers[question.derived_from]))[:60].strip("-") or None
+    if question.named_from and answers.get(question.named_from):
+        return official_name(answers.get("territoire.type"), answers[question.named_from])
     return question.default
+
+
+SEARCH_KINDS = {"commune": ("commune",), "epci": ("epci",), "plusieurs-epci": ("epci",),
+                "departement": ("departement",)}
+
+
+def official_name(kind: Any, codes: Any) -> str | None:
+    """The official name of a territory from its codes, when they are all known."""
+    from ecopole_kit.territory import load_geography
+
+    if kind not in SEARCH_KINDS or not isinstance(codes, list) or not codes:
+        return None
+    resolved = load_geography().resolve(kind, [str(c) for c in codes])
+    return None if resolved.unknown else resolved.nom
 
 
 def parse(question: Question, raw: str) -> Any:

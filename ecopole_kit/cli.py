@@ -116,6 +116,25 @@ def serve(project: Path, port: int) -> None:
         console.say("Aperçu arrêté.")
 
 
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--type", "kinds", multiple=True,
+              type=click.Choice(["commune", "epci", "departement", "region"]),
+              help="Ne chercher que ce type de territoire (répétable).")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="Nombre maximal de résultats.")
+def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int) -> None:
+    """Trouver un territoire par nom, code INSEE, code postal ou SIREN d'EPCI."""
+    from ecopole_kit.territory import load_geography
+
+    text = " ".join(query)
+    matches = load_geography().lookup(text, kinds=kinds or None, limit=limit)
+    if not matches:
+        raise EcopoleError(f"Aucun territoire trouvé pour « {text} ».",
+                           hint="Essayez un autre nom, sans abréviation, ou un code officiel.")
+    console.matches(matches)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -36,6 +37,13 @@ def report_error(error: EcopoleError, *, listing: bool = True) -> None:
     click.secho(f"Erreur : {error.message}", fg="red", err=True)
     if error.hint:
         click.echo(error.hint, err=True)
+
+
+def matches(found: Sequence[Any]) -> None:
+    """Print lookup results: code, name and description, best first."""
+    width = max(len(match.code) for match in found)
+    for match in found:
+        click.echo(f"{match.code:<{width}}  {click.style(match.nom, bold=True)}  {match.detail}")
 
 
 def rebuilt(problems: str) -> None:

@@ -6,6 +6,7 @@ It never prints: the prompter (console.py in the CLI, a script in tests) shows a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Protocol
 
 from ecopole_kit import answers as answer_rules
@@ -84,6 +85,8 @@ def _ask_all(prompter: Prompter, todo: list[Question], known: dict[str, Any],
 
 def _ask_one(prompter: Prompter, question: Question, known: dict[str, Any],
              position: str) -> Any:
+    if question.search:
+        return _ask_territory(prompter, question, known, position)
     default = answer_rules.default_for(question, known)
     current = known.get(question.dotted, default)
     while True:
@@ -102,6 +105,53 @@ def _ask_one(prompter: Prompter, question: Question, known: dict[str, Any],
         if not problems:
             return value
         prompter.explain("; ".join(problems))
+
+
+def _ask_territory(prompter: Prompter, question: Question, known: dict[str, Any],
+                   position: str) -> list[str]:
+    """Search official territories by name or code; several EPCI are added one by one."""
+    kind = str(known.get("territoire.type", "epci"))
+    several = kind == "plusieurs-epci"
+    chosen = [str(code) for code in known.get(question.dotted) or []]
+    while True:
+        label = ("Ajouter un EPCI (nom ou code ; Entrée pour terminer)" if several and chosen
+                 else "Rechercher le territoire (nom ou code)")
+        text = prompter.ask(replace(question, label=label), default=", ".join(chosen),
+                            position=position).strip()
+        if not text or text == ", ".join(chosen):
+            problems = _problems(question, chosen) if chosen else ["Réponse obligatoire."]
+            if several and len(chosen) == 1:
+                problems = ["un territoire de plusieurs EPCI en compte au moins deux ; "
+                            "ajoutez-en un autre."]
+            if not problems:
+                return chosen
+            prompter.explain("; ".join(problems))
+            continue
+        code = _pick_match(prompter, question, kind, text, position)
+        if code is not None and not several:
+            return [code]
+        if code is not None and code not in chosen:
+            chosen.append(code)
+
+
+def _pick_match(prompter: Prompter, question: Question, kind: str, text: str,
+                position: str) -> str | None:
+    from ecopole_kit.territory import load_geography
+
+    matches = load_geography().lookup(text, kinds=answer_rules.SEARCH_KINDS[kind], limit=9)
+    if not matches:
+        prompter.explain(f"Aucun résultat pour « {text} » ; essayez un autre nom ou un code.")
+        return None
+    choices = tuple(f"{m.nom} ({m.code}) — {m.detail}" for m in matches)
+    pick = replace(question, label="Numéro du résultat", choices=choices, is_list=False,
+                   help=f"Résultats pour « {text} » :", search=False)
+    raw = prompter.ask(pick, default="1", position=position)
+    try:
+        chosen = answer_rules.parse(pick, raw)
+    except ValueError as error:
+        prompter.explain(str(error))
+        return None
+    return matches[choices.index(chosen)].code
 
 
 def _problems(question: Question, value: Any) -> list[str]:

@@ -40,6 +40,8 @@ class Question:
     is_list: bool = False
     skip_label: str | None = None
     derived_from: str | None = None
+    named_from: str | None = None
+    search: bool = False
 
     @property
     def dotted(self) -> str:

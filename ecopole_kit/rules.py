@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from ecopole_kit.documents import Document, dotted
@@ -110,7 +111,7 @@ def _delivery_stops(context: Context) -> Iterator[Issue]:
         for stop_index, code in enumerate(tour["arrets"]):
             if code in inside:
                 continue
-            path = ["tournees", index, "arrets", stop_index]
+            path: list[str | int] = ["tournees", index, "arrets", stop_index]
             commune = context.geography.communes.get(code)
             if commune is None:
                 yield _issue(document, path, f"commune inconnue « {code} »."
@@ -170,7 +171,7 @@ def _tiers(context: Context) -> Iterator[Issue]:
                      f"les parts des foyers par tranche font {_percent(sum(shares))} % au lieu "
                      "de 100 % ; ajustez « part_foyers_pct ».")
     bounds = [(i, t["quotient_max"]) for i, t in enumerate(tiers) if "quotient_max" in t]
-    for (_, low), (index, high) in zip(bounds, bounds[1:]):
+    for (_, low), (index, high) in pairwise(bounds):
         if high <= low:
             yield _issue(document, ["paniers_solidaires", "tranches", index, "quotient_max"],
                          f"les tranches doivent aller du quotient le plus bas au plus haut "

@@ -9,20 +9,22 @@ from ecopole_kit.errors import MissingAnswers
 from ecopole_kit.interview import interview
 from tests.conftest import ScriptedPrompter, example
 
-IDENTITY = ["Val de Garonne", "", "commune", "47157", "Cocagne du Val", "",
+IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "Cocagne du Val", "",
             "Alex Dupont", "alex@exemple.fr", "", "1, 3", "Un territoire rural."]
+ASKED = len(IDENTITY) - 1  # the search and the choice among its results share a position
 
 
 def _all_answers(function_answers: list[str] | None = None) -> list[str]:
-    actions = len(answers.questions()) - len(IDENTITY)
+    actions = len(answers.questions()) - ASKED
     return IDENTITY + (function_answers or [""] * actions)
 
 
 def test_questions_come_from_the_schema_in_sections() -> None:
     questions = answers.questions()
     assert [q.dotted for q in questions[:4]] == [
-        "territoire.nom", "territoire.slug", "territoire.type", "territoire.codes"]
-    assert questions[2].choices == ("commune", "epci", "plusieurs-epci", "departement")
+        "territoire.type", "territoire.codes", "territoire.nom", "territoire.slug"]
+    assert questions[0].choices == ("commune", "epci", "plusieurs-epci", "departement")
+    assert questions[1].search
     stage = next(q for q in questions if q.dotted == "fonctions.accessibilite.paniers-solidaires")
     assert stage.choices == ("idée", "en projet", "en cours", "opérationnel")
     assert stage.section == "Fonction 2 — Accessibilité"
@@ -32,23 +34,23 @@ def test_questions_come_from_the_schema_in_sections() -> None:
 def test_full_interview_with_defaults_choices_and_progress() -> None:
     prompter = ScriptedPrompter(_all_answers())
     config = interview(prompter, {})
-    assert config["territoire"] == {"nom": "Val de Garonne", "slug": "val-de-garonne",
-                                    "type": "commune", "codes": ["47157"]}
+    assert config["territoire"] == {"type": "commune", "codes": ["62057"],
+                                    "nom": "Val d'Audruicq", "slug": "val-d-audruicq"}
     assert config["contexte"]["milieu"] == "périurbain"
     assert config["contexte"]["atouts"] == ["jardin de Cocagne", "producteurs bio"]
     assert config["fonctions"] == {}
     total = len(answers.questions())
     assert prompter.asked[0][2] == f"1/{total}"
     assert prompter.asked[-1][2] == f"{total}/{total}"
-    assert ("territoire.slug", "val-de-garonne", f"2/{total}") in prompter.asked
+    assert ("territoire.slug", "val-d-audruicq", f"4/{total}") in prompter.asked
     assert prompter.sections[:4] == ["Territoire", "Structure porteuse", "Contact", "Contexte"]
-    assert "Val de Garonne" in prompter.summaries[0]
+    assert "Val d'Audruicq" in prompter.summaries[0]
 
 
 def test_invalid_answer_is_explained_and_asked_again() -> None:
     script = _all_answers()
-    script[7:8] = ["pas-un-courriel", "alex@exemple.fr"]
-    script[2:3] = ["village", "1"]
+    script[8:9] = ["pas-un-courriel", "alex@exemple.fr"]
+    script[0:1] = ["village", "1"]
     prompter = ScriptedPrompter(script)
     config = interview(prompter, {})
     assert config["contact"]["courriel"] == "alex@exemple.fr"
@@ -59,14 +61,14 @@ def test_invalid_answer_is_explained_and_asked_again() -> None:
 
 def test_required_answer_cannot_be_left_empty() -> None:
     script = _all_answers()
-    script[0:1] = ["", "Val de Garonne"]
+    script[5:6] = ["", "Cocagne du Val"]
     prompter = ScriptedPrompter(script)
     interview(prompter, {})
     assert any(m.startswith("Réponse obligatoire") for m in prompter.explained)
 
 
 def test_stages_of_actions_are_asked_per_function() -> None:
-    actions = len(answers.questions()) - len(IDENTITY)
+    actions = len(answers.questions()) - ASKED
     stages = ["4", "en projet"] + [""] * (actions - 2)
     config = interview(ScriptedPrompter(_all_answers(stages)), {})
     assert config["fonctions"] == {"systeme-alimentaire": {
@@ -101,12 +103,12 @@ def test_invalid_value_in_answers_file_is_asked_again() -> None:
 
 def test_summary_can_be_corrected_before_anything_is_written() -> None:
     questions = answers.questions()
-    prompter = ScriptedPrompter([*_all_answers(), "Val d'Albret"], confirms=[False, True],
-                                corrections=[0])
+    prompter = ScriptedPrompter([*_all_answers(), "Val d'Oye"], confirms=[False, True],
+                                corrections=[2])
     config = interview(prompter, {})
-    assert config["territoire"]["nom"] == "Val d'Albret"
+    assert config["territoire"]["nom"] == "Val d'Oye"
     assert len(prompter.summaries) == 2
-    assert prompter.asked[-1][0] == questions[0].dotted
+    assert prompter.asked[-1][0] == questions[2].dotted
 
 
 def test_no_input_lists_every_missing_required_answer() -> None:
@@ -124,3 +126,30 @@ def test_no_input_fills_defaults() -> None:
     del given["contexte"]["milieu"]
     config = interview(None, given)
     assert config["contexte"]["milieu"] == "périurbain"
+
+
+def test_territory_is_found_by_name_and_names_the_default() -> None:
+    prompter = ScriptedPrompter(_all_answers())
+    prompter.answers[3] = ""  # accept the official name as the territory's name
+    config = interview(prompter, {})
+    assert config["territoire"]["codes"] == ["62057"]
+    assert config["territoire"]["nom"] == "Audruicq"
+    assert config["territoire"]["slug"] == "audruicq"
+    assert ("territoire.nom", "Audruicq", f"3/{len(answers.questions())}") in prompter.asked
+
+
+def test_several_epci_are_added_one_by_one() -> None:
+    script = ["plusieurs-epci", "Frontonnais", "1", "", "Hauts-Tolosans", "1", "",
+              "Pays Tolosan", *_all_answers()[4:]]
+    prompter = ScriptedPrompter(script)
+    config = interview(prompter, {})
+    assert config["territoire"]["codes"] == ["200034957", "200071314"]
+    assert any("en compte au moins deux" in message for message in prompter.explained)
+
+
+def test_a_search_without_result_is_explained_and_asked_again() -> None:
+    script = _all_answers()
+    script[1:2] = ["Xqzwvv", "audruicq"]
+    prompter = ScriptedPrompter(script)
+    assert interview(prompter, {})["territoire"]["codes"] == ["62057"]
+    assert "Aucun résultat pour « Xqzwvv »" in prompter.explained[0]

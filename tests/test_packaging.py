@@ -49,6 +49,7 @@ def test_installed_wheel_runs_the_demo_from_any_directory(wheel: Path, tmp_path:
     index = Path(result.stdout.strip().splitlines()[-1])
     assert index == elsewhere / "ecopole-demo" / "site" / "index.html"
     assert "Pays Tolosan" in index.read_text("utf-8")
-    probe = subprocess.run([sys.executable, "-c", "import ecopole_kit; print(ecopole_kit.__file__)"],
-                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    code = "import ecopole_kit; print(ecopole_kit.__file__)"
+    probe = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, check=True)
     assert probe.stdout.startswith(str(target))

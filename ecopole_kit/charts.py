@@ -1,0 +1,198 @@
+"""SVG charts of the diagnostic, drawn at build time with matplotlib (imported lazily).
+
+Charts carry no title: the caption and the alternative text are returned apart, as plain
+text for the caller to escape. Person-typed labels drawn into an image go through
+``mathtext_safe``; the SVG writer escapes XML. Output is deterministic (fixed hash salt, no
+date), text stays text (``svg.fonttype = "none"``), and pyplot is never used.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ecopole_kit.diagnostic import (
+    REFERENCE_HOUSEHOLD_SHARE,
+    SOURCES,
+    BasketScenario,
+    Figure,
+    LandNeed,
+    format_number,
+    with_unit,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
+
+WIDTH_IN = 7.3  # 7.3 in × 72 pt = 525 pt ≈ 700 px: text sizes below are legible at that width
+FONT_SIZE = 11
+# Okabe & Ito (2008), colour-blind-safe palette (black left out: labels are black).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+CONVENTIONAL, ORGANIC = "#E69F00", "#0072B2"
+HATCHES = ("", "//", "..", "xx")
+_FONTS = ["DejaVu Sans", "Bitstream Vera Sans", "Arial", "Helvetica", "sans-serif"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG document with its caption and alternative text (plain text, unescaped)."""
+
+    svg: str
+    caption: str
+    alt: str
+
+    @property
+    def inline_svg(self) -> str:
+        """The ``<svg>`` element alone, without XML declaration or DOCTYPE, for HTML pages."""
+        return self.svg[self.svg.index("<svg"):]
+
+
+def mathtext_safe(text: str) -> str:
+    """Escape "$" so that matplotlib never reads person-typed text as mathtext."""
+    return text.replace("$", r"\$")
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+@contextmanager
+def _settings(salt: str) -> Iterator[None]:
+    import matplotlib
+
+    with matplotlib.rc_context({
+        "svg.fonttype": "none", "svg.hashsalt": salt, "font.size": FONT_SIZE,
+        "font.family": "sans-serif", "font.sans-serif": _FONTS, "text.usetex": False,
+        "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.8,
+    }):
+        yield
+
+
+def _new_figure(height_in: float) -> MplFigure:
+    from matplotlib.figure import Figure as MplFigure
+
+    return MplFigure(figsize=(WIDTH_IN, height_in), layout="constrained")
+
+
+def _to_svg(fig: MplFigure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _french_axis(ax: Axes, label: str) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_number(x)))
+    ax.set_xlabel(label)
+    ax.grid(axis="x", color="#d0d0d0", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _land_bars(ax: Axes, needs: Sequence[LandNeed]) -> None:
+    rows = range(len(needs))
+    top = max((max(n.conventional.value, n.organic.value if n.organic else 0) for n in needs),
+              default=0.0) or 1.0
+    for offset, name, colour, hatch in ((-0.2, "conventional", CONVENTIONAL, ""),
+                                        (0.2, "organic", ORGANIC, "//")):
+        figures: list[Figure | None] = [getattr(n, name) for n in needs]
+        bars = ax.barh([r + offset for r in rows], [f.value if f else 0 for f in figures],
+                       height=0.38, color=colour, hatch=hatch, edgecolor="white",
+                       label="Agriculture conventionnelle" if offset < 0
+                       else "Agriculture biologique")
+        ax.bar_label(bars, padding=3, fontsize=FONT_SIZE - 1,
+                     labels=[f.display if f else "bio : non publié" for f in figures])
+    ax.set_yticks(list(rows), [mathtext_safe(_wrap(n.diet, 24)) for n in needs])
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.3)
+
+
+def land_chart_svg(needs: list[LandNeed], territory_name: str) -> Chart:
+    """Horizontal grouped bars: hectares needed per diet, conventional and organic."""
+    with _settings("ecopole-kit-land"):
+        fig = _new_figure(1.1 + 0.75 * len(needs))
+        ax = fig.add_subplot()
+        _land_bars(ax, needs)
+        _french_axis(ax, "Surface agricole nécessaire (hectares)")
+        ax.legend(loc="lower right", frameon=False)
+        svg = _to_svg(fig)
+    source = SOURCES["ademe-2020"]
+    caption = (f"Surface agricole nécessaire pour nourrir la population de {territory_name}, "
+               f"selon le régime alimentaire, en agriculture conventionnelle et biologique. "
+               f"Source : {source.titre}.")
+    return Chart(svg=svg, caption=caption, alt=_land_alt(needs, territory_name))
+
+
+def _land_alt(needs: Sequence[LandNeed], territory_name: str) -> str:
+    parts = [f"{n.diet} : {n.conventional.display} en conventionnel, "
+             + (f"{n.organic.display} en bio" if n.organic else "valeur bio non publiée")
+             for n in needs]
+    return (f"Diagramme en barres de la surface agricole nécessaire pour nourrir "
+            f"{territory_name}. " + " ; ".join(parts) + ".")
+
+
+@dataclass(frozen=True)
+class _Payer:
+    name: str
+    amount: float
+    household: bool
+
+
+def _payers(scenario: BasketScenario) -> list[_Payer]:
+    tiers = [_Payer(f"Foyers, tranche « {t.label} »", f.value, True)
+             for t, f in zip(scenario.params.tiers, scenario.tier_payments, strict=True)]
+    funders = [_Payer(f.name, p.value, False)
+               for f, p in zip(scenario.params.funders, scenario.funder_payments, strict=True)]
+    return [payer for payer in tiers + funders if payer.amount > 0]
+
+
+def _stack(ax: Axes, payers: Sequence[_Payer], total: float) -> None:
+    left = 0.0
+    for index, payer in enumerate(payers):
+        share = payer.amount / total * 100
+        label = mathtext_safe(_wrap(f"{payer.name} : {with_unit(payer.amount, '€')} "
+                                    f"({with_unit(share, '%')})", 70))
+        hatch = HATCHES[index // len(PALETTE) % len(HATCHES)] or ("" if payer.household else "//")
+        ax.barh([0], [payer.amount], left=left, height=0.5, label=label, edgecolor="white",
+                color=PALETTE[index % len(PALETTE)], hatch=hatch)
+        left += payer.amount
+    ax.set_yticks([])
+    ax.set_ylim(-0.4, 0.75)
+    ax.set_xlim(0, total)
+    ax.spines["left"].set_visible(False)
+
+
+def _reference_line(ax: Axes, total: float) -> None:
+    x = total * REFERENCE_HOUSEHOLD_SHARE / 100
+    ax.axvline(x, ymax=0.78, color="black", linestyle="--", linewidth=1.2)
+    ax.annotate(f"repère : {with_unit(REFERENCE_HOUSEHOLD_SHARE, '%')} payés par les foyers",
+                (x, 0.3), xytext=(4, 0), textcoords="offset points", fontsize=FONT_SIZE - 1,
+                va="bottom", ha="left")
+
+
+def basket_chart_svg(scenario: BasketScenario) -> Chart:
+    """One stacked bar of the yearly cost of the baskets: who pays what."""
+    payers = _payers(scenario)
+    total = scenario.full_cost.value
+    with _settings("ecopole-kit-baskets"):
+        fig = _new_figure(1.7 + 0.25 * len(payers))
+        ax = fig.add_subplot()
+        _stack(ax, payers, total)
+        _reference_line(ax, total)
+        _french_axis(ax, "Coût annuel des paniers (euros)")
+        fig.legend(loc="outside lower left", frameon=False, ncols=1)
+        svg = _to_svg(fig)
+    caption = (f"Qui paie les paniers solidaires : {scenario.full_cost.display}, répartis entre "
+               f"les foyers ({scenario.household_share.display} en moyenne) et les financeurs "
+               f"(hachurés). Trait pointillé : repère d'environ "
+               f"{with_unit(REFERENCE_HOUSEHOLD_SHARE, '%')} payés par les foyers. "
+               f"Source du repère : {SOURCES[scenario.reference_source_id].titre}.")
+    alt = ("Barre empilée du coût annuel des paniers : "
+           + " ; ".join(f"{p.name} : {with_unit(p.amount, '€')}" for p in payers) + ".")
+    return Chart(svg=svg, caption=caption, alt=alt)
