@@ -15,9 +15,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ecopole_kit.diagnostic import format_number
 from ecopole_kit.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel import STAGES, Referentiel
 from ecopole_kit.roadmap import Engagement, calendar, engagements, stage_of
+from ecopole_kit.templating import environment, trust
+from ecopole_kit.territory_pages import Place, diagnostic_pages, territory_page
 
 KIND_LABELS = {"commune": "commune", "epci": "intercommunalité",
                "plusieurs-epci": "plusieurs intercommunalités", "departement": "département"}
@@ -28,6 +31,7 @@ MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 CALENDAR_FILE = "feuille-de-route.ics"
+GENERATED_PAGES = ("index", "territoire", "diagnostic", "feuille-de-route", "glossaire")
 STATIC_PAGES = {"ecopole": "Qu'est-ce qu'un Ecopôle ?", "histoire": "Histoire",
                 "creer-un-ecopole": "Créer un Ecopôle", "demander": "Demander le référentiel"}
 
@@ -39,35 +43,6 @@ class RenderedSite:
     pages: dict[str, str]
     files: dict[str, bytes]
     nav: list[dict[str, Any]]
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("ecopole_kit", "page_templates"),
-        autoescape=True, finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-    )
-    env.filters["cell"] = _cell
-    return env
-
-
-def _finalize(value: object) -> object:
-    return value if isinstance(value, Markup) else literal(value)
-
-
-def _cell(value: object) -> Markup:
-    text = value if isinstance(value, Markup) else literal(value)
-    return Markup(" ".join(str(text).split()).replace("|", "\\|"))
-
-
-def _trust(value: Any) -> Any:
-    if isinstance(value, str):
-        return trusted(value)
-    if isinstance(value, list):
-        return [_trust(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _trust(item) for key, item in value.items()}
-    return value
 
 
 def territory_view(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -86,10 +61,11 @@ def territory_view(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def render_site(referentiel: Referentiel, config: Mapping[str, Any],
-                function_configs: Mapping[str, Any] | None = None) -> RenderedSite:
+                function_configs: Mapping[str, Any], place: Place) -> RenderedSite:
     """Every page of a territory's référentiel site, links resolved."""
-    env = _environment()
+    env = environment()
     territory = territory_view(config)
+    territory["population"] = format_number(place.resolved.population)
     engagement = config.get("fonctions", {})
     functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
     pages: dict[str, str] = {}
@@ -104,8 +80,12 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
                                                                 for i in items if i.start],
         calendar_file=CALENDAR_FILE)
     files = {CALENDAR_FILE: calendar(config["territoire"]["nom"], items, referentiel)}
+    pages["territoire.md"] = territory_page(config["territoire"], place)
+    pages["diagnostic.md"], charts = diagnostic_pages(
+        config["territoire"], place, function_configs.get("accessibilite", {}))
+    files.update(charts)
     pages["glossaire.md"] = env.get_template("glossary.md.j2").render(
-        glossary=[{**_trust(e), "source": _source_text(e["source"]) if "source" in e else None}
+        glossary=[{**trust(e), "source": _source_text(e["source"]) if "source" in e else None}
                   for e in sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
     for page_id in STATIC_PAGES:
         pages[f"{page_id}.md"] = referentiel.pages[page_id]
@@ -127,8 +107,8 @@ def _function_view(referentiel: Referentiel, function_id: str,
         "titre_court": trusted(function.titre_court),
         "resume_md": trusted(f"*{function.resume}*"), "objectifs": trusted(function.objectifs),
         "sources": [_source_text(s) for s in function.sources],
-        "engaged": [{"fiche": _trust(f), "stage": stage_of(stages[f["id"]])} for f in engaged],
-        "to_explore": [{"fiche": _trust(f)} for f in fiches if f["id"] not in stages],
+        "engaged": [{"fiche": trust(f), "stage": stage_of(stages[f["id"]])} for f in engaged],
+        "to_explore": [{"fiche": trust(f)} for f in fiches if f["id"] not in stages],
     }
 
 
@@ -171,7 +151,7 @@ def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _dated(item: Engagement, referentiel: Referentiel) -> dict[str, Any]:
-    return {"fiche": _trust(referentiel.fiches[item.fiche_id]), "stage": item.stage,
+    return {"fiche": trust(referentiel.fiches[item.fiche_id]), "stage": item.stage,
             "start": french_date(item.start), "end": french_date(item.end) if item.end else "—",
             "lead": item.lead or "—"}
 
@@ -185,14 +165,14 @@ def _targets(referentiel: Referentiel) -> dict[str, str]:
                for ident, fiche in referentiel.fiches.items()}
     targets.update({f"fonction:{f.id}": f"{f.id}/index.md" for f in referentiel.functions})
     targets.update({f"page:{page}": f"{page}.md" for page in STATIC_PAGES})
-    targets.update({"page:glossaire": "glossaire.md", "page:accueil": "index.md",
-                    "page:feuille-de-route": "feuille-de-route.md"})
+    targets.update({f"page:{page}": f"{page}.md" for page in GENERATED_PAGES})
     return targets
 
 
 def _nav(referentiel: Referentiel, functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     nav: list[dict[str, Any]] = [{"L'Ecopôle": [
-        {"Accueil": "index.md"}, {"Feuille de route": "feuille-de-route.md"},
+        {"Accueil": "index.md"}, {"Le territoire": "territoire.md"},
+        {"Diagnostic": "diagnostic.md"}, {"Feuille de route": "feuille-de-route.md"},
         *({STATIC_PAGES[p]: f"{p}.md"} for p in ("ecopole", "histoire", "creer-un-ecopole")),
     ]}]
     for function in functions:

@@ -23,6 +23,7 @@ from ecopole_kit.project import RECORD_DIR, load_project
 from ecopole_kit.referentiel import load_referentiel
 from ecopole_kit.rendering import RenderedSite, render_site
 from ecopole_kit.resources import shipped_file
+from ecopole_kit.territory_pages import Place
 
 BUILD_DIR = f"{RECORD_DIR}/build"
 SITE_DIR = "site"
@@ -38,14 +39,18 @@ KIT_ASSETS = {SHIM_TARGET: ("vendor", "iframe-worker", "shim.js"),
 def prepare(root: Path) -> Path:
     """Validate and render the project into its build folder; return the mkdocs config."""
     project = load_project(root)
-    rendered = render_site(load_referentiel(), project.config, project.functions)
+    rendered = render_site(load_referentiel(), project.config, project.functions,
+                           _place(project.config))
     build = root / BUILD_DIR
     docs = build / "docs"
     pages = dict(rendered.pages)
     user_pages = _user_pages(root, pages)
-    wanted = {docs / path for path in pages} | {docs / rel for rel in user_pages}
+    wanted = {docs / path for path in [*pages, *rendered.files]}
+    wanted |= {docs / rel for rel in user_pages}
     for path, text in pages.items():
         _write_if_changed(docs / path, text)
+    for path, data in rendered.files.items():
+        _write_bytes_if_changed(docs / path, data)
     kit_assets = {target: shipped_file(*source) for target, source in KIT_ASSETS.items()}
     for relative, source in {**user_pages, **kit_assets}.items():
         _copy_if_changed(source, docs / relative)
@@ -55,6 +60,15 @@ def prepare(root: Path) -> Path:
     _write_if_changed(config, _mkdocs_config(project.config["territoire"]["nom"], rendered,
                                              sorted(p for p in user_pages if p.endswith(".md"))))
     return config
+
+
+def _place(config: dict[str, Any]) -> Place:
+    from ecopole_kit.territory import load_geography
+
+    geography = load_geography()
+    declared = config["territoire"]
+    return Place(resolved=geography.resolve(declared["type"], declared["codes"]),
+                 attribution=geography.attribution)
 
 
 def build_site(root: Path) -> BuiltSite:
@@ -142,6 +156,12 @@ def _html_safe(text: str) -> str:
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         write_text_atomic(path, text)
+
+
+def _write_bytes_if_changed(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:

@@ -68,6 +68,16 @@ class ScriptedPrompter:
         return self.corrections.pop(0)
 
 
+def place_for(config: dict[str, Any]) -> Any:
+    """The official territory of a configuration, as the site build resolves it."""
+    from ecopole_kit.territory import load_geography
+    from ecopole_kit.territory_pages import Place
+
+    geography = load_geography()
+    declared = config["territoire"]
+    return Place(geography.resolve(declared["type"], declared["codes"]), geography.attribution)
+
+
 def write_yaml(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")

@@ -14,7 +14,7 @@ from ecopole_kit.referentiel import load_referentiel
 from ecopole_kit.rendering import render_site
 from ecopole_kit.resources import shipped
 from ecopole_kit.validation import validate_document
-from tests.conftest import example
+from tests.conftest import example, place_for
 
 REFERENTIEL = shipped("referentiel")
 FICHES = sorted(REFERENTIEL.glob("fiches/*/*.yaml"))
@@ -110,7 +110,8 @@ def test_a_link_to_a_missing_fiche_fails(tmp_path: Path) -> None:
     page = copy / "pages" / "ecopole.md"
     page.write_text(page.read_text("utf-8") + "\nVoir [ailleurs](fiche:n-existe-pas).\n", "utf-8")
     with pytest.raises(EcopoleError, match="lien vers fiche inconnue « n-existe-pas »"):
-        render_site(load_referentiel(copy), example("gohelle"))
+        config = example("gohelle")
+        render_site(load_referentiel(copy), config, {}, place_for(config))
 
 
 def test_an_invalid_fiche_is_reported_with_its_file(tmp_path: Path) -> None:
@@ -125,9 +126,10 @@ def test_an_invalid_fiche_is_reported_with_its_file(tmp_path: Path) -> None:
 
 def test_rendering_is_pure_and_tailored() -> None:
     referentiel = load_referentiel()
-    first = render_site(referentiel, example("pays-tolosan"))
-    again = render_site(referentiel, example("pays-tolosan"))
-    other = render_site(referentiel, example("audruicq"))
+    tolosan, audruicq = example("pays-tolosan"), example("audruicq")
+    first = render_site(referentiel, tolosan, {}, place_for(tolosan))
+    again = render_site(referentiel, tolosan, {}, place_for(tolosan))
+    other = render_site(referentiel, audruicq, {}, place_for(audruicq))
     assert first == again
     assert first.pages["accessibilite/paniers-solidaires.md"] != \
         other.pages["accessibilite/paniers-solidaires.md"]

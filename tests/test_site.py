@@ -55,7 +55,7 @@ def _main_text(path: Path) -> str:
     article = html[html.index("<article"):html.index("</article>")]
     parser = _Text()
     parser.feed(article)
-    return " ".join(" ".join(parser.parts).split())
+    return re.sub(r"[ \t\r\n]+", " ", " ".join(parser.parts)).strip()  # keeps no-break spaces
 
 
 def test_home_page_presents_the_territory(sites: dict[str, Path]) -> None:
@@ -178,3 +178,30 @@ def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
     assert hostile in text
     assert "<img src=x onerror=alert(1)>" in text
     assert "# Titre" in text
+
+
+def test_territory_page_lists_official_communes_and_population(sites: dict[str, Path]) -> None:
+    from ecopole_kit.territory import load_geography
+
+    resolved = load_geography().resolve("plusieurs-epci", ["200034957", "200071314"])
+    text = _main_text(sites["pays-tolosan"] / "territoire.html")
+    population = f"{resolved.population:,}".replace(",", "\u202f")
+    assert f"{population} habitants" in text
+    assert "CC du Frontonnais" in text and "CC des Hauts-Tolosans" in text
+    for commune in resolved.communes:
+        assert commune.nom in text
+    assert "INSEE, Code officiel géographique" in text
+    assert f"{population} habitants" in _main_text(sites["pays-tolosan"] / "index.html")
+
+
+def test_diagnostic_page_shows_figures_formulas_sources_and_charts(
+        sites: dict[str, Path]) -> None:
+    page = sites["pays-tolosan"] / "diagnostic.html"
+    text = _main_text(page)
+    assert "65\u202f422\u00a0hab. × 0,41\u00a0ha/hab." in text
+    assert "ADEME (2020)" in text and "PARCEL" in text
+    assert "ordre de grandeur extrapolé de l'exemple PARCEL de Tourtoirac" in text
+    assert 'src="assets/diagnostic/surfaces.svg"' in page.read_text("utf-8")
+    svg = (sites["pays-tolosan"] / "assets" / "diagnostic" / "surfaces.svg").read_text("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<script" not in svg
+    assert "renseignez dans fonctions/accessibilite.yaml" in text.replace("`", "")

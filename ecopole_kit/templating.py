@@ -1,0 +1,53 @@
+"""The Jinja environment that writes the site's Markdown pages.
+
+Text written by the référentiel's authors is passed as ``Markup`` (trusted Markdown);
+any other value, in particular everything a person typed, goes through ``literal`` in the
+``finalize`` hook, so it is shown exactly as typed and never acts as markup or template.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ecopole_kit.markdown_text import literal, trusted
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ecopole_kit", "page_templates"),
+        autoescape=True, finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    env.filters["cell"] = cell
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def _finalize(value: object) -> object:
+    return value if isinstance(value, Markup) else literal(value)
+
+
+def cell(value: object) -> Markup:
+    """A value made fit for one Markdown table cell (one line, pipes escaped)."""
+    if not isinstance(value, Markup):
+        return literal(value)  # already one line, with "|" escaped
+    return Markup(" ".join(str(value).split()).replace("|", "\\|"))
+
+
+def trust(value: Any) -> Any:
+    """Mark the référentiel's own text (recursively) as trusted Markdown."""
+    if isinstance(value, str):
+        return trusted(value)
+    if isinstance(value, list):
+        return [trust(item) for item in value]
+    if isinstance(value, dict):
+        return {key: trust(item) for key, item in value.items()}
+    return value
