@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ecopole_kit.diagnostic import (
@@ -196,3 +197,55 @@ def basket_chart_svg(scenario: BasketScenario) -> Chart:
     alt = ("Barre empilée du coût annuel des paniers : "
            + " ; ".join(f"{p.name} : {with_unit(p.amount, '€')}" for p in payers) + ".")
     return Chart(svg=svg, caption=caption, alt=alt)
+
+
+@dataclass(frozen=True)
+class RoadmapBar:
+    """One dated action of the roadmap: its title, stage and period."""
+
+    title: str
+    stage: str
+    start: date
+    end: date
+
+
+STAGE_COLOURS = {"idée": "#CC79A7", "en projet": "#E69F00", "en cours": "#56B4E9",
+                 "opérationnel": "#009E73"}
+_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+           "nov.", "déc.")
+
+
+def roadmap_chart_svg(bars: Sequence[RoadmapBar], territory_name: str) -> Chart:
+    """A Gantt chart of the dated actions, coloured by stage."""
+    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter
+
+    with _settings("ecopole-kit-roadmap"):
+        fig = _new_figure(1.2 + 0.45 * len(bars))
+        ax = fig.add_subplot()
+        for row, bar in enumerate(bars):
+            start, end = date2num(bar.start), date2num(bar.end)  # type: ignore[no-untyped-call]
+            ax.barh(row, max(end - start, 1.0), left=start, height=0.6,
+                    color=STAGE_COLOURS[bar.stage], edgecolor="white")
+        ax.set_yticks(range(len(bars)), [mathtext_safe(_wrap(b.title, 34)) for b in bars])
+        ax.invert_yaxis()
+        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=8))  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_formatter(FuncFormatter(_month_label))
+        ax.grid(axis="x", color="#d0d0d0", linewidth=0.6)
+        ax.set_axisbelow(True)
+        used = [s for s in STAGE_COLOURS if any(b.stage == s for b in bars)]
+        ax.legend(handles=[Patch(color=STAGE_COLOURS[s], label=s) for s in used],
+                  loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, frameon=False)
+        svg = _to_svg(fig)
+    caption = f"Feuille de route de {territory_name} : actions datées, colorées par stade."
+    alt = "Calendrier des actions : " + " ; ".join(
+        f"{b.title} ({b.stage}), du {b.start.isoformat()} au {b.end.isoformat()}" for b in bars)
+    return Chart(svg=svg, caption=caption, alt=alt)
+
+
+def _month_label(value: float, _position: int) -> str:
+    from matplotlib.dates import num2date
+
+    moment = num2date(value)  # type: ignore[no-untyped-call]
+    return f"{_MONTHS[moment.month - 1]} {moment.year}"

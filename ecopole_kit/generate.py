@@ -24,10 +24,11 @@ from ecopole_kit.errors import DestinationError, InvalidDocuments
 from ecopole_kit.markdown_text import literal
 from ecopole_kit.models import GeneratedProject
 from ecopole_kit.project import RECORD_DIR
-from ecopole_kit.referentiel import FUNCTION_IDS
-from ecopole_kit.resources import shipped
+from ecopole_kit.resources import load_schema, shipped
 from ecopole_kit.validation import validate_document
 
+ACTION_IDS = tuple(action for function in load_schema("territoire")["properties"]["fonctions"]
+                   ["properties"].values() for action in function["properties"])
 RECORD_FILE = "projet.yaml"
 BACKUP_DIR = "sauvegardes"
 SCHEMA_DIR = "schemas"
@@ -68,15 +69,11 @@ def _context(config: dict[str, Any], demo: bool) -> dict[str, Any]:
         "_kit_version": __version__,
         "_copy_without_render": [".github/*"],
     }
-    for function_id in FUNCTION_IDS:
-        url = f"../{schema_dir}/fonction-{function_id}.schema.json"
-        values[f"_{function_id.replace('-', '_')}_yaml"] = dump_yaml(
-            _starter(function_id), schema_url=url)
+    values["_engaged"] = {fiche: True for actions in config.get("fonctions", {}).values()
+                          for fiche in actions}
+    values["_engaged"].update({fiche: False for fiche in ACTION_IDS if fiche not in
+                               values["_engaged"]})
     return {"cookiecutter": values}
-
-
-def _starter(function_id: str) -> dict[str, Any]:
-    return {"notes": "À compléter au fil du projet."}
 
 
 def _record(demo: bool) -> dict[str, Any]:

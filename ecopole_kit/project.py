@@ -56,6 +56,8 @@ def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
     except InvalidDocuments as error:
         return None, list(error.issues)
     schema = schema_for(path, text)
+    if document.data is None and schema and schema.startswith("fonction-"):
+        return Document(document.name, {}, document.root), []  # nothing filled in yet
     if schema is None:
         return document, [Issue(display, None, "", "type de fichier inconnu : seuls "
                                 "territoire.yaml et fonctions/<fonction>.yaml sont vérifiés.")]

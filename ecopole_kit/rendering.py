@@ -15,7 +15,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ecopole_kit.charts import Chart, RoadmapBar, roadmap_chart_svg
 from ecopole_kit.diagnostic import format_number
+from ecopole_kit.function_views import config_view
 from ecopole_kit.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel import STAGES, Referentiel
 from ecopole_kit.roadmap import Engagement, calendar, engagements, stage_of
@@ -31,6 +33,7 @@ MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 CALENDAR_FILE = "feuille-de-route.ics"
+ROADMAP_CHART = "assets/feuille-de-route.svg"
 GENERATED_PAGES = ("index", "territoire", "diagnostic", "feuille-de-route", "glossaire")
 STATIC_PAGES = {"ecopole": "Qu'est-ce qu'un Ecopôle ?", "histoire": "Histoire",
                 "creer-un-ecopole": "Créer un Ecopôle", "demander": "Demander le référentiel"}
@@ -68,6 +71,10 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
     territory["population"] = format_number(place.resolved.population)
     engagement = config.get("fonctions", {})
     functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
+    for function in functions:
+        function["config"] = config_view(str(function["id"]),
+                                         function_configs.get(str(function["id"]), {}),
+                                         place.commune_names)
     pages: dict[str, str] = {}
     pages["index.md"] = env.get_template("index.md.j2").render(
         territory=territory, functions=functions,
@@ -78,8 +85,11 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
     pages["feuille-de-route.md"] = env.get_template("roadmap.md.j2").render(
         territory=territory, stages=_roadmap(functions), dated=[_dated(i, referentiel)
                                                                 for i in items if i.start],
-        calendar_file=CALENDAR_FILE)
+        calendar_file=CALENDAR_FILE, chart_file=ROADMAP_CHART, chart=_chart_text(items, config))
     files = {CALENDAR_FILE: calendar(config["territoire"]["nom"], items, referentiel)}
+    chart = _roadmap_chart(items, referentiel, config["territoire"]["nom"])
+    if chart is not None:
+        files[ROADMAP_CHART] = chart.svg.encode("utf-8")
     pages["territoire.md"] = territory_page(config["territoire"], place)
     pages["diagnostic.md"], charts = diagnostic_pages(
         config["territoire"], place, function_configs.get("accessibilite", {}))
@@ -115,9 +125,10 @@ def _function_view(referentiel: Referentiel, function_id: str,
 def _render_function(env: jinja2.Environment, referentiel: Referentiel,
                      function: dict[str, Any], territory: dict[str, Any],
                      pages: dict[str, str]) -> None:
-    pages[f"{function['id']}/index.md"] = env.get_template("function.md.j2").render(
-        function=function, territory=territory)
     titles = {ident: trusted(f["titre"]) for ident, f in referentiel.fiches.items()}
+    pages[f"{function['id']}/index.md"] = env.get_template("function.md.j2").render(
+        function=function, territory=territory, config=function["config"], titles=titles,
+        config_file=Markup(f"fonctions/{function['id']}.yaml"))
     template = env.get_template("fiche.md.j2")
     for item in function["engaged"] + function["to_explore"]:
         fiche = dict(item["fiche"])
@@ -148,6 +159,20 @@ def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "actions": [{"fiche": item["fiche"], "function": f["titre_court"]}
                        for f in functions for item in f["engaged"] if item["stage"] == stage]}
             for stage in STAGES]
+
+
+def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str) -> Chart | None:
+    bars = [RoadmapBar(referentiel.fiches[i.fiche_id]["titre"], i.stage, i.start,
+                       i.end or i.start) for i in items if i.start]
+    return roadmap_chart_svg(bars, name) if bars else None
+
+
+def _chart_text(items: list[Engagement], config: Mapping[str, Any]) -> dict[str, str] | None:
+    if not any(i.start for i in items):
+        return None
+    return {"caption": f"Feuille de route de {config['territoire']['nom']} : actions datées, "
+                       "colorées par stade.",
+            "alt": "Calendrier des actions datées (détail dans le tableau ci-dessous)"}
 
 
 def _dated(item: Engagement, referentiel: Referentiel) -> dict[str, Any]:

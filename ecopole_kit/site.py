@@ -68,7 +68,8 @@ def _place(config: dict[str, Any]) -> Place:
     geography = load_geography()
     declared = config["territoire"]
     return Place(resolved=geography.resolve(declared["type"], declared["codes"]),
-                 attribution=geography.attribution)
+                 attribution=geography.attribution,
+                 commune_names={code: c.nom for code, c in geography.communes.items()})
 
 
 def build_site(root: Path) -> BuiltSite:

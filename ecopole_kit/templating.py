@@ -7,6 +7,7 @@ any other value, in particular everything a person typed, goes through ``literal
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -14,6 +15,8 @@ import jinja2
 from markupsafe import Markup
 
 from ecopole_kit.markdown_text import literal, trusted
+
+_IDENTIFIER = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 @cache
@@ -24,6 +27,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
     )
     env.filters["cell"] = cell
+    env.filters["safe_id"] = safe_id
     return env
 
 
@@ -40,6 +44,14 @@ def cell(value: object) -> Markup:
     if not isinstance(value, Markup):
         return literal(value)  # already one line, with "|" escaped
     return Markup(" ".join(str(value).split()).replace("|", "\\|"))
+
+
+def safe_id(value: object) -> Markup:
+    """An identifier already checked against the référentiel (a link target), kept as is."""
+    text = str(value)
+    if not _IDENTIFIER.fullmatch(text):
+        raise ValueError(f"identifiant invalide : {text!r}")
+    return Markup(text)
 
 
 def trust(value: Any) -> Any:

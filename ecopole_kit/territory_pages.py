@@ -7,7 +7,7 @@ person typed, so they cannot drift; every figure carries its formula and its sou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -40,6 +40,7 @@ class Place:
 
     resolved: ResolvedTerritory
     attribution: str
+    commune_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def territory_page(territory: Mapping[str, Any], place: Place) -> str:
@@ -119,23 +120,24 @@ def _basket_view(scenario: BasketScenario) -> dict[str, Any]:
                                      "solidaires »", "https://resolis.org", ""))}
 
 
-def basket_params(accessibility: Mapping[str, Any]) -> tuple[BasketParams | None, str]:
+def basket_params(accessibility: Mapping[str, Any]) -> tuple[BasketParams | None, Markup]:
     """The basket scenario's parameters, or why there is no scenario yet."""
     baskets = accessibility.get("paniers_solidaires") or {}
     missing = [key for key in ("prix_panier", "foyers", "semaines_par_an") if key not in baskets]
     tiers = baskets.get("tranches") or []
     if missing or not tiers:
-        return None, ("Pour obtenir le scénario des paniers solidaires, renseignez dans "
-                      "`fonctions/accessibilite.yaml` le bloc `paniers_solidaires` : "
-                      "`prix_panier`, `foyers`, `semaines_par_an`, `tranches` et `financeurs`.")
+        return None, Markup(
+            "Pour obtenir le scénario des paniers solidaires, renseignez dans "
+            "`fonctions/accessibilite.yaml` le bloc `paniers_solidaires` : `prix_panier`, "
+            "`foyers`, `semaines_par_an`, `tranches` et `financeurs`.")
     shares = [t.get("part_foyers_pct") for t in tiers]
     if len(tiers) > 1 and any(s is None for s in shares):
-        return None, ("Pour obtenir le scénario des paniers solidaires, indiquez pour chaque "
-                      "tranche la part des foyers (`part_foyers_pct`).")
+        return None, Markup("Pour obtenir le scénario des paniers solidaires, indiquez pour "
+                            "chaque tranche la part des foyers (`part_foyers_pct`).")
     return BasketParams(
         price=baskets["prix_panier"], households=baskets["foyers"],
         weeks=baskets["semaines_par_an"],
         tiers=[BasketTier(t["nom"], t["part_payee_pct"], households_pct=s if s is not None
                           else 100.0) for t, s in zip(tiers, shares, strict=True)],
         funders=[Funder(f["nom"], f["part_pct"]) for f in baskets.get("financeurs") or []],
-    ), ""
+    ), Markup("")

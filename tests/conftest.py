@@ -75,7 +75,8 @@ def place_for(config: dict[str, Any]) -> Any:
 
     geography = load_geography()
     declared = config["territoire"]
-    return Place(geography.resolve(declared["type"], declared["codes"]), geography.attribution)
+    return Place(geography.resolve(declared["type"], declared["codes"]), geography.attribution,
+                 {code: commune.nom for code, commune in geography.communes.items()})
 
 
 def write_yaml(path: Path, data: Any) -> Path:

@@ -168,10 +168,12 @@ def test_validate_a_folder_that_is_not_a_project(run_cli, tmp_path: Path) -> Non
 def test_build_reports_invalid_project_without_building(run_cli, tmp_path: Path) -> None:
     run_cli("new", "p", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
     path = tmp_path / "p" / "fonctions" / "emploi.yaml"
-    path.write_text(path.read_text("utf-8") + "inconnu: 1\n", "utf-8")
+    before = path.read_text("utf-8")
+    path.write_text(before + "inconnu: 1\n", "utf-8")
+    line = before.count("\n") + 1
     result = run_cli("build", "p")
     assert result.exit_code == 1
-    assert "p/fonctions/emploi.yaml:3: inconnu: champ inconnu « inconnu »" in result.stderr
+    assert f"p/fonctions/emploi.yaml:{line}: inconnu: champ inconnu « inconnu »" in result.stderr
     assert not (tmp_path / "p" / "site").exists()
 
 
