@@ -33,7 +33,8 @@ USER_DOCS = "docs"
 SHIM_TARGET = "assets/javascripts/iframe-worker-shim.js"
 STYLESHEET_TARGET = "assets/stylesheets/ecopole.css"
 KIT_ASSETS = {SHIM_TARGET: ("vendor", "iframe-worker", "shim.js"),
-              STYLESHEET_TARGET: ("site_assets", "ecopole.css")}
+              STYLESHEET_TARGET: ("site_assets", "ecopole.css"),
+              "assets/javascripts/ecopole.js": ("site_assets", "ecopole.js")}
 
 
 def prepare(root: Path) -> Path:
