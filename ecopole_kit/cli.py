@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -17,7 +18,12 @@ import click.termui
 import click.types
 
 from ecopole_kit import __version__, click_fr, console
-from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.errors import (
+    EcopoleError,
+    InterviewAborted,
+    InterviewInterrupted,
+    InvalidDocuments,
+)
 
 click_fr.install(click.core, click.decorators, click.exceptions, click.formatting,
                  click.parser, click.termui, click.types)
@@ -36,6 +42,13 @@ class FrenchGroup(click.Group):
         except EcopoleError as error:
             console.report_error(error)
             ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # the last safety net: a bug, never a person's mistake
+            if os.environ.get("ECOPOLE_KIT_DEBUG"):
+                raise
+            console.report_bug(error)
+            ctx.exit(1)
 
 
 @click.group(cls=FrenchGroup, context_settings=CONTEXT)
@@ -59,13 +72,21 @@ def main() -> None:
               help="Écrire dans un dossier non vide (les fichiers remplacés sont sauvegardés).")
 def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: bool) -> None:
     """Créer le projet de site d'un nouveau territoire (DEST : son dossier)."""
-    from ecopole_kit.create import create_project
+    from ecopole_kit.create import create_project, free_answers_path, save_answers
 
     prompter = None if no_input else console.TerminalPrompter()
     if prompter is not None:
         console.say("Entretien pour un nouvel Ecopôle alimentaire. Entrée : valeur proposée ; "
                     "Ctrl-C : arrêter sans rien écrire.")
-    created = create_project(dest, answers_file=answers_file, prompter=prompter, force=force)
+    try:
+        created = create_project(dest, answers_file=answers_file, prompter=prompter,
+                                 force=force)
+    except InterviewInterrupted as stopped:
+        target = free_answers_path(Path.cwd())
+        if stopped.answers and console.offer_to_save(target):
+            save_answers(stopped.answers, target)
+            raise InterviewAborted(saved_to=target) from None
+        raise InterviewAborted() from None
     console.success(f"Projet créé dans {created.path}")
     for backup in created.backups:
         console.say(f"  sauvegarde de l'ancienne version : {backup}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -46,6 +48,14 @@ def matches(found: Sequence[Any]) -> None:
         click.echo(f"{match.code:<{width}}  {click.style(match.nom, bold=True)}  {match.detail}")
 
 
+def report_bug(error: Exception) -> None:
+    """An unexpected failure: say so plainly, without a traceback."""
+    click.secho(f"Erreur inattendue d'ecopole-kit : {type(error).__name__} : {error}",
+                fg="red", err=True)
+    click.echo("C'est un défaut du kit, pas de vos fichiers. Relancez avec la variable "
+               "ECOPOLE_KIT_DEBUG=1 pour le détail, et signalez-le à l'équipe.", err=True)
+
+
 def rebuilt(problems: str) -> None:
     """Tell the person the preview was refreshed, or why it could not be."""
     if problems:
@@ -53,6 +63,42 @@ def rebuilt(problems: str) -> None:
         click.echo(problems, err=True)
     else:
         click.secho("Aperçu mis à jour.", fg="green")
+
+
+_YES, _NO = ("o", "oui", "y", "yes"), ("n", "non", "no")
+
+
+def _yes_no(value: str) -> bool:
+    answer = value.strip().casefold()
+    if answer in _YES or answer in _NO:
+        return answer in _YES
+    raise click.BadParameter("répondez o (oui) ou n (non).")
+
+
+def confirm(text: str, *, default: bool) -> bool:
+    """A yes/no question in French: o/oui or n/non, Entrée for the default."""
+    answer: bool = click.prompt(f"{text} [{'O/n' if default else 'o/N'}]",
+                                default="o" if default else "n", show_default=False,
+                                value_proc=_yes_no)
+    return answer
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """click turns Ctrl-C and end of input into Abort; the interview expects KeyboardInterrupt."""
+    try:
+        yield
+    except click.Abort:
+        click.echo()
+        raise KeyboardInterrupt from None
+
+
+def offer_to_save(path: Path) -> bool:
+    """After Ctrl-C in the interview: ask whether to keep the answers given so far."""
+    try:
+        return confirm(f"Enregistrer les réponses déjà données dans {path} ?", default=True)
+    except click.Abort:
+        return False
 
 
 class TerminalPrompter:
@@ -74,8 +120,9 @@ class TerminalPrompter:
         label = question.label
         if not question.required and not default:
             label += f" (Entrée : {question.skip_label or 'passer'})"
-        answer: str = click.prompt(label, default=default, show_default=bool(default),
-                                   type=str, value_proc=str)
+        with _interruptible():
+            answer: str = click.prompt(label, default=default, show_default=bool(default),
+                                       type=str, value_proc=str)
         return answer
 
     def explain(self, message: str) -> None:
@@ -87,11 +134,13 @@ class TerminalPrompter:
         click.echo(text)
 
     def confirm(self, text: str, *, default: bool) -> bool:
-        return click.confirm(text, default=default)
+        with _interruptible():
+            return confirm(text, default=default)
 
     def choose_correction(self, questions: list[Question]) -> int | None:
         for number, question in enumerate(questions, 1):
             click.echo(f"  {number:>2}. {question.section} — {question.label}")
-        choice: int = click.prompt("Numéro de la réponse à corriger (0 : aucune)",
-                                   type=click.IntRange(0, len(questions)), default=0)
+        with _interruptible():
+            choice: int = click.prompt("Numéro de la réponse à corriger (0 : aucune)",
+                                       type=click.IntRange(0, len(questions)), default=0)
         return choice - 1 if choice else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import Document, load_yaml
+from ecopole_kit.documents import Document, dump_yaml, load_yaml, write_text_atomic
 from ecopole_kit.errors import InvalidDocuments
 from ecopole_kit.generate import generate_project
 from ecopole_kit.interview import Prompter, interview
@@ -41,6 +41,23 @@ def complete_answers(answers: Document, prompter: Prompter | None) -> dict[str, 
     if issues:
         raise InvalidDocuments(issues=issues)
     return config
+
+
+def free_answers_path(folder: Path) -> Path:
+    """A file name for saved answers that overwrites nothing."""
+    candidate = folder / "reponses-entretien.yaml"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"reponses-entretien-{number}.yaml"
+        number += 1
+    return candidate
+
+
+def save_answers(answers: dict[str, Any], path: Path) -> None:
+    """Keep the answers given so far, to resume with --answers."""
+    header = ("# Réponses d'un entretien interrompu. Reprendre avec :\n"
+              f"#   ecopole-kit new --answers {path.name}\n")
+    write_text_atomic(path, dump_yaml(answers, header=header))
 
 
 def create_project(dest: Path | None, *, answers_file: Path | None,

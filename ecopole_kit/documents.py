@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ecopole_kit.errors import InvalidDocuments
+from ecopole_kit.errors import InvalidDocuments, os_reason
 from ecopole_kit.models import Issue
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -100,8 +100,8 @@ def read_text(path: Path, name: str | None = None) -> str:
             raise _problem(name, None, f"fichier trop volumineux ({size} octets, au plus "
                            f"{MAX_BYTES} octets) ; ce n'est sans doute pas le bon fichier.")
         raw = path.read_bytes()
-    except PermissionError:
-        raise _problem(name, None, "lecture refusée ; vérifiez les droits du fichier.") from None
+    except OSError as error:
+        raise _problem(name, None, f"lecture impossible : {os_reason(error)}.") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -110,9 +110,21 @@ def read_text(path: Path, name: str | None = None) -> str:
                        "depuis votre éditeur.") from None
 
 
-def parse_yaml(text: str, name: str) -> Document:
+class _TolerantLoader(_Loader):
+    """Reads any tag (mkdocs.yml may hold « !!python/name: » tags) to check syntax only."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def check_syntax(path: Path, name: str) -> None:
+    """Raise an issue with line and column if a YAML file is not well formed."""
+    parse_yaml(read_text(path, name), name, loader_class=_TolerantLoader)
+
+
+def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -> Document:
     """Parse YAML text into a Document; syntax errors become issues with line and column."""
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         root = loader.get_single_node()
         duplicates = list(_duplicate_keys(root, name)) if root is not None else []

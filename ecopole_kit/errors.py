@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ecopole_kit.models import Issue
 
@@ -58,6 +60,34 @@ class DestinationError(EcopoleError):
         super().__init__(f"{path} : {reason}", hint=hint)
 
 
+_OS_REASONS = {
+    errno.EACCES: "écriture ou lecture refusée (droits insuffisants)",
+    errno.EPERM: "opération refusée (droits insuffisants)",
+    errno.ENOSPC: "le disque est plein",
+    errno.EROFS: "le disque est en lecture seule",
+    errno.ENOTDIR: "un élément du chemin est un fichier, pas un dossier",
+    errno.EISDIR: "c'est un dossier, un fichier était attendu",
+    errno.ENOENT: "chemin introuvable",
+    errno.EEXIST: "un fichier porte déjà ce nom, un dossier était attendu",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The French reason of an operating-system error."""
+    name = errno.errorcode.get(error.errno or 0, "inconnue")
+    return _OS_REASONS.get(error.errno or 0, f"erreur du système ({name})")
+
+
+class FileSystemError(EcopoleError):
+    """Reading or writing a file failed for a reason outside the kit."""
+
+    def __init__(self, *, error: OSError, action: str) -> None:
+        where = error.filename or "?"
+        super().__init__(f"{where} : {action} impossible : {os_reason(error)}.",
+                         hint="Vérifiez le chemin, les droits du dossier et la place libre.")
+
+
 class ProjectNotFound(EcopoleError):
     """A folder is not a site project."""
 
@@ -78,6 +108,14 @@ class BuildFailed(EcopoleError):
             "La construction du site a échoué :\n" + output.strip(),
             hint="Lisez les avertissements ci-dessus ; ils nomment la page en cause.",
         )
+
+
+class InterviewInterrupted(EcopoleError):
+    """Ctrl-C during the interview: the answers given so far travel with it."""
+
+    def __init__(self, *, answers: dict[str, Any]) -> None:
+        self.answers = answers
+        super().__init__("Entretien interrompu.", hint="Rien n'a été écrit dans le projet.")
 
 
 class InterviewAborted(EcopoleError):

@@ -20,7 +20,7 @@ from cookiecutter.generate import generate_files
 
 from ecopole_kit import __version__
 from ecopole_kit.documents import Document, dump_yaml
-from ecopole_kit.errors import DestinationError, InvalidDocuments
+from ecopole_kit.errors import DestinationError, InvalidDocuments, os_reason
 from ecopole_kit.markdown_text import literal
 from ecopole_kit.models import GeneratedProject
 from ecopole_kit.project import RECORD_DIR
@@ -50,9 +50,9 @@ def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
             built = Path(work) / slug
             _copy_schemas(built)
             backups = _move_into(built, dest)
-    except PermissionError as error:
+    except OSError as error:
         raise DestinationError(
-            path=Path(error.filename or dest), reason="écriture refusée.",
+            path=Path(error.filename or dest), reason=f"{os_reason(error)}.",
             hint="Choisissez un dossier où vous avez le droit d'écrire.") from None
     return GeneratedProject(path=dest, slug=slug, backups=backups)
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from ecopole_kit import answers as answer_rules
 from ecopole_kit.documents import Document, dump_yaml
-from ecopole_kit.errors import MissingAnswers
+from ecopole_kit.errors import InterviewInterrupted, MissingAnswers
 from ecopole_kit.models import Question
 from ecopole_kit.validation import check_value, validate_document
 
@@ -38,6 +38,14 @@ def interview(prompter: Prompter | None, given: Mapping[str, Any]) -> dict[str, 
     questions = answer_rules.questions()
     if prompter is None:
         return answer_rules.nest(_fill_defaults(questions, known))
+    try:
+        return _converse(prompter, questions, known)
+    except KeyboardInterrupt:
+        raise InterviewInterrupted(answers=answer_rules.nest(known)) from None
+
+
+def _converse(prompter: Prompter, questions: list[Question],
+              known: dict[str, Any]) -> dict[str, Any]:
     todo = [q for q in questions if q.dotted not in known or _problems(q, known[q.dotted])]
     for question in todo:
         if question.dotted in known:

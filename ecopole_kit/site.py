@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import dump_yaml, write_text_atomic
-from ecopole_kit.errors import BuildFailed, EcopoleError, InvalidDocuments
+from ecopole_kit.documents import check_syntax, dump_yaml, write_text_atomic
+from ecopole_kit.errors import BuildFailed, EcopoleError, FileSystemError, InvalidDocuments
 from ecopole_kit.models import BuiltSite
 from ecopole_kit.project import RECORD_DIR, load_project
 from ecopole_kit.referentiel import load_referentiel
@@ -40,6 +40,7 @@ KIT_ASSETS = {SHIM_TARGET: ("vendor", "iframe-worker", "shim.js"),
 def prepare(root: Path) -> Path:
     """Validate and render the project into its build folder; return the mkdocs config."""
     project = load_project(root)
+    check_syntax(root / "mkdocs.yml", str(root / "mkdocs.yml"))
     rendered = render_site(load_referentiel(), project.config, project.functions,
                            _place(project.config))
     build = root / BUILD_DIR
@@ -75,7 +76,10 @@ def _place(config: dict[str, Any]) -> Place:
 
 def build_site(root: Path) -> BuiltSite:
     """Validate, render and build the static site into ``root/site`` (strict mode)."""
-    config = prepare(root)
+    try:
+        config = prepare(root)
+    except OSError as error:
+        raise FileSystemError(error=error, action="écriture du site") from None
     result = _mkdocs("build", "--strict", "--clean", "--config-file", str(config))
     if result.returncode != 0:
         raise BuildFailed(output=_warnings(result.stdout + result.stderr))

@@ -1,0 +1,177 @@
+"""The bad-input matrix: every command, every file a person edits, every kind of mistake.
+
+Each row gives a French message that says where and what to do, exit code 1 (2 for a
+usage error), and never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ecopole_kit.generate import generate_project
+from tests.conftest import EXAMPLES, example
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]
+    exit_code: int
+    fragments: tuple[str, ...]
+    setup: Callable[[Path], None] = lambda tmp: None
+
+
+def _project(tmp: Path) -> Path:
+    return generate_project(example("pays-tolosan"), tmp / "p").path
+
+
+def _edit(relative: str, change: Callable[[str], str]) -> Callable[[Path], None]:
+    def setup(tmp: Path) -> None:
+        path = _project(tmp) / relative
+        path.write_text(change(path.read_text("utf-8")), "utf-8")
+    return setup
+
+
+def _write(relative: str, data: bytes | str, project: bool = True) -> Callable[[Path], None]:
+    def setup(tmp: Path) -> None:
+        base = _project(tmp) if project else tmp
+        path = base / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return setup
+
+
+def _replace(old: str, new: str) -> Callable[[str], str]:
+    return lambda text: text.replace(old, new, 1)
+
+
+T = "p/territoire.yaml"
+ACC = "fonctions/accessibilite.yaml"
+CASES = {
+    "YAML mal formé": Case(("validate", "p"), 1, (f"{T}:", "YAML invalide, colonne"),
+                           _edit("territoire.yaml", _replace("nom: Pays", "nom: [Pays"))),
+    "mauvais type": Case(("validate", "p"), 1, (f"{T}:", "territoire.codes",
+                                                 "une liste est attendu"),
+                         _edit("territoire.yaml", lambda t: t.replace(
+                             "codes:\n  - '200034957'\n  - '200071314'", "codes: 200034957"))),
+    "clé inconnue": Case(("validate", "p"), 1, (f"{T}:", "champ inconnu « contacts »",
+                                                 "vouliez-vous dire « contact » ?"),
+                         _edit("territoire.yaml", _replace("contact:", "contacts:"))),
+    "champ obligatoire manquant": Case(("build", "p"), 1, (
+        f"{T}:", "champ obligatoire « courriel » manquant"),
+        _edit("territoire.yaml", lambda t: "\n".join(
+            line for line in t.splitlines() if "courriel" not in line) + "\n")),
+    "fichier vide": Case(("validate", "p"), 1, (T, "le fichier est vide"),
+                         _write("territoire.yaml", "")),
+    "liste au lieu d'un bloc": Case(("validate", "p"), 1, (
+        "p/fonctions/accessibilite.yaml:1: (document): un ensemble de champs",),
+        _write(ACC, "- a\n- b\n")),
+    "octets non UTF-8": Case(("validate", "p"), 1, (T, "n'est pas en UTF-8"),
+                             _write("territoire.yaml", b"territoire:\n  nom: Pays \xe9\n")),
+    "fichier énorme": Case(("validate", "p"), 1, ("p/fonctions/emploi.yaml",
+                                                   "fichier trop volumineux"),
+                           _write("fonctions/emploi.yaml", "# " + "x" * 3_000_000 + "\n")),
+    "code officiel inconnu": Case(("build", "p"), 1, (
+        f"{T}:", "territoire.codes[1]", "code de EPCI inconnu « 200071341 »",
+        "Vouliez-vous dire « 200071314 » (CC des Hauts-Tolosans)"),
+        _edit("territoire.yaml", _replace("200071314", "200071341"))),
+    "clé en double": Case(("validate", "p"), 1, (f"{T}:", "clé en double"),
+                          _edit("territoire.yaml", _replace("contact:", "contact:\n  nom: A\n"
+                                                            "  nom: B\ncontact_:"))),
+    "nombre attendu": Case(("validate", "p"), 1, (
+        "p/fonctions/accessibilite.yaml:3: paniers_solidaires.prix_panier",
+        "un nombre est attendu, pas le texte « seize »"),
+        _write(ACC, "paniers_solidaires:\n  foyers: 4\n  prix_panier: seize\n"
+               "  tranches: [{nom: a, part_payee_pct: 10}]\n"
+               "  financeurs: [{nom: b, part_pct: 100}]\n")),
+    "caractère de contrôle": Case(("validate", "p"), 1, (
+        "p/fonctions/emploi.yaml:1: notes", "caractères de contrôle interdits"),
+        _write("fonctions/emploi.yaml", 'notes: "a\\u0007b"\n')),
+    "fichier introuvable": Case(("validate", "absent.yaml"), 1, (
+        "absent.yaml", "fichier introuvable ; vérifiez le chemin")),
+    "dossier au lieu d'un fichier": Case(("new", "--answers", "dossier", "--no-input"), 1, (
+        "dossier", "c'est un dossier, un fichier était attendu"),
+        lambda tmp: (tmp / "dossier").mkdir()),
+    "destination impossible": Case(("new", "fichier/projet", "--answers",
+                                    str(EXAMPLES / "gohelle.yaml"), "--no-input"), 1, (
+        "fichier", "un fichier porte déjà ce nom", "Choisissez un dossier"),
+        lambda tmp: (tmp / "fichier").write_text("x", "utf-8")),
+    "destination non vide": Case(("demo", "occupe"), 1, ("occupe", "le dossier n'est pas vide"),
+                                 lambda tmp: _write("notes.txt", "à moi", project=False)(
+                                     tmp / "occupe")),
+    "réponses en liste": Case(("new", "--answers", "r.yaml", "--no-input"), 1, (
+        "r.yaml:1", "un ensemble de champs (clé : valeur) est attendu"),
+        _write("r.yaml", "- territoire\n", project=False)),
+    "réponses non UTF-8": Case(("new", "--answers", "r.yaml"), 1, (
+        "r.yaml:2", "n'est pas en UTF-8"),
+        _write("r.yaml", b"territoire:\n  nom: \xff\n", project=False)),
+    "page réservée": Case(("build", "p"), 1, ("docs/index.md", "ce nom est réservé"),
+                          _write("docs/index.md", "# Accueil\n")),
+    "mkdocs.yml mal formé": Case(("build", "p"), 1, ("p/mkdocs.yml:", "YAML invalide"),
+                                 _edit("mkdocs.yml", _replace("theme:", "theme: [\n"))),
+    "recherche sans résultat": Case(("lookup", "qwxzzv"), 1, (
+        "Aucun territoire trouvé pour « qwxzzv »",)),
+    "serve hors projet": Case(("serve", "ailleurs"), 1, (
+        "ailleurs", "n'est pas un projet de site Ecopôle"),
+        lambda tmp: (tmp / "ailleurs").mkdir()),
+    "option inconnue": Case(("build", "--vite"), 2, ("Option inconnue '--vite'",)),
+    "argument manquant": Case(("lookup",), 2, ("Argument manquant",)),
+    "trop d'arguments": Case(("build", "a", "b"), 2, ("Argument en trop",)),
+    "port invalide": Case(("serve", "--port", "80"), 2, ("Valeur invalide pour '--port'",)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input(name: str, run_cli, tmp_path: Path) -> None:
+    case = CASES[name]
+    case.setup(tmp_path)
+    result = run_cli(*case.args)
+    assert result.exit_code == case.exit_code, result.output + result.stderr
+    for fragment in case.fragments:
+        assert fragment in result.stderr, f"{fragment!r} not in {result.stderr!r}"
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_unexpected_failure_is_reported_without_traceback(
+        run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr("ecopole_kit.create.run_demo", broken)
+    result = run_cli("demo")
+    assert result.exit_code == 1
+    assert "Erreur inattendue d'ecopole-kit : RuntimeError : panne simulée" in result.stderr
+    assert "ECOPOLE_KIT_DEBUG=1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_in_the_interview_offers_to_save_the_answers(
+        run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    typed = iter(["commune", "62057", "1"])
+
+    def ask(self: object, question: object, *, default: str, position: str) -> str:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr("ecopole_kit.console.TerminalPrompter.ask", ask)
+    result = run_cli("new", "projet", input="o\n")
+    assert result.exit_code == 1
+    saved = tmp_path / "reponses-entretien.yaml"
+    assert f"reprenez avec --answers {saved}" in result.stderr
+    assert "codes:\n  - '62057'" in saved.read_text("utf-8")
+    assert not (tmp_path / "projet").exists()
+    resumed = run_cli("new", "projet", "--answers", str(saved), "--no-input")
+    assert "Réponses obligatoires manquantes" in resumed.stderr  # what is left to answer
+
+
+def test_end_of_input_in_the_interview_writes_nothing(run_cli, tmp_path: Path) -> None:
+    result = run_cli("new", "projet", input="commune\n")
+    assert result.exit_code == 1
+    assert "Entretien interrompu." in result.stderr
+    assert list(tmp_path.iterdir()) == []
