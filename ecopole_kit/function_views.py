@@ -112,12 +112,16 @@ def _employment(config: Mapping[str, Any], communes: CommuneNames) -> dict[str, 
                    "months": _number(p.get("duree_contrat_mois"), "mois")}
                   for p in config.get("postes_insertion") or []],
         "trades": ", ".join(config.get("metiers_decouverts") or []),
-        "support": config.get("accompagnement"),
-        "cae": config.get("cae"),
+        "support": _with_optional(config.get("accompagnement"), "referent"),
+        "cae": _with_optional(config.get("cae"), "partenariat", "installations_visees"),
         "openness": [{**o, "partners": ", ".join(o.get("partenaires") or []) or "—",
                       "frequency": o.get("frequence") or "—"}
                      for o in config.get("ouverture") or []],
     }
+
+
+def _with_optional(block: Mapping[str, Any] | None, *keys: str) -> dict[str, Any] | None:
+    return None if block is None else {**{key: None for key in keys}, **block}
 
 
 def _evaluation(config: Mapping[str, Any], communes: CommuneNames) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from ecopole_kit.diagnostic import (
     diagnose,
     format_number,
 )
+from ecopole_kit.errors import EcopoleError
 from ecopole_kit.markdown_text import literal
 from ecopole_kit.templating import render
 from ecopole_kit.territory import ResolvedTerritory
@@ -66,7 +67,11 @@ def diagnostic_pages(territory: Mapping[str, Any], place: Place,
                      accessibility: Mapping[str, Any]) -> tuple[str, dict[str, bytes]]:
     """The diagnostic page and its SVG charts."""
     params, hint = basket_params(accessibility)
-    diagnostic = diagnose(place.resolved.population or 1, params)
+    try:
+        diagnostic = diagnose(place.resolved.population or 1, params)
+    except EcopoleError as error:  # the project's rules report it; the page says it too
+        diagnostic = diagnose(place.resolved.population or 1, None)
+        hint = Markup(f"Scénario des paniers solidaires impossible : {literal(error.message)}")
     files: dict[str, bytes] = {}
     land_chart = _chart(land_chart_svg(list(diagnostic.land), territory["nom"]), "surfaces", files)
     baskets = None

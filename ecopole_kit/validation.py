@@ -30,7 +30,7 @@ def validator_for(schema_name: str) -> jsonschema.protocols.Validator:
     schema = load_schema(schema_name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    validator: jsonschema.protocols.Validator = cls(schema)
+    validator: jsonschema.protocols.Validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
     return validator
 
 
