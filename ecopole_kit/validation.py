@@ -119,7 +119,8 @@ def _message(error: ValidationError) -> str:
         allowed = ", ".join(f"« {v} »" for v in value)
         return f"« {_short(error.instance)} » n'est pas une valeur permise ({allowed}){hint}"
     if kind == "const":
-        return f"la valeur doit être « {value} »."
+        return f"{schema['x-message']}." if "x-message" in schema else \
+            f"la valeur doit être « {value} »."
     if kind == "type":
         expected = value if isinstance(value, list) else [value]
         wanted = " ou ".join(_TYPES.get(str(t), str(t)) for t in expected)
