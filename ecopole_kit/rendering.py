@@ -7,10 +7,12 @@ plain string), so it is shown exactly as typed and never acts as markup or templ
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -21,7 +23,7 @@ from ecopole_kit.function_views import config_view
 from ecopole_kit.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel import STAGES, Referentiel
 from ecopole_kit.roadmap import Engagement, calendar, engagements, stage_of
-from ecopole_kit.templating import environment, trust
+from ecopole_kit.templating import environment, render, trust
 from ecopole_kit.territory_pages import Place, diagnostic_pages, territory_page
 
 KIND_LABELS = {"commune": "commune", "epci": "intercommunalité",
@@ -33,6 +35,7 @@ MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 CALENDAR_FILE = "feuille-de-route.ics"
+REQUEST_MARKER = "[[formulaire-de-demande]]"
 ROADMAP_CHART = "assets/feuille-de-route.svg"
 GENERATED_PAGES = ("index", "territoire", "diagnostic", "feuille-de-route", "glossaire")
 STATIC_PAGES = {"ecopole": "Qu'est-ce qu'un Ecopôle ?", "histoire": "Histoire",
@@ -99,6 +102,7 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
                   for e in sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
     for page_id in STATIC_PAGES:
         pages[f"{page_id}.md"] = referentiel.pages[page_id]
+    pages["demander.md"] = pages["demander.md"].replace(REQUEST_MARKER, _request_block(config))
     targets = _targets(referentiel)
     resolved = {path: resolve_links(text, path, targets, f"page {path}")
                 for path, text in pages.items()}
@@ -173,6 +177,24 @@ def _chart_text(items: list[Engagement], config: Mapping[str, Any]) -> dict[str,
     return {"caption": f"Feuille de route de {config['territoire']['nom']} : actions datées, "
                        "colorées par stade.",
             "alt": "Calendrier des actions datées (détail dans le tableau ci-dessous)"}
+
+
+def _request_block(config: Mapping[str, Any]) -> str:
+    """How to send a request: a prefilled e-mail, and the online form when there is one."""
+    requests = config.get("demandes", {})
+    email = requests.get("courriel") or config["contact"]["courriel"]
+    form = requests.get("formulaire")
+    return render("request.md.j2", email=email, mailto=Markup(mailto(email)),
+                  form_url=Markup(html.escape(form)) if form else None)
+
+
+def mailto(address: str) -> str:
+    """A mailto: link whose body holds the headings the e-mail import reads back."""
+    body = ("Nom : \nOrganisation : \nTerritoire : \n\n\n\n"
+            "J'accepte le traitement de mes données pour l'examen de cette demande.\n")
+    query = urlencode({"subject": "Demande du référentiel Ecopôle alimentaire", "body": body},
+                      quote_via=quote)
+    return f"mailto:{quote(address, safe='@')}?{query}"
 
 
 def _dated(item: Engagement, referentiel: Referentiel) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ecopole_kit.interview import interview
 from tests.conftest import ScriptedPrompter, example
 
 IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "Cocagne du Val", "",
-            "Alex Dupont", "alex@exemple.fr", "", "1, 3", "Un territoire rural."]
+            "Alex Dupont", "alex@exemple.fr", "", "1, 3", "Un territoire rural.", "", ""]
 ASKED = len(IDENTITY) - 1  # the search and the choice among its results share a position
 
 
@@ -79,14 +79,14 @@ def test_answers_file_means_only_missing_questions_are_asked() -> None:
     given = example("pays-tolosan")
     del given["contact"]["courriel"]
     prompter = ScriptedPrompter(["equipe@exemple.fr"])
-    # Every action question without an answer is asked too (Entrée: non engagée).
-    missing_actions = [q for q in answers.questions()
-                       if q.dotted.startswith("fonctions.")
-                       and q.dotted not in answers.flatten(given)]
-    prompter.answers += [""] * len(missing_actions)
+    # Every other question without an answer is asked too (Entrée: passer, non engagée).
+    missing = [q for q in answers.questions()
+               if q.dotted not in answers.flatten(given) and q.dotted != "contact.courriel"]
+    prompter.answers += [""] * len(missing)
     config = interview(prompter, given)
     assert prompter.asked[0][0] == "contact.courriel"
-    assert len(prompter.asked) == 1 + len(missing_actions)
+    assert len(prompter.asked) == 1 + len(missing)
+    assert {q.dotted for q in missing} >= {"demandes.courriel", "demandes.formulaire"}
     assert config["contact"]["courriel"] == "equipe@exemple.fr"
     assert config["fonctions"]["emploi"] == {"parcours-insertion": "en cours"}
 

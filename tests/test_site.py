@@ -205,3 +205,20 @@ def test_diagnostic_page_shows_figures_formulas_sources_and_charts(
     svg = (sites["pays-tolosan"] / "assets" / "diagnostic" / "surfaces.svg").read_text("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<script" not in svg
     assert "renseignez dans fonctions/accessibilite.yaml" in text.replace("`", "")
+
+
+def test_request_page_offers_a_prefilled_mail(sites: dict[str, Path]) -> None:
+    html = (sites["gohelle"] / "demander.html").read_text("utf-8")
+    assert 'href="mailto:contact@exemple.fr?subject=Demande%20du%20r%C3%A9f%C3%A9rentiel' in html
+    assert "Organisation%20%3A" in html and "J%27accepte%20le%20traitement" in html
+    assert "[[formulaire-de-demande]]" not in html
+
+
+def test_request_page_links_the_online_form_when_configured(tmp_path: Path) -> None:
+    config = example("gohelle")
+    config["demandes"] = {"courriel": "demandes@exemple.fr",
+                          "formulaire": "https://demandes.exemple.fr/?a=1&b=2"}
+    site = build_site(generate_project(config, tmp_path / "g").path).site_dir
+    html = (site / "demander.html").read_text("utf-8")
+    assert 'href="https://demandes.exemple.fr/?a=1&amp;b=2"' in html
+    assert 'href="mailto:demandes@exemple.fr?' in html
