@@ -68,45 +68,62 @@ def territory_view(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def render_site(referentiel: Referentiel, config: Mapping[str, Any],
                 function_configs: Mapping[str, Any], place: Place) -> RenderedSite:
-    """Every page of a territory's référentiel site, links resolved."""
-    env = environment()
+    """Every page of a territory's référentiel site, links resolved: a pipeline of stages."""
     territory = territory_view(config)
     territory["population"] = format_number(place.resolved.population)
-    engagement = config.get("fonctions", {})
-    functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
-    for function in functions:
-        function["config"] = config_view(str(function["id"]),
-                                         function_configs.get(str(function["id"]), {}),
-                                         place.commune_names)
+    functions = _functions(referentiel, config, function_configs, place)
     pages: dict[str, str] = {}
-    pages["index.md"] = env.get_template("index.md.j2").render(
-        territory=territory, functions=functions,
-        engaged_count=sum(len(f["engaged"]) for f in functions))
+    files: dict[str, bytes] = {}
+    pages["index.md"] = render("index.md.j2", territory=territory, functions=functions,
+                               engaged_count=sum(len(f["engaged"]) for f in functions))
     for function in functions:
-        _render_function(env, referentiel, function, territory, pages)
-    items = engagements(config)
-    pages["feuille-de-route.md"] = env.get_template("roadmap.md.j2").render(
-        territory=territory, stages=_roadmap(functions), dated=[_dated(i, referentiel)
-                                                                for i in items if i.start],
-        calendar_file=CALENDAR_FILE, chart_file=ROADMAP_CHART, chart=_chart_text(items, config))
-    files = {CALENDAR_FILE: calendar(config["territoire"]["nom"], items, referentiel)}
-    chart = _roadmap_chart(items, referentiel, config["territoire"]["nom"])
-    if chart is not None:
-        files[ROADMAP_CHART] = chart.svg.encode("utf-8")
+        _render_function(environment(), referentiel, function, territory, pages)
+    _roadmap_pages(referentiel, config, territory, functions, pages, files)
     pages["territoire.md"] = territory_page(config["territoire"], place)
     pages["diagnostic.md"], charts = diagnostic_pages(
         config["territoire"], place, function_configs.get("accessibilite", {}))
     files.update(charts)
-    pages["glossaire.md"] = env.get_template("glossary.md.j2").render(
+    _reference_pages(referentiel, config, pages)
+    targets = _targets(referentiel)
+    resolved = {path: resolve_links(text, path, targets, f"page {path}")
+                for path, text in pages.items()}
+    return RenderedSite(pages=resolved, files=files, nav=_nav(referentiel, functions))
+
+
+def _functions(referentiel: Referentiel, config: Mapping[str, Any],
+               function_configs: Mapping[str, Any], place: Place) -> list[dict[str, Any]]:
+    engagement = config.get("fonctions", {})
+    functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
+    for function in functions:
+        function_id = str(function["id"])
+        function["config"] = config_view(function_id, function_configs.get(function_id, {}),
+                                         place.commune_names)
+    return functions
+
+
+def _roadmap_pages(referentiel: Referentiel, config: Mapping[str, Any],
+                   territory: dict[str, Any], functions: list[dict[str, Any]],
+                   pages: dict[str, str], files: dict[str, bytes]) -> None:
+    items = engagements(config)
+    pages["feuille-de-route.md"] = render(
+        "roadmap.md.j2", territory=territory, stages=_roadmap(functions),
+        dated=[_dated(i, referentiel) for i in items if i.start], calendar_file=CALENDAR_FILE,
+        chart_file=ROADMAP_CHART, chart=_chart_text(items, config))
+    files[CALENDAR_FILE] = calendar(config["territoire"]["nom"], items, referentiel)
+    chart = _roadmap_chart(items, referentiel, config["territoire"]["nom"])
+    if chart is not None:
+        files[ROADMAP_CHART] = chart.svg.encode("utf-8")
+
+
+def _reference_pages(referentiel: Referentiel, config: Mapping[str, Any],
+                     pages: dict[str, str]) -> None:
+    pages["glossaire.md"] = render(
+        "glossary.md.j2",
         glossary=[{**trust(e), "source": _source_text(e["source"]) if "source" in e else None}
                   for e in sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
     for page_id in STATIC_PAGES:
         pages[f"{page_id}.md"] = referentiel.pages[page_id]
     pages["demander.md"] = pages["demander.md"].replace(REQUEST_MARKER, _request_block(config))
-    targets = _targets(referentiel)
-    resolved = {path: resolve_links(text, path, targets, f"page {path}")
-                for path, text in pages.items()}
-    return RenderedSite(pages=resolved, files=files, nav=_nav(referentiel, functions))
 
 
 def _function_view(referentiel: Referentiel, function_id: str,
