@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import signal
 import sys
@@ -65,6 +66,7 @@ def main() -> None:
 @main.command()
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
 @click.option("--answers", "answers_file", type=click.Path(path_type=Path),
+              metavar="FICHIER",
               help="Fichier YAML de réponses : seules les questions manquantes sont posées.")
 @click.option("--no-input", is_flag=True,
               help="Ne poser aucune question ; échoue en listant les réponses manquantes.")
@@ -94,14 +96,14 @@ def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: boo
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("chemins", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Format du rapport.")
-def validate(paths: tuple[Path, ...], output_format: str) -> None:
+def validate(chemins: tuple[Path, ...], output_format: str) -> None:
     """Vérifier un projet (territoire.yaml, fonctions/*.yaml) ou des fichiers isolés."""
     from ecopole_kit.project import validate_paths
 
-    issues = validate_paths(list(paths) or [Path(".")])
+    issues = validate_paths(list(chemins) or [Path(".")])
     console.report_issues(issues, output_format=output_format)
     if issues:
         if output_format == "text":
@@ -124,6 +126,7 @@ def build(project: Path) -> None:
 @main.command()
 @PROJECT_ARG
 @click.option("--port", type=click.IntRange(1024, 65535), default=8000, show_default=True,
+              metavar="PORT",
               help="Port local de l'aperçu.")
 def serve(project: Path, port: int) -> None:
     """Aperçu en direct sur http://127.0.0.1:PORT, mis à jour à chaque modification."""
@@ -143,6 +146,7 @@ def serve(project: Path, port: int) -> None:
               type=click.Choice(["commune", "epci", "departement", "region"]),
               help="Ne chercher que ce type de territoire (répétable).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
+              metavar="N",
               help="Nombre maximal de résultats.")
 def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int) -> None:
     """Trouver un territoire par nom, code INSEE, code postal ou SIREN d'EPCI."""
@@ -154,6 +158,165 @@ def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int) -> None:
         raise EcopoleError(f"Aucun territoire trouvé pour « {text} ».",
                            hint="Essayez un autre nom, sans abréviation, ou un code officiel.")
     console.matches(matches)
+
+
+REGISTER_OPTION = click.option(
+    "--registre", "register_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: os.environ.get("ECOPOLE_KIT_REGISTRE", "demandes.sqlite"),
+    show_default="demandes.sqlite, ou $ECOPOLE_KIT_REGISTRE",
+    help="Fichier SQLite du registre des demandes.")
+
+
+@main.group()
+@REGISTER_OPTION
+@click.option("--par", "by", metavar="NOM", default=lambda: os.environ.get("ECOPOLE_KIT_AGENT")
+              or getpass.getuser(), show_default="$ECOPOLE_KIT_AGENT ou l'utilisateur",
+              help="Qui agit (noté dans l'historique de chaque demande).")
+@click.option("--conservation", "retention_days", type=click.IntRange(1, 3650), default=365,
+              metavar="JOURS",
+              show_default=True,
+              help="Durée de conservation des données personnelles, en jours.")
+@click.pass_context
+def requests(ctx: click.Context, register_path: Path, by: str, retention_days: int) -> None:
+    """Registre des demandes du référentiel : enregistrer, examiner, répondre, envoyer."""
+    ctx.obj = {"path": register_path, "by": by, "retention_days": retention_days}
+
+
+def _register(ctx: click.Context) -> Any:
+    from ecopole_kit.register import Register
+
+    return Register(ctx.obj["path"], retention_days=ctx.obj["retention_days"])
+
+
+@requests.command("add")
+@click.argument("fichier", type=click.Path(path_type=Path))
+@click.pass_context
+def requests_add(ctx: click.Context, fichier: Path) -> None:
+    """Enregistrer une demande écrite dans un fichier YAML (nom, organisation, courriel…)."""
+    from ecopole_kit.requests_flow import add_from_file
+
+    added = add_from_file(_register(ctx), fichier, by=ctx.obj["by"])
+    console.success(f"Demande n° {added.id} enregistrée (reçue).")
+
+
+@requests.command("import")
+@click.argument("courriels", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def requests_import(ctx: click.Context, courriels: tuple[Path, ...]) -> None:
+    """Enregistrer des demandes reçues par courriel (fichiers .eml)."""
+    from ecopole_kit.requests_flow import import_emails
+
+    imported = import_emails(_register(ctx), list(courriels), by=ctx.obj["by"])
+    for request in imported.added:
+        console.success(f"Demande n° {request.id} enregistrée (reçue).")
+    if imported.issues:
+        raise InvalidDocuments(issues=imported.issues)
+
+
+@requests.command("list")
+@click.option("--statut", type=click.Choice(["reçue", "en examen", "acceptée", "refusée",
+                                             "envoyée"]), help="Seulement ce statut.")
+@click.pass_context
+def requests_list(ctx: click.Context, statut: str | None) -> None:
+    """Lister les demandes, des plus anciennes aux plus récentes."""
+    console.requests_table(_register(ctx).list(statut))
+
+
+@requests.command("show")
+@click.argument("numero", type=int)
+@click.pass_context
+def requests_show(ctx: click.Context, numero: int) -> None:
+    """Afficher une demande et son historique."""
+    console.request_detail(_register(ctx).get(numero))
+
+
+@requests.command("review")
+@click.argument("numero", type=int)
+@click.pass_context
+def requests_review(ctx: click.Context, numero: int) -> None:
+    """Passer une demande « en examen »."""
+    changed = _register(ctx).review(numero, by=ctx.obj["by"])
+    console.success(f"Demande n° {changed.id} : {changed.statut}.")
+
+
+@requests.command("accept")
+@click.argument("numero", type=int)
+@click.option("--motif", metavar="TEXTE", help="Pourquoi la demande est acceptée (facultatif).")
+@click.pass_context
+def requests_accept(ctx: click.Context, numero: int, motif: str | None) -> None:
+    """Accepter une demande et préparer son paquet (PDF et site), adapté à son territoire."""
+    from ecopole_kit.requests_flow import accept_and_package
+
+    accepted, folder = accept_and_package(_register(ctx), ctx.obj["path"], numero,
+                                          by=ctx.obj["by"], reason=motif)
+    console.success(f"Demande n° {accepted.id} acceptée. Paquet prêt dans {folder} :")
+    for file in sorted(folder.iterdir()):
+        console.say(f"  {file}")
+    console.say(f"Après l'envoi : ecopole-kit requests send {accepted.id}")
+
+
+@requests.command("refuse")
+@click.argument("numero", type=int)
+@click.option("--motif", required=True, metavar="TEXTE", help="La raison du refus (obligatoire).")
+@click.pass_context
+def requests_refuse(ctx: click.Context, numero: int, motif: str) -> None:
+    """Refuser une demande, en donnant la raison."""
+    changed = _register(ctx).refuse(numero, by=ctx.obj["by"], reason=motif)
+    console.success(f"Demande n° {changed.id} : {changed.statut}.")
+
+
+@requests.command("send")
+@click.argument("numero", type=int)
+@click.pass_context
+def requests_send(ctx: click.Context, numero: int) -> None:
+    """Noter que le paquet d'une demande acceptée a été envoyé (quoi, quand, par qui)."""
+    from ecopole_kit.requests_flow import mark_sent
+
+    sent = mark_sent(_register(ctx), ctx.obj["path"], numero, by=ctx.obj["by"])
+    console.success(f"Demande n° {sent.id} : {sent.statut}.")
+
+
+@requests.command("export")
+@click.option("--courriel", metavar="ADRESSE",
+              help="Seulement les demandes de cette personne (droit d'accès).")
+@click.pass_context
+def requests_export(ctx: click.Context, courriel: str | None) -> None:
+    """Exporter les demandes en JSON (toutes, ou celles d'une personne)."""
+    register = _register(ctx)
+    records = (register.export_person(courriel) if courriel
+               else [r.as_dict() for r in register.list()])
+    console.json_dump(records)
+
+
+@requests.command("purge")
+@click.option("--courriel", metavar="ADRESSE",
+              help="Effacer les données de cette personne (à sa demande).")
+@click.pass_context
+def requests_purge(ctx: click.Context, courriel: str | None) -> None:
+    """Effacer les données personnelles échues, ou celles d'une personne qui le demande."""
+    register = _register(ctx)
+    if courriel:
+        count = register.delete_person(courriel, by=ctx.obj["by"])
+    else:
+        count = register.purge_expired()
+    console.success(f"{count} demande(s) anonymisée(s) ; leur historique est conservé.")
+
+
+@requests.command("serve")
+@click.option("--port", type=click.IntRange(1024, 65535), default=8001, show_default=True,
+              metavar="PORT",
+              help="Port local du formulaire.")
+@click.pass_context
+def requests_serve(ctx: click.Context, port: int) -> None:
+    """Servir le formulaire de demande sur http://127.0.0.1:PORT (Ctrl-C pour arrêter)."""
+    from ecopole_kit.intake import serve_intake
+
+    console.say(f"Formulaire sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        serve_intake(ctx.obj["path"], port=port, retention_days=ctx.obj["retention_days"])
+    except KeyboardInterrupt:
+        console.say("Formulaire arrêté.")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -56,6 +56,36 @@ def report_bug(error: Exception) -> None:
                "ECOPOLE_KIT_DEBUG=1 pour le détail, et signalez-le à l'équipe.", err=True)
 
 
+def json_dump(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def requests_table(found: Sequence[Any]) -> None:
+    """One line per request: number, status, date received, organisation."""
+    if not found:
+        click.echo("Aucune demande.")
+        return
+    for request in found:
+        who = request.organisation or "(données effacées)"
+        click.echo(f"{request.id:>5}  {request.statut:<10}  {request.recue_le[:10]}  {who}")
+
+
+def request_detail(request: Any) -> None:
+    """A request, field by field, then its history."""
+    click.secho(f"Demande n° {request.id} — {request.statut}", bold=True)
+    for label, value in (("Nom", request.nom), ("Organisation", request.organisation),
+                         ("Courriel", request.courriel), ("Territoire", request.territoire),
+                         ("Reçue le", request.recue_le), ("Source", request.source),
+                         ("Motivation", request.motivation)):
+        click.echo(f"{label} : {value if value is not None else '(effacé)'}")
+    click.secho("Historique", bold=True)
+    for event in request.events:
+        reason = f" — {event.reason}" if event.reason else ""
+        click.echo(f"  {event.at}  {event.status:<10}  par {event.by}{reason}")
+    for shipment in request.envois:
+        click.echo(f"  {shipment.at}  envoi par {shipment.by} : {', '.join(shipment.files)}")
+
+
 def rebuilt(problems: str) -> None:
     """Tell the person the preview was refreshed, or why it could not be."""
     if problems:

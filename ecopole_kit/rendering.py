@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ecopole_kit.charts import Chart, RoadmapBar, roadmap_chart_svg
 from ecopole_kit.diagnostic import format_number
+from ecopole_kit.email_import import CONSENT_PROMPT
 from ecopole_kit.function_views import config_view
 from ecopole_kit.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel import STAGES, Referentiel
@@ -207,8 +208,7 @@ def _request_block(config: Mapping[str, Any]) -> str:
 
 def mailto(address: str) -> str:
     """A mailto: link whose body holds the headings the e-mail import reads back."""
-    body = ("Nom : \nOrganisation : \nTerritoire : \n\n\n\n"
-            "J'accepte le traitement de mes données pour l'examen de cette demande.\n")
+    body = f"Nom : \nOrganisation : \nTerritoire : \n\n\n\n{CONSENT_PROMPT} \n"
     query = urlencode({"subject": "Demande du référentiel Ecopôle alimentaire", "body": body},
                       quote_via=quote)
     return f"mailto:{quote(address, safe='@')}?{query}"

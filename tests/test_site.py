@@ -210,7 +210,7 @@ def test_diagnostic_page_shows_figures_formulas_sources_and_charts(
 def test_request_page_offers_a_prefilled_mail(sites: dict[str, Path]) -> None:
     html = (sites["gohelle"] / "demander.html").read_text("utf-8")
     assert 'href="mailto:contact@exemple.fr?subject=Demande%20du%20r%C3%A9f%C3%A9rentiel' in html
-    assert "Organisation%20%3A" in html and "J%27accepte%20le%20traitement" in html
+    assert "Organisation%20%3A" in html and "%28oui%20ou%20non%29%20%3A" in html
     assert "[[formulaire-de-demande]]" not in html
 
 

@@ -1,0 +1,397 @@
+"""The register of requests for the référentiel: who asked, what staff decided, what was sent.
+
+One SQLite file for several processes (WAL, busy timeout, ``BEGIN IMMEDIATE`` writes). Personal
+data is erased on demand or after the retention period; ids, statuses, dates and history stay.
+No message raised here names a person: only request ids and statuses."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path, PurePath
+from typing import Any
+
+from ecopole_kit.documents import Document
+from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments
+from ecopole_kit.models import Issue
+from ecopole_kit.resources import load_schema
+from ecopole_kit.validation import validate_document
+
+STATUSES = ("reçue", "en examen", "acceptée", "refusée", "envoyée")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "reçue": ("en examen", "acceptée", "refusée"), "en examen": ("acceptée", "refusée"),
+    "acceptée": ("envoyée",), "refusée": (), "envoyée": ()}
+SOURCES = ("formulaire", "courriel", "saisie")
+PERSONAL_FIELDS = ("nom", "organisation", "courriel", "territoire", "motivation")
+BUSY_SECONDS = 10.0
+SCHEMA_VERSION = 1
+PURGE_ACTOR = "ecopole-kit (durée de conservation)"
+ERASED_ACTOR = "(effacé)"
+ACTOR_NEEDED = "Indiquez qui enregistre cette étape (nom ou initiales)."
+EMAIL_NEEDED = "Indiquez l'adresse électronique de la personne."
+LIST_HINT = "Consultez la liste des demandes avec « ecopole-kit requests list »."
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        nom TEXT, organisation TEXT, courriel TEXT, courriel_cle TEXT, territoire TEXT,
+        motivation TEXT, consentement INTEGER NOT NULL, recue_le TEXT NOT NULL,
+        source TEXT NOT NULL, statut TEXT NOT NULL, anonymise INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX IF NOT EXISTS requests_courriel ON requests (courriel_cle)",
+    """CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id INTEGER NOT NULL REFERENCES requests (id), statut TEXT NOT NULL,
+        actor TEXT NOT NULL, at TEXT NOT NULL, reason TEXT, files TEXT)""",
+    "CREATE INDEX IF NOT EXISTS events_request ON events (request_id)",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a request's history: the status it reached, who, when (UTC) and why."""
+
+    status: str
+    by: str
+    at: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """The files sent for a request, by whom and when (UTC): stored as an event with files."""
+
+    files: tuple[str, ...]
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request as recorded; personal fields are None once erased (``anonymise``)."""
+
+    id: int
+    nom: str | None
+    organisation: str | None
+    courriel: str | None
+    territoire: dict[str, Any] | None
+    motivation: str | None
+    consentement: bool
+    recue_le: str
+    source: str
+    statut: str
+    events: tuple[Event, ...]
+    envois: tuple[Shipment, ...]
+    anonymise: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """The request as JSON-ready data, with French keys (export, right of access)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("events", "envois")}
+        return {**data, "evenements": [{"statut": e.status, "par": e.by, "le": e.at,
+                                        "motif": e.reason} for e in self.events],
+                "envois": [{"fichiers": list(s.files), "par": s.by, "le": s.at}
+                           for s in self.envois]}
+
+
+class Register:
+    """The register of requests kept in one SQLite file."""
+
+    def __init__(self, path: Path, *, retention_days: int = 365) -> None:
+        self.path = Path(path)
+        if not isinstance(retention_days, int) or retention_days < 0:
+            raise EcopoleError(f"Durée de conservation « {retention_days} » invalide : un "
+                               "nombre de jours positif est attendu (365 par défaut).")
+        self.retention_days = retention_days
+        if not self.path.parent.is_dir():
+            raise EcopoleError(f"{self.path.parent} : dossier introuvable ; le registre des "
+                               "demandes ne peut pas y être créé.", hint="Créez ce dossier.")
+        try:  # readable by its owner only: it holds personal data
+            self.path.touch(mode=0o600, exist_ok=True)
+        except OSError as error:
+            raise FileSystemError(error=error, action="ouverture du registre") from None
+        self._use_wal()
+        with self._transaction("IMMEDIATE") as conn:
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) > SCHEMA_VERSION:
+                raise EcopoleError(f"{path} : registre créé par une version plus récente "
+                                   "d'ecopole-kit.", hint="Mettez ecopole-kit à jour.")
+            for statement in (*_SCHEMA, f"PRAGMA user_version = {SCHEMA_VERSION}"):
+                conn.execute(statement)
+
+    def add(self, data: Mapping[str, Any], *, by: str, source: str,
+            received_at: datetime | None = None) -> Request:
+        """Record a valid request (schema « demande ») with its first event « reçue »."""
+        actor = _required(by, ACTOR_NEEDED)
+        if source not in SOURCES:
+            raise EcopoleError(f"Origine « {source} » inconnue ; origines possibles : "
+                               f"{_quoted(SOURCES)}.")
+        record, at = _checked_request(data), _stamp(received_at)
+        territoire = record.get("territoire")
+        values = (*(record[name] for name in ("nom", "organisation", "courriel")),
+                  record["courriel"].casefold(),
+                  None if territoire is None else json.dumps(territoire, ensure_ascii=False),
+                  record["motivation"], int(record["consentement"]), at, source, "reçue")
+        with self._transaction("IMMEDIATE") as conn:
+            request_id = int(conn.execute(
+                "INSERT INTO requests (nom, organisation, courriel, courriel_cle, territoire, "
+                "motivation, consentement, recue_le, source, statut) "
+                f"VALUES ({', '.join('?' * len(values))})", values).lastrowid or 0)
+            _add_event(conn, request_id, "reçue", actor, at, None)
+            return _one(conn, request_id)
+
+    def get(self, request_id: int) -> Request:
+        with self._transaction("DEFERRED") as conn:
+            return _one(conn, request_id)
+
+    def list(self, status: str | None = None) -> builtins.list[Request]:
+        """Every request, oldest first; only those with ``status`` when given."""
+        where, params = ("", ()) if status is None else ("WHERE r.statut = ?",
+                                                         (status_named(status),))
+        with self._transaction("DEFERRED") as conn:
+            return _load(conn, where, params)
+
+    def review(self, request_id: int, *, by: str) -> Request:
+        return self._move(request_id, "en examen", by, None)
+
+    def accept(self, request_id: int, *, by: str, reason: str | None = None) -> Request:
+        return self._move(request_id, "acceptée", by, (reason or "").strip() or None)
+
+    def refuse(self, request_id: int, *, by: str, reason: str) -> Request:
+        why = _required(reason, f"Refus de la demande n° {request_id} : le motif est "
+                        "obligatoire ; indiquez en une phrase pourquoi elle est refusée.")
+        return self._move(request_id, "refusée", by, why)
+
+    def record_shipment(self, request_id: int, files: Sequence[str], *, by: str) -> Request:
+        """Record what was sent for an accepted request; it becomes « envoyée »."""
+        return self._move(request_id, "envoyée", by, None, _file_names(request_id, files))
+
+    def export_person(self, courriel: str) -> builtins.list[dict[str, Any]]:
+        """Right of access: every request sent from this address (case-insensitive)."""
+        key = _required(courriel, EMAIL_NEEDED).casefold()
+        with self._transaction("DEFERRED") as conn:
+            return [request.as_dict() for request in
+                    _load(conn, "WHERE r.courriel_cle = ?", (key,))]
+
+    def delete_person(self, courriel: str, *, by: str) -> int:
+        """Erase the personal data of every request from this address; return how many."""
+        key = _required(courriel, EMAIL_NEEDED).casefold()
+        return self._erase("courriel_cle = ?", (key,), _required(by, ACTOR_NEEDED),
+                           "Données personnelles effacées à la demande de la personne.")
+
+    def purge_expired(self, *, now: datetime | None = None) -> int:
+        """Erase the personal data of requests whose last event is older than the retention."""
+        cutoff = _stamp((now or datetime.now(timezone.utc)) - timedelta(days=self.retention_days))
+        return self._erase(
+            "anonymise = 0 AND (SELECT max(e.at) FROM events e WHERE e.request_id = r.id) < ?",
+            (cutoff,), PURGE_ACTOR, "Données personnelles effacées : durée de conservation "
+            f"({self.retention_days} jours) écoulée.")
+
+    def _move(self, request_id: int, target: str, by: str, reason: str | None,
+              files: tuple[str, ...] | None = None) -> Request:
+        actor, at = _required(by, ACTOR_NEEDED), _stamp()
+        with self._transaction("IMMEDIATE") as conn:
+            row = _row(conn, request_id)
+            allowed = TRANSITIONS[row["statut"]]
+            if target not in allowed:
+                raise _impossible(request_id, row["statut"], target, allowed)
+            if files is not None and row["anonymise"]:
+                raise EcopoleError(f"La demande n° {request_id} est anonymisée : plus aucun "
+                                   "envoi possible (adresse effacée).")
+            conn.execute("UPDATE requests SET statut = ? WHERE id = ?", (target, request_id))
+            _add_event(conn, request_id, target, actor, at, reason, files)
+            return _one(conn, request_id)
+
+    def _erase(self, where: str, params: tuple[Any, ...], actor: str, reason: str) -> int:
+        with self._transaction("IMMEDIATE") as conn:
+            rows = conn.execute(f"SELECT r.id FROM requests r WHERE {where}", params).fetchall()
+            for row in rows:
+                _anonymise(conn, int(row["id"]), actor, reason)
+        self._checkpoint()
+        return len(rows)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.create_function("casefold", 1, lambda text: str(text).casefold(),
+                             deterministic=True)
+        for pragma in (f"busy_timeout = {int(BUSY_SECONDS * 1000)}", "foreign_keys = ON",
+                       "secure_delete = ON"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    @contextmanager
+    def _transaction(self, mode: str) -> Iterator[sqlite3.Connection]:
+        """One connection, one transaction: committed on success, rolled back on any error."""
+        try:
+            with closing(self._connect()) as conn:
+                conn.execute(f"BEGIN {mode}")
+                try:
+                    yield conn
+                except BaseException:
+                    with suppress(sqlite3.Error):  # closing would roll back anyway
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise _failure(self.path, error) from None
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL; a first switch by another process may hold it a moment."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                with closing(self._connect()) as conn:
+                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.Error as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise _failure(self.path, error) from None
+                time.sleep(0.05)
+
+    def _checkpoint(self) -> None:
+        """Best effort: copy the journal into the file and empty it, so erased data is gone."""
+        with suppress(sqlite3.Error), closing(self._connect()) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
+
+def status_named(text: str) -> str:
+    """The status a person meant, ignoring case, accents and dashes (« recue » → « reçue »)."""
+    def plain(value: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", value.casefold().replace("-", " "))
+        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    found = [status for status in STATUSES if plain(status) == plain(str(text))]
+    if not found:
+        raise EcopoleError(f"Statut « {text} » inconnu ; statuts possibles : "
+                           f"{_quoted(STATUSES)}.")
+    return found[0]
+
+
+def _quoted(values: Sequence[str]) -> str:
+    return ", ".join(f"« {value} »" for value in values)
+
+
+def _stamp(moment: datetime | None = None) -> str:
+    """ISO 8601 in UTC to the second; a naive datetime is taken as UTC."""
+    moment = moment or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _required(value: str, message: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise EcopoleError(message)
+    return value.strip()
+
+
+def _file_names(request_id: int, files: Sequence[str]) -> tuple[str, ...]:
+    names = (files,) if isinstance(files, str) else tuple(files)
+    if not names or not all(isinstance(name, str) and name.strip() for name in names):
+        raise EcopoleError(f"Envoi de la demande n° {request_id} : indiquez au moins un "
+                           "fichier envoyé.")
+    return tuple(name.strip() for name in names)
+
+
+_FAILURES = {"locked": f"registre occupé par un autre traitement depuis {BUSY_SECONDS:.0f} s",
+             "not a database": "ce fichier n'est pas un registre de demandes lisible",
+             "malformed": "registre endommagé", "readonly": "registre en lecture seule",
+             "unable to open": "ouverture du registre impossible", "full": "disque plein"}
+
+
+def _failure(path: Path, error: sqlite3.Error) -> EcopoleError:
+    """A French message for a database failure (never SQLite's text: it may quote data)."""
+    reason = next((text for key, text in _FAILURES.items() if key in str(error).lower()),
+                  f"erreur de la base de données ({type(error).__name__})")
+    return EcopoleError(f"{path} : {reason}.",
+                        hint="Réessayez ; si cela persiste, vérifiez le fichier et ses droits.")
+
+
+def _checked_request(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The request as the schema « demande » accepts it, or every problem at once."""
+    record = {key: value.strip() if isinstance(value, str) else value
+              for key, value in data.items()} if isinstance(data, Mapping) else data
+    issues = validate_document(Document("demande", record, None), "demande")
+    if issues:
+        raise InvalidDocuments(issues=[_without_value(issue) for issue in issues])
+    return record
+
+
+def _without_value(issue: Issue) -> Issue:
+    """Drop the quoted value of a personal field from a message (« x » : …)."""
+    field = issue.path.split(".")[0].split("[")[0]
+    explanation = load_schema("demande")["properties"].get(field, {}).get("x-message")
+    if field not in PERSONAL_FIELDS or not explanation or not issue.message.startswith("« "):
+        return issue
+    return replace(issue, message=f"{explanation}.")
+
+
+def _add_event(conn: sqlite3.Connection, request_id: int, status: str, actor: str, at: str,
+               reason: str | None, files: tuple[str, ...] | None = None) -> None:
+    conn.execute("INSERT INTO events (request_id, statut, actor, at, reason, files) "
+                 "VALUES (?, ?, ?, ?, ?, ?)", (request_id, status, actor, at, reason,
+                                               None if files is None else json.dumps(files)))
+
+
+def _row(conn: sqlite3.Connection, request_id: int) -> sqlite3.Row:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+    if row is None:
+        raise EcopoleError(f"Demande n° {request_id} introuvable.", hint=LIST_HINT)
+    return row
+
+
+def _impossible(request_id: int, current: str, target: str,
+                allowed: tuple[str, ...]) -> EcopoleError:
+    where = f"La demande n° {request_id} est « {current} »"
+    if not allowed:
+        return EcopoleError(f"{where} : plus aucune étape possible.", hint=LIST_HINT)
+    plural = "s" if len(allowed) > 1 else ""
+    step = "elle l'est déjà" if target == current else f"elle ne peut pas passer à « {target} »"
+    return EcopoleError(f"{where} : {step} ; étape{plural} possible{plural} : "
+                        f"{_quoted(allowed)}.", hint=LIST_HINT)
+
+
+def _anonymise(conn: sqlite3.Connection, request_id: int, actor: str, reason: str) -> None:
+    """Erase the personal fields of a request and note it in its history."""
+    row = _row(conn, request_id)
+    # An event signed by the person (a form may sign with the address) would keep it.
+    personal = [str(row[name]).casefold() for name in ("nom", "courriel") if row[name]]
+    conn.execute("UPDATE events SET actor = ? WHERE request_id = ? AND casefold(actor) IN "
+                 f"({', '.join('?' * len(personal))})", (ERASED_ACTOR, request_id, *personal))
+    erased = ", ".join(f"{name} = NULL" for name in (*PERSONAL_FIELDS, "courriel_cle"))
+    conn.execute(f"UPDATE requests SET {erased}, anonymise = 1 WHERE id = ?", (request_id,))
+    for event in conn.execute("SELECT id, files FROM events WHERE request_id = ? AND files "
+                              "IS NOT NULL", (request_id,)).fetchall():  # names may hold a slug
+        names = [ERASED_ACTOR + PurePath(name).suffix for name in json.loads(event["files"])]
+        conn.execute("UPDATE events SET files = ? WHERE id = ?", (json.dumps(names), event["id"]))
+    _add_event(conn, request_id, str(row["statut"]), actor, _stamp(), reason)
+
+
+def _one(conn: sqlite3.Connection, request_id: int) -> Request:
+    _row(conn, request_id)
+    return _load(conn, "WHERE r.id = ?", (request_id,))[0]
+
+
+def _load(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[Request]:
+    """Requests matching ``where`` (on alias r), oldest first, with their history."""
+    rows = conn.execute(f"SELECT r.* FROM requests r {where} ORDER BY r.recue_le, r.id",
+                        params).fetchall()
+    history: dict[int, list[sqlite3.Row]] = {}
+    for event in conn.execute(f"SELECT e.* FROM events e JOIN requests r "
+                              f"ON r.id = e.request_id {where} ORDER BY e.id", params):
+        history.setdefault(event["request_id"], []).append(event)
+    return [_request(row, history.get(row["id"], [])) for row in rows]
+
+
+def _request(row: sqlite3.Row, history: list[sqlite3.Row]) -> Request:
+    events = tuple(Event(e["statut"], e["actor"], e["at"], e["reason"]) for e in history)
+    envois = tuple(Shipment(tuple(json.loads(e["files"])), e["actor"], e["at"])
+                   for e in history if e["files"] is not None)
+    texts = ("id", "nom", "organisation", "courriel", "motivation", "recue_le", "source", "statut")
+    return Request(**{name: row[name] for name in texts}, events=events, envois=envois,
+                   territoire=json.loads(row["territoire"]) if row["territoire"] else None,
+                   consentement=bool(row["consentement"]), anonymise=bool(row["anonymise"]))

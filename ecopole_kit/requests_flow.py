@@ -1,0 +1,117 @@
+"""Requests for the référentiel, from arrival to shipment: what the staff commands do.
+
+The register keeps the records and their history; this module reads requests from files
+and saved e-mails, and produces the applicant's package on acceptance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecopole_kit.documents import Document, load_yaml
+from ecopole_kit.errors import EcopoleError, InvalidDocuments, os_reason
+from ecopole_kit.models import Issue
+from ecopole_kit.register import Register, Request
+
+SHIPMENTS_DIR = "envois"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: the requests recorded, and the problems of the others."""
+
+    added: tuple[Request, ...]
+    issues: tuple[Issue, ...]
+
+
+def add_from_file(register: Register, path: Path, *, by: str) -> Request:
+    """Record a request written as a YAML (or JSON) file with the fields of the schema."""
+    document = load_yaml(path)
+    if not isinstance(document.data, dict):
+        raise InvalidDocuments(issues=[Issue(document.name, 1, "", "un ensemble de champs "
+                                             "(nom, organisation, courriel, motivation, "
+                                             "consentement) est attendu.")])
+    try:
+        return register.add(document.data, by=by, source="saisie")
+    except InvalidDocuments as error:
+        raise InvalidDocuments(issues=[_located(i, document.name, document)
+                                       for i in error.issues]) from None
+
+
+def _located(issue: Issue, name: str, document: Document) -> Issue:
+    path = [int(p) if p.isdigit() else p for p in issue.path.replace("[", ".").replace("]", "")
+            .split(".") if p]
+    return Issue(name, document.line_of(path), issue.path, issue.message)
+
+
+def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Imported:
+    """Record each saved e-mail as a request; every problem is collected, none stops the rest."""
+    from ecopole_kit.email_import import parse_request_email, received_date
+
+    added: list[Request] = []
+    issues: list[Issue] = []
+    for path in paths:
+        try:
+            raw = _read_bytes(path)
+            data = parse_request_email(raw, name=str(path))
+            added.append(register.add(data, by=by, source="courriel",
+                                      received_at=received_date(raw)))
+        except InvalidDocuments as error:
+            issues.extend(_email_issue(path, issue) for issue in error.issues)
+        except EcopoleError as error:
+            issues.append(Issue(str(path), None, "", error.message))
+    return Imported(tuple(added), tuple(issues))
+
+
+NO_CONSENT = ("le courriel ne dit pas que la personne accepte le traitement de ses données ; "
+              "demandez-lui son accord, puis enregistrez la demande avec « ecopole-kit "
+              "requests add ».")
+
+
+def _email_issue(path: Path, issue: Issue) -> Issue:
+    if "« consentement »" in issue.message:
+        return Issue(str(path), None, "consentement", NO_CONSENT)
+    return Issue(str(path), None, issue.path, issue.message)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise EcopoleError(f"{path} : fichier introuvable, ou c'est un dossier.",
+                           hint="Indiquez un courriel enregistré au format .eml.")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise EcopoleError(f"{path} : lecture impossible : {os_reason(error)}.") from None
+
+
+def package_folder(register_path: Path, request_id: int) -> Path:
+    return register_path.parent / SHIPMENTS_DIR / f"demande-{request_id}"
+
+
+def accept_and_package(register: Register, register_path: Path, request_id: int, *,
+                       by: str, reason: str | None) -> tuple[Request, Path]:
+    """Accept a request and produce its package (PDF and site zip) for the applicant."""
+    from ecopole_kit.package import Applicant, build_package
+
+    request = register.get(request_id)
+    if request.anonymise or not request.nom or not request.courriel:
+        raise EcopoleError(f"La demande n° {request_id} a été effacée : plus de paquet possible.")
+    accepted = register.accept(request_id, by=by, reason=reason)
+    folder = package_folder(register_path, request_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    build_package(Applicant(nom=request.nom, organisation=request.organisation or "",
+                            courriel=request.courriel, territoire=request.territoire), folder)
+    return accepted, folder
+
+
+def mark_sent(register: Register, register_path: Path, request_id: int, *, by: str) -> Request:
+    """Record that the package was sent: which files, when and by whom."""
+    folder = package_folder(register_path, request_id)
+    files = sorted(str(p) for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        raise EcopoleError(f"Aucun paquet pour la demande n° {request_id}.",
+                           hint=f"Acceptez-la d'abord : ecopole-kit requests accept "
+                                f"{request_id}.")
+    return register.record_shipment(request_id, files, by=by)

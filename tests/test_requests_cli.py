@@ -1,0 +1,113 @@
+"""Staff commands for requests, through the CLI: from an e-mail or a file to a sent package."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from ecopole_kit.rendering import mailto
+
+MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite, avec la communauté "
+              "de communes, créer un pôle alimentaire territorial pour les habitants.")
+
+
+def _eml_from_the_site(tmp_path: Path, consent: str = "oui", name: str = "demande.eml") -> Path:
+    """The e-mail a person sends after following the site's prefilled link."""
+    query = parse_qs(urlparse(mailto("demandes@exemple.fr")).query)
+    body = (query["body"][0].replace("Nom : ", "Nom : Camille Martin")
+            .replace("Organisation : ", "Organisation : Les Jardins du Val")
+            .replace("Territoire : ", "Territoire : 246200844")
+            .replace("\n\n\n\n", f"\n\n{MOTIVATION}\n\n").rstrip() + f" {consent}\n")
+    raw = ("From: =?utf-8?q?Camille_Martin?= <camille@exemple.fr>\n"
+           f"Subject: {query['subject'][0]}\nDate: Mon, 03 Jun 2024 10:15:00 +0200\n"
+           "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+           f"Content-Transfer-Encoding: 8bit\n\n{body}")
+    path = tmp_path / name
+    path.write_bytes(raw.encode("utf-8"))
+    return path
+
+
+def _run(run_cli, *args: str):
+    return run_cli("requests", "--registre", "registre.sqlite", "--par", "Dominique", *args)
+
+
+def test_import_review_refuse_and_history(run_cli, tmp_path: Path) -> None:
+    imported = _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    assert imported.exit_code == 0, imported.stderr
+    assert "Demande n° 1 enregistrée (reçue)." in imported.output
+    listed = _run(run_cli, "list", "--statut", "reçue")
+    assert "1  reçue" in listed.output and "Les Jardins du Val" in listed.output
+    assert _run(run_cli, "review", "1").exit_code == 0
+    refused = _run(run_cli, "refuse", "1", "--motif", "Territoire déjà accompagné")
+    assert "Demande n° 1 : refusée." in refused.output
+    shown = _run(run_cli, "show", "1").output
+    assert "Courriel : camille@exemple.fr" in shown
+    assert "2024-06-03T08:15:00+00:00" in shown  # received when the e-mail was sent
+    assert "par Dominique — Territoire déjà accompagné" in shown
+    again = _run(run_cli, "accept", "1")
+    assert again.exit_code == 1 and "refusée" in again.stderr
+    assert "camille" not in again.stderr.casefold()
+
+
+def test_an_email_without_consent_is_not_recorded(run_cli, tmp_path: Path) -> None:
+    result = _run(run_cli, "import", str(_eml_from_the_site(tmp_path, consent="")),
+                  str(_eml_from_the_site(tmp_path, name="autre.eml")))
+    assert result.exit_code == 1
+    assert "Demande n° 1 enregistrée" in result.output  # the valid one goes in
+    assert "demande.eml: consentement: le courriel ne dit pas que la personne accepte" \
+        in result.stderr
+    assert "Camille" not in result.stderr and "camille@" not in result.stderr
+
+
+def test_add_from_file_reports_lines(run_cli, tmp_path: Path) -> None:
+    request = tmp_path / "demande.yaml"
+    request.write_text("nom: Alex\norganisation: Mairie\ncourriel: pas-une-adresse\n"
+                       f"motivation: {MOTIVATION}\nconsentement: true\n", "utf-8")
+    result = _run(run_cli, "add", str(request))
+    assert result.exit_code == 1
+    assert f"{request}:3: courriel: " in result.stderr
+    request.write_text(request.read_text("utf-8").replace("pas-une-adresse", "a@b.fr"), "utf-8")
+    assert "Demande n° 1 enregistrée" in _run(run_cli, "add", str(request)).output
+
+
+def test_right_of_access_and_erasure(run_cli, tmp_path: Path) -> None:
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    exported = json.loads(_run(run_cli, "export", "--courriel", "CAMILLE@exemple.fr").output)
+    assert [e["nom"] for e in exported] == ["Camille Martin"]
+    purged = _run(run_cli, "purge", "--courriel", "camille@exemple.fr")
+    assert "1 demande(s) anonymisée(s)" in purged.output
+    shown = _run(run_cli, "show", "1").output
+    assert "Camille" not in shown and "Nom : (effacé)" in shown
+    assert json.loads(_run(run_cli, "export", "--courriel", "camille@exemple.fr").output) == []
+
+
+def test_expired_data_is_purged(run_cli, tmp_path: Path) -> None:
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))  # sent in June 2024
+    kept = run_cli("requests", "--registre", "registre.sqlite", "--conservation", "3650", "purge")
+    assert "0 demande(s)" in kept.output
+    purged = run_cli("requests", "--registre", "registre.sqlite", "--conservation", "30", "purge")
+    assert "1 demande(s) anonymisée(s)" in purged.output
+
+
+def test_unknown_request_and_missing_register_folder(run_cli) -> None:
+    unknown = _run(run_cli, "show", "42")
+    assert unknown.exit_code == 1 and "Demande n° 42 introuvable." in unknown.stderr
+    nowhere = run_cli("requests", "--registre", "absent/registre.sqlite", "list")
+    assert nowhere.exit_code == 1 and "Traceback" not in nowhere.stderr
+
+
+@pytest.mark.slow
+def test_accept_builds_the_package_and_send_records_it(run_cli, tmp_path: Path) -> None:
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    accepted = _run(run_cli, "accept", "1", "--motif", "Projet solide")
+    assert accepted.exit_code == 0, accepted.stderr
+    folder = tmp_path / "envois" / "demande-1"
+    files = sorted(p.name for p in folder.iterdir())
+    assert any(f.endswith(".pdf") for f in files) and any(f.endswith(".zip") for f in files)
+    sent = _run(run_cli, "send", "1")
+    assert "Demande n° 1 : envoyée." in sent.output
+    shown = _run(run_cli, "show", "1").output
+    assert "envoi par Dominique" in shown and ".pdf" in shown
