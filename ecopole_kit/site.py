@@ -37,12 +37,21 @@ KIT_ASSETS = {SHIM_TARGET: ("vendor", "iframe-worker", "shim.js"),
               "assets/javascripts/ecopole.js": ("site_assets", "ecopole.js")}
 
 
-def prepare(root: Path) -> Path:
-    """Validate and render the project into its build folder; return the mkdocs config."""
+Transform = Callable[[RenderedSite], RenderedSite]
+
+
+def prepare(root: Path, *, transform: Transform | None = None) -> Path:
+    """Validate and render the project into its build folder; return the mkdocs config.
+
+    ``transform`` may change the rendered site before it is written (the applicant's
+    package removes and adds pages this way).
+    """
     project = load_project(root)
     check_syntax(root / "mkdocs.yml", str(root / "mkdocs.yml"))
     rendered = render_site(load_referentiel(), project.config, project.functions,
                            _place(project.config))
+    if transform is not None:
+        rendered = transform(rendered)
     build = root / BUILD_DIR
     docs = build / "docs"
     pages = dict(rendered.pages)
@@ -74,10 +83,10 @@ def _place(config: dict[str, Any]) -> Place:
                  commune_names={code: c.nom for code, c in geography.communes.items()})
 
 
-def build_site(root: Path) -> BuiltSite:
+def build_site(root: Path, *, transform: Transform | None = None) -> BuiltSite:
     """Validate, render and build the static site into ``root/site`` (strict mode)."""
     try:
-        config = prepare(root)
+        config = prepare(root, transform=transform)
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
     result = _mkdocs("build", "--strict", "--clean", "--config-file", str(config))

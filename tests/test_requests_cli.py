@@ -111,3 +111,21 @@ def test_accept_builds_the_package_and_send_records_it(run_cli, tmp_path: Path) 
     assert "Demande n° 1 : envoyée." in sent.output
     shown = _run(run_cli, "show", "1").output
     assert "envoi par Dominique" in shown and ".pdf" in shown
+
+
+@pytest.mark.slow
+def test_from_the_online_form_to_the_package(run_cli, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from ecopole_kit.intake import create_app
+    from tests.test_intake import VALID, token
+
+    client = create_app(tmp_path / "registre.sqlite", secret_key=b"k" * 32).test_client()
+    response = client.post("/", data={**VALID, "territoire_codes": "246200844",
+                                      "csrf_token": token(client)})
+    assert response.status_code == 303
+    assert _run(run_cli, "accept", "1").exit_code == 0
+    pdf = next((tmp_path / "envois" / "demande-1").glob("*.pdf"))
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages[:3])
+    assert "Camille Martin" in text and "CC de la Région d'Audruicq" in text
+    assert "Demande n° 1 : envoyée." in _run(run_cli, "send", "1").output

@@ -1,0 +1,383 @@
+"""Package the référentiel for an applicant: a PDF and a zip of its static site.
+
+``build_package`` generates a site project in a temporary folder, builds its static site and
+prints the same pages, in navigation order, to an A4 PDF with a cover, a table of contents,
+the terms of use and the credits. Without a territory, the pages drawn from official data
+(territory, diagnostic) are left out of both. WeasyPrint is imported lazily and fetches
+nothing: its URL fetcher serves the site's SVG charts from memory and refuses the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import markdown  # type: ignore[import, unused-ignore]
+from slugify import slugify
+
+from ecopole_kit import __version__
+from ecopole_kit.documents import Document, read_text
+from ecopole_kit.errors import EcopoleError, FileSystemError, os_reason
+from ecopole_kit.generate import generate_project
+from ecopole_kit.rendering import RenderedSite, french_date
+from ecopole_kit.resources import shipped
+from ecopole_kit.site import SITE_DIR, USER_DOCS, build_site
+from ecopole_kit.territory import RESOLVE_KINDS, load_geography
+from ecopole_kit.territory_pages import CHART_DIR
+from ecopole_kit.validation import validate_document
+
+UNSPECIFIED_NAME = "votre territoire"
+# A real commune, only so that a configuration without territory is valid: the pages drawn
+# from it (territory, diagnostic) are removed before anything is shown or packaged.
+PLACEHOLDER_COMMUNE = "26274"
+TERRITORY_PAGES = ("territoire.md", "diagnostic.md")
+LICENCE_PAGE = "licence-et-credits.md"
+LICENCE_TITLE = "Licence et crédits"
+MEMORY_SCHEME = "ecopole-memoire:"
+EXTENSIONS = ["admonition", "tables", "toc", "pymdownx.details"]
+NAME_MAX = 120
+FIELD_LABELS = {"contact.nom": "nom", "contact.courriel": "courriel",
+                "portage.nom": "organisation", "territoire.codes": "codes du territoire"}
+SOURCES = (  # the référentiel's own sources; each page cites those of its figures
+    "Présentation de l'Ecopôle alimentaire, source principale (ecopolealimentaire.fr)",
+    "Réseau Cocagne : Jardins de Cocagne, ateliers et chantiers d'insertion (reseaucocagne.org)",
+    "Ecopôle alimentaire de la région d'Audruicq (terres-opale-gohelle.cocagnebio.fr)",
+    "Banque des Territoires (2021) : Microferme Cocagne de Gohelle, archipel nourricier",
+    "Ménadel et Saint-Hubert (Loos-en-Gohelle) : la MANNE, monnaie locale",
+    "Resolis : programme « 30 000 paniers solidaires » (resolis.org)",
+    "Agri71 (2021) : paniers solidaires cofinancés par la CAF et la MSA à Mâcon (agri71.fr)",
+    "Avise : « Évaluer l'utilité sociale de son activité » (avise.org)",
+    "ADEME (2020), via le calculateur de surface agricole de Loire-Atlantique",
+    "PARCEL, de Terre de Liens, de la FNAB et du BASIC (parcel-app.org)",
+    "CRATer (Les Greniers d'Abondance) et l'étude INCA 3, pour les besoins alimentaires",
+    "Réseau national des projets alimentaires territoriaux (rnpat.fr)",
+    "ATEMIS : économie de la fonctionnalité et de la coopération",
+)
+STYLESHEET = """
+@page { size: A4; margin: 20mm 18mm;
+  @top-left { content: "Référentiel Ecopôle alimentaire"; font-size: 8pt; color: #555; }
+  @top-right { content: string(territoire); font-size: 8pt; color: #555; }
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+@page :first { @top-left { content: none; } @top-right { content: none; }
+  @bottom-center { content: none; } }
+html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.45; }
+h1, h2 { color: #1f5e3b; break-after: avoid; } h1 { font-size: 19pt; margin: 0 0 6mm; }
+h2 { font-size: 13.5pt; margin: 6mm 0 2mm; } h3, h4 { font-size: 11pt; break-after: avoid; }
+h3, h4, h5, h6, .toc h2 { bookmark-level: none; } a { color: #1f5e3b; text-decoration: none; }
+section.page, section.toc { break-before: page; } .toc ul { list-style: none; padding: 0; }
+.toc a::after { content: leader(".") target-counter(attr(href), page); }
+table { border-collapse: collapse; width: 100%; margin: 3mm 0; font-size: 8.5pt; }
+th, td { border: 0.5pt solid #9aa59e; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
+th { background: #e6efe8; } tr, img, .admonition, details { break-inside: avoid; }
+img { max-width: 100%; max-height: 115mm; } code { font-family: monospace; font-size: 8pt; }
+.admonition, details { border-left: 3pt solid #3f7cc4; background: #f1f5fb; padding: 1.5mm 4mm;
+  margin: 3.5mm 0; } .admonition-title, summary { font-weight: bold; margin: 1mm 0; }
+.warning { border-color: #d97a00; background: #fff5e6; } .abstract { border-color: #777; }
+.admonition.success, .admonition.tip { border-color: #2e8b57; background: #eef8f1; }
+.cover { padding-top: 55mm; } .cover h1 { font-size: 28pt; margin-bottom: 12mm; }
+.network { color: #1f5e3b; font-weight: bold; } .label { margin-top: 25mm; color: #555; }
+.territory { font-size: 15pt; string-set: territoire content(); } .stamp { color: #555; margin: 0; }
+.applicant { font-size: 14pt; font-weight: bold; margin: 0; } .organisation { margin: 0 0 20mm; }
+"""
+_CODES_HINT = "Vérifiez le territoire de la demande (« ecopole-kit lookup NOM ») et relancez."
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)")
+_LINK_ITEM = re.compile(r"^[ \t]*- \[(?:\\.|[^\]\\])*\]\(([^)\s]+)\)[ \t]*\n", re.MULTILINE)
+_MILIEU_LINE = re.compile(r"^ {4}- \*\*Milieu :\*\*.*\n", re.MULTILINE)
+_TERRITORY_LINE = re.compile(r"^( {4}- \*\*Territoire :\*\*).*$", re.MULTILINE)
+_REQUEST_BLOCK = re.compile(r'^(?:!!! \w+ "Faire votre demande"\n(?:(?: {4}.*)?\n)*'
+                            r"|\[\[formulaire-de-demande\]\]\n)", re.MULTILINE)
+_TAG = re.compile(r"<([a-z][a-z0-9]*)(\s[^<>]*)?>")
+_ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who asked for the référentiel, as accepted by staff (``territoire``: type and codes)."""
+
+    nom: str
+    organisation: str
+    territoire: Mapping[str, Any] | None
+    courriel: str
+
+
+@dataclass(frozen=True)
+class Package:
+    """What the applicant receives; ``files`` lists the zip's entries, in archive order."""
+
+    pdf: Path
+    site_zip: Path
+    files: tuple[str, ...]
+
+
+def applicant_config(applicant: Applicant) -> dict[str, Any]:
+    """A valid territory configuration for the applicant, with no engaged action."""
+    organisation = " ".join(applicant.organisation.split()) or " ".join(applicant.nom.split())
+    config = {
+        "territoire": _territory(applicant.territoire, organisation),
+        "portage": {"nom": organisation},
+        "contact": {"nom": " ".join(applicant.nom.split()), "courriel": applicant.courriel.strip()},
+        "contexte": {"milieu": "périurbain"},  # required but unknown: not shown in a package
+        "fonctions": {},
+    }
+    issues = validate_document(Document("demande", config, None), "territoire")
+    if issues:
+        fields = ", ".join(dict.fromkeys(FIELD_LABELS.get(i.path, i.path) for i in issues))
+        raise EcopoleError(f"Demande incomplète ou invalide ({fields}) : paquet non produit.",
+                           hint="Corrigez ces champs de la demande puis relancez.")
+    return config
+
+
+def build_package(applicant: Applicant, out_dir: Path, *, today: date | None = None) -> Package:
+    """Write ``referentiel-<slug>.pdf`` and ``site-<slug>.zip`` into ``out_dir``."""
+    weasyprint = _weasyprint()
+    config, day = applicant_config(applicant), today or date.today()
+    with_territory = bool(applicant.territoire)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out_dir).close()  # fail before the long part
+    except OSError as error:
+        raise _output_error(error) from None
+    try:
+        with tempfile.TemporaryDirectory(prefix="ecopole-paquet-") as work:
+            packaged = _build_site(config, Path(work) / "projet", with_territory)
+            archive, names = _zip(Path(work) / "projet" / SITE_DIR, day)
+    except OSError as error:
+        raise FileSystemError(error=error, action="construction du site") from None
+    pdf = _render_pdf(weasyprint, packaged, *_cover(config, with_territory, day))
+    slug = config["territoire"]["slug"]
+    return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", pdf),
+                   site_zip=_publish(out_dir / f"site-{slug}.zip", archive), files=names)
+
+
+def packaged_site(rendered: RenderedSite, *, with_territory: bool, licence: str) -> RenderedSite:
+    """The pages as the applicant gets them: no territory pages without a territory, no
+    request form (the applicant already has the référentiel), and the licence page."""
+    dropped = set() if with_territory else set(TERRITORY_PAGES)
+    pages = {path: _unlinked(text, path, dropped) for path, text in rendered.pages.items()
+             if path not in dropped}
+    home = _MILIEU_LINE.sub("", pages["index.md"])
+    pages["index.md"] = home if with_territory else _TERRITORY_LINE.sub(r"\1 non précisé", home)
+    pages["demander.md"] = _REQUEST_BLOCK.sub("", pages["demander.md"])
+    pages[LICENCE_PAGE] = licence
+    files = {path: data for path, data in rendered.files.items()
+             if with_territory or not path.startswith(f"{CHART_DIR}/")}
+    nav = [{group: [e for e in entries if next(iter(e.values())) not in dropped]
+            for group, entries in section.items()} for section in rendered.nav]
+    nav[-1] = {group: [*entries, {LICENCE_TITLE: LICENCE_PAGE}]
+               for group, entries in nav[-1].items()}
+    return RenderedSite(pages=pages, files=files, nav=nav)
+
+
+def _licence_page(*, with_territory: bool) -> str:
+    """Terms of use (``referentiel/licence.md``) and credits, as one Markdown page."""
+    terms = read_text(shipped("referentiel") / "licence.md", "referentiel/licence.md")
+    parts = [f"# {LICENCE_TITLE}", terms.strip(), "## Crédits", "### Sources du référentiel",
+             "\n".join(f"- {source}" for source in SOURCES),
+             "Chaque page et chaque fiche citent les sources de leurs chiffres."]
+    if with_territory:
+        parts += ["### Données territoriales",
+                  f"- {load_geography().attribution} : noms, codes et populations des communes "
+                  "et des intercommunalités, sous Licence Ouverte d'Etalab."]
+    parts += ["### Outils", "\n".join((
+        f"- ecopole-kit {__version__}, qui a produit ce référentiel.",
+        f"- MkDocs et Material for MkDocs {version('mkdocs-material')} (licence MIT), pour "
+        "le site ; Python-Markdown pour la mise en forme des pages.",
+        f"- WeasyPrint {version('weasyprint')} (licence BSD), pour le PDF."))]
+    return "\n\n".join(parts) + "\n"
+
+
+def _territory(request: Mapping[str, Any] | None, organisation: str) -> dict[str, Any]:
+    if not request:
+        return {"nom": UNSPECIFIED_NAME, "slug": _slug(organisation), "type": "commune",
+                "codes": [PLACEHOLDER_COMMUNE]}
+    kind, codes = request.get("type"), request.get("codes")
+    if kind not in RESOLVE_KINDS or not isinstance(codes, list) or not all(
+            isinstance(code, str) for code in codes):
+        raise EcopoleError("Territoire de la demande invalide : type (commune, epci, plusieurs-"
+                           "epci, departement) et liste de codes attendus.", hint=_CODES_HINT)
+    resolved = load_geography().resolve(kind, codes)
+    if resolved.unknown or not resolved.codes:
+        raise EcopoleError("Territoire de la demande introuvable : code officiel inconnu.",
+                           hint=_CODES_HINT)
+    name = resolved.nom if len(resolved.nom) <= NAME_MAX else \
+        f"{resolved.nom[:NAME_MAX - 2].rsplit(' ', 1)[0]} …"  # several EPCI: cut at a word
+    return {"nom": name, "slug": _slug(name), "type": kind, "codes": list(resolved.codes)}
+
+
+def _slug(text: str) -> str:
+    return str(slugify(text, max_length=60, word_boundary=True)) or "ecopole"
+
+
+def _weasyprint() -> Any:
+    try:
+        import weasyprint  # type: ignore[import, unused-ignore]
+    except (ImportError, OSError):
+        raise EcopoleError("Impossible de produire le PDF : WeasyPrint ou Pango est absent.",
+                           hint="Installez ecopole-kit[demandes] et, sous Debian ou Ubuntu : "
+                                "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
+    return weasyprint
+
+
+def _output_error(error: OSError) -> EcopoleError:
+    return EcopoleError(f"Écriture du paquet impossible : {os_reason(error)}.",
+                        hint="Choisissez un dossier de sortie où vous avez le droit d'écrire.")
+
+
+def _publish(path: Path, data: bytes) -> Path:
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise _output_error(error) from None
+    return path
+
+
+def _build_site(config: dict[str, Any], root: Path, with_territory: bool) -> RenderedSite:
+    """Generate the project, render it once for both outputs, and build its static site."""
+    generate_project(config, root)
+    shutil.rmtree(root / USER_DOCS, ignore_errors=True)  # the template's page for editors
+    kept: list[RenderedSite] = []
+
+    def for_the_applicant(rendered: RenderedSite) -> RenderedSite:
+        kept.append(packaged_site(rendered, with_territory=with_territory,
+                                  licence=_licence_page(with_territory=with_territory)))
+        return kept[0]
+
+    build_site(root, transform=for_the_applicant)
+    return kept[0]
+
+
+def _zip(folder: Path, day: date) -> tuple[bytes, tuple[str, ...]]:
+    buffer = io.BytesIO()
+    names: list[str] = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(),
+                                   date_time=(day.year, day.month, day.day, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+            names.append(info.filename)
+    return buffer.getvalue(), tuple(names)
+
+
+def _unlinked(text: str, page: str, dropped: set[str]) -> str:
+    """Remove list items that only link to a dropped page; other such links become text."""
+    def gone(href: str) -> bool:
+        return _target(page, href)[0] in dropped
+
+    text = _LINK_ITEM.sub(lambda m: "" if gone(m.group(1)) else m.group(0), text)
+    return _LINK.sub(lambda m: m.group(1) if gone(m.group(2)) else m.group(0), text)
+
+
+def _target(page: str, href: str) -> tuple[str, str]:
+    """The page path and fragment a relative link of ``page`` points to."""
+    path, _, fragment = href.partition("#")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
+    return target, fragment
+
+
+def _cover(config: Mapping[str, Any], with_territory: bool, day: date) -> tuple[str, str]:
+    """The PDF's title and cover page; person-typed text is escaped."""
+    territory = config["territoire"]["nom"] if with_territory else "non précisé"
+    title = f"Référentiel Ecopôle alimentaire — territoire : {territory}"
+    when = f"1er{french_date(day)[1:]}" if day.day == 1 else french_date(day)
+    return html.escape(title), (
+        '<section class="cover"><p class="network">Réseau des Ecopôles alimentaires</p>'
+        "<h1>Référentiel Ecopôle alimentaire</h1>"
+        f'<p class="territory">Territoire : {html.escape(territory)}</p>'
+        '<p class="label">Préparé pour</p>'
+        f'<p class="applicant">{html.escape(config["contact"]["nom"])}</p>'
+        f'<p class="organisation">{html.escape(config["portage"]["nom"])}</p>'
+        f'<p class="stamp">Le {when}<br>ecopole-kit {html.escape(__version__)}</p></section>')
+
+
+def _render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str) -> bytes:
+    groups = [(group, [next(iter(e.items())) for e in entries])
+              for section in packaged.nav for group, entries in section.items()]
+    ids = {path: "p-" + path.removesuffix(".md").replace("/", "_")
+           for _, entries in groups for _, path in entries}
+    converter = markdown.Markdown(extensions=EXTENSIONS)
+    sections = [f'<section class="page" id="{ids[path]}">'
+                f"{_page_html(converter, packaged, path, ids)}</section>"
+                for _, entries in groups for _, path in entries]
+    document = (f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+                f"<title>{title}</title><style>{STYLESHEET}</style></head><body>"
+                f"{cover}{_toc(groups, ids)}{''.join(sections)}</body></html>")
+    fetcher = MemoryFetcher(packaged.files)  # nothing else may be read: no network, no disk
+    return bytes(weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf())
+
+
+def _toc(groups: list[tuple[str, list[tuple[str, str]]]], ids: Mapping[str, str]) -> str:
+    parts = ['<section class="toc"><h1>Sommaire</h1>']
+    for group, entries in groups:
+        items = "".join(f'<li><a href="#{ids[path]}">{html.escape(title)}</a></li>'
+                        for title, path in entries)
+        parts.append(f"<h2>{html.escape(group)}</h2><ul>{items}</ul>")
+    return "".join(parts) + "</section>"
+
+
+def _page_html(converter: Any, packaged: RenderedSite, page: str, ids: Mapping[str, str]) -> str:
+    """One page as HTML: anchors made unique, links between pages made in-PDF anchors,
+    links to anything else made plain text, images served from memory."""
+    converter.reset()
+    body = str(converter.convert(packaged.pages[page]))
+
+    def attribute(match: re.Match[str]) -> str:
+        key, value = match.group(1), html.unescape(match.group(2))
+        if key == "id":
+            return f' id="{ids[page]}.{html.escape(value)}"'
+        if _EXTERNAL.match(value):
+            external = key == "href" and value.startswith(("https://", "http://", "mailto:"))
+            return match.group(0) if external else ""
+        target, fragment = _target(page, value)
+        if key == "src":
+            svg = target in packaged.files and target.endswith(".svg")
+            return f' src="{MEMORY_SCHEME}{html.escape(target)}"' if svg else ""
+        if target not in ids:
+            return ""
+        return f' href="#{ids[target]}{"." + html.escape(fragment) if fragment else ""}"'
+
+    return _TAG.sub(lambda m: f"<{m.group(1)}{_ATTRIBUTE.sub(attribute, m.group(2) or '')}>",
+                    body)
+
+
+class MemoryFetcher:
+    """WeasyPrint's URL fetcher: serves the site's SVG files from memory, refuses the rest."""
+
+    _fail_on_errors = False  # read by recent WeasyPrint on every fetch
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = files
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def __call__(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        path = url.removeprefix(MEMORY_SCHEME)
+        if not (url.startswith(MEMORY_SCHEME) and path.endswith(".svg") and path in self.files):
+            self.refused.append(url)
+            raise ValueError("adresse refusée : le PDF ne lit que les images du référentiel")
+        self.served.append(url)
+        try:
+            from weasyprint.urls import URLFetcherResponse  # type: ignore[import, unused-ignore]
+        except ImportError:  # older WeasyPrint takes a dictionary
+            return {"string": self.files[path], "mime_type": "image/svg+xml",
+                    "redirected_url": url}
+        return URLFetcherResponse(url, body=self.files[path],
+                                  headers={"Content-Type": "image/svg+xml"})
