@@ -158,6 +158,8 @@ def _mkdocs_config(site_name: str, rendered: RenderedSite, user_pages: list[str]
         "site_dir": f"../../{SITE_DIR}",
         "nav": nav,
         "extra": {"polyfills": [SHIM_TARGET]},
+        "copyright": ("Données territoriales : INSEE, Code officiel géographique, via Etalab "
+                      "(Licence Ouverte). Site produit par ecopole-kit."),
     }
     return dump_yaml(config, header="# Produit par ecopole-kit build : ne pas modifier.\n")
 

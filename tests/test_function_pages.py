@@ -108,3 +108,14 @@ def test_empty_function_invites_to_fill_its_file(tmp_path: Path) -> None:
     text = _main_text(site / "emploi" / "index.html")
     assert "Cette fonction n'est pas encore décrite pour le territoire : complétez" in text
     assert "fonctions/emploi.yaml" in text
+
+
+def test_editing_a_function_file_and_rebuilding_changes_the_page(tmp_path: Path) -> None:
+    project = generate_project(example("gohelle"), tmp_path / "g").path
+    accessibility = project / "fonctions" / "accessibilite.yaml"
+    accessibility.write_text(BASKETS, "utf-8")
+    first = _main_text(build_site(project).site_dir / "accessibilite" / "index.html")
+    assert "1,60\u00a0€" in first
+    accessibility.write_text(BASKETS.replace("part_payee_pct: 10", "part_payee_pct: 20"), "utf-8")
+    second = _main_text(build_site(project).site_dir / "accessibilite" / "index.html")
+    assert "3,20\u00a0€" in second and "1,60\u00a0€" not in second

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ecopole_kit import __version__
-from ecopole_kit.errors import DestinationError
+from ecopole_kit.errors import DestinationError, InvalidDocuments
 from ecopole_kit.generate import generate_project
 from ecopole_kit.project import load_project
 from tests.conftest import example
@@ -121,4 +121,31 @@ def test_nothing_is_left_behind_when_generation_fails(tmp_path: Path,
     monkeypatch.setattr("ecopole_kit.generate._copy_schemas", explode)
     with pytest.raises(KeyboardInterrupt):
         generate_project(example("gohelle"), tmp_path / "g")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../../etc", "/tmp/ailleurs", "..", "a/../../b", "C:\\\\x"])
+def test_typed_names_never_lead_outside_the_destination(tmp_path: Path, name: str) -> None:
+    from ecopole_kit.answers import default_for, questions
+
+    slug_question = next(q for q in questions() if q.dotted == "territoire.slug")
+    slug = default_for(slug_question, {"territoire.nom": name})
+    config = example("gohelle")
+    config["territoire"].update(nom=name, slug=slug)
+    if slug is None:  # nothing usable in the name: the interview asks for a slug instead
+        with pytest.raises(InvalidDocuments):
+            generate_project(config, tmp_path / "dest" / "p")
+        assert not (tmp_path / "dest").exists()
+        return
+    project = generate_project(config, tmp_path / "dest" / "p").path
+    written = [p.resolve() for p in (tmp_path / "dest").rglob("*")]
+    assert all(p.is_relative_to((tmp_path / "dest").resolve()) for p in written)
+    assert project == tmp_path / "dest" / "p"
+
+
+def test_a_slug_with_a_path_is_refused(tmp_path: Path) -> None:
+    config = example("gohelle")
+    config["territoire"]["slug"] = "../evil"
+    with pytest.raises(InvalidDocuments, match="1 problème"):
+        generate_project(config, tmp_path / "p")
     assert list(tmp_path.iterdir()) == []
