@@ -52,7 +52,8 @@ def _walk(schema: dict[str, Any], node: dict[str, Any], key: tuple[str, ...], se
 def _question(node: dict[str, Any], key: tuple[str, ...], section: str,
               required: bool) -> Question:
     return Question(key=key, section=section, label=node.get("title", key[-1]),
-                    help=node.get("description", ""), default=node.get("default"),
+                    help=node.get("x-aide", node.get("description", "")),
+                    default=node.get("default"),
                     choices=tuple(str(c) for c in _choices(node)), required=required,
                     is_list=node.get("type") == "array",
                     skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"),

@@ -121,11 +121,14 @@ def _ask_territory(prompter: Prompter, question: Question, known: dict[str, Any]
     kind = str(known.get("territoire.type", "epci"))
     several = kind == "plusieurs-epci"
     chosen = [str(code) for code in known.get(question.dotted) or []]
+    search = replace(question, is_list=False)
     while True:
-        label = ("Ajouter un EPCI (nom ou code ; Entrée pour terminer)" if several and chosen
-                 else "Rechercher le territoire (nom ou code)")
-        text = prompter.ask(replace(question, label=label), default=", ".join(chosen),
-                            position=position).strip()
+        if several and chosen:
+            search = replace(search, label="Ajouter un EPCI (nom ou code ; Entrée pour terminer)",
+                             help=f"EPCI retenus : {', '.join(chosen)}.")
+        else:
+            search = replace(search, label="Rechercher le territoire (nom ou code)")
+        text = prompter.ask(search, default=", ".join(chosen), position=position).strip()
         if not text or text == ", ".join(chosen):
             problems = _problems(question, chosen) if chosen else ["Réponse obligatoire."]
             if several and len(chosen) == 1:
