@@ -57,7 +57,8 @@ def _question(node: dict[str, Any], key: tuple[str, ...], section: str,
                     choices=tuple(str(c) for c in _choices(node)), required=required,
                     is_list=node.get("type") == "array",
                     skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"),
-                    named_from=node.get("x-nom-de"), search=bool(node.get("x-recherche")))
+                    named_from=node.get("x-nom-de"), search=bool(node.get("x-recherche")),
+                    value_type=str(node.get("type", "string")))
 
 
 def _choices(node: dict[str, Any]) -> list[Any]:
@@ -99,12 +100,23 @@ def official_name(kind: Any, codes: Any) -> str | None:
 def parse(question: Question, raw: str) -> Any:
     """Turn what a person typed into a value; raise ValueError with a French reason."""
     text = raw.strip()
+    if question.value_type in ("integer", "number") and not question.is_list:
+        return _number(text, integer=question.value_type == "integer")
     if not question.is_list:
         return _pick(question, text) if question.choices else text
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if question.choices:
         return [_pick(question, part) for part in parts]
     return parts
+
+
+def _number(text: str, *, integer: bool) -> int | float:
+    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    try:
+        return int(cleaned) if integer else float(cleaned.replace(",", "."))
+    except ValueError:
+        kind = "un nombre entier" if integer else "un nombre"
+        raise ValueError(f"« {text} » : {kind} est attendu (ex. : 27000).") from None
 
 
 def _pick(question: Question, text: str) -> str:

@@ -42,6 +42,7 @@ class Question:
     derived_from: str | None = None
     named_from: str | None = None
     search: bool = False
+    value_type: str = "string"
 
     @property
     def dotted(self) -> str:

@@ -82,7 +82,8 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
     _roadmap_pages(referentiel, config, territory, functions, pages, files)
     pages["territoire.md"] = territory_page(config["territoire"], place)
     pages["diagnostic.md"], charts = diagnostic_pages(
-        config["territoire"], place, function_configs.get("accessibilite", {}))
+        config["territoire"], place, function_configs.get("accessibilite", {}),
+        config["contexte"])
     files.update(charts)
     _reference_pages(referentiel, config, pages)
     targets = _targets(referentiel)

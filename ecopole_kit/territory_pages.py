@@ -64,7 +64,8 @@ def territory_page(territory: Mapping[str, Any], place: Place) -> str:
 
 
 def diagnostic_pages(territory: Mapping[str, Any], place: Place,
-                     accessibility: Mapping[str, Any]) -> tuple[str, dict[str, bytes]]:
+                     accessibility: Mapping[str, Any],
+                     context: Mapping[str, Any]) -> tuple[str, dict[str, bytes]]:
     """The diagnostic page and its SVG charts."""
     params, hint = basket_params(accessibility)
     try:
@@ -80,6 +81,7 @@ def diagnostic_pages(territory: Mapping[str, Any], place: Place,
         basket_chart = _chart(basket_chart_svg(diagnostic.baskets), "paniers", files)
         baskets = _basket_view(diagnostic.baskets)
     page = render("diagnostic.md.j2", territory=territory, **_figures(diagnostic, place),
+                  households=_households(context, diagnostic.population),
                   land_chart=land_chart, basket_chart=basket_chart, baskets=baskets,
                   baskets_hint=hint)
     return page, files
@@ -98,6 +100,18 @@ def _figures(diagnostic: Diagnostic, place: Place) -> dict[str, Any]:
         "jobs": [_figure(f) for f in diagnostic.jobs],
         "jobs_source": _source(diagnostic.jobs[0].source),
     }
+
+
+def _households(context: Mapping[str, Any], population: int) -> dict[str, Any] | None:
+    """Households as the project lead declared them, with the average size they imply."""
+    count = context.get("menages")
+    if not count:
+        return None
+    size = population / count
+    return {"count": format_number(count),
+            "source": context.get("menages_source") or "déclaré dans territoire.yaml",
+            "formula": f"{format_number(population)} hab. ÷ {format_number(count)} ménages "
+                       f"= {format_number(size, 2)} personnes par ménage"}
 
 
 def _figure(figure: Figure) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ecopole_kit.interview import interview
 from tests.conftest import ScriptedPrompter, example
 
 IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "Cocagne du Val", "",
-            "Alex Dupont", "alex@exemple.fr", "", "1, 3", "Un territoire rural.", "", ""]
+            "Alex Dupont", "alex@exemple.fr", "", "", "", "1, 3", "Un territoire rural.", "", ""]
 ASKED = len(IDENTITY) - 1  # the search and the choice among its results share a position
 
 
@@ -153,3 +153,12 @@ def test_a_search_without_result_is_explained_and_asked_again() -> None:
     prompter = ScriptedPrompter(script)
     assert interview(prompter, {})["territoire"]["codes"] == ["62057"]
     assert "Aucun résultat pour « Xqzwvv »" in prompter.explained[0]
+
+
+def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
+    script = _all_answers()
+    script[10:11] = ["beaucoup", "27 000"]  # contexte.menages
+    prompter = ScriptedPrompter(script)
+    config = interview(prompter, {})
+    assert config["contexte"]["menages"] == 27000
+    assert "« beaucoup » : un nombre entier est attendu (ex. : 27000)." in prompter.explained

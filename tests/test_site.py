@@ -222,3 +222,16 @@ def test_request_page_links_the_online_form_when_configured(tmp_path: Path) -> N
     html = (site / "demander.html").read_text("utf-8")
     assert 'href="https://demandes.exemple.fr/?a=1&amp;b=2"' in html
     assert 'href="mailto:demandes@exemple.fr?' in html
+
+
+def test_diagnostic_shows_declared_households_with_their_source(tmp_path: Path) -> None:
+    config = example("audruicq")
+    config["contexte"].update(menages=7000, menages_source="INSEE, recensement (exemple de test)")
+    site = build_site(generate_project(config, tmp_path / "a").path).site_dir
+    text = _main_text(site / "diagnostic.html")
+    assert "7\u202f000 ménages — INSEE, recensement (exemple de test)" in text
+    assert "personnes par ménage" in text
+
+
+def test_diagnostic_says_households_are_not_given(sites: dict[str, Path]) -> None:
+    assert "Ménages : non renseignés." in _main_text(sites["gohelle"] / "diagnostic.html")
