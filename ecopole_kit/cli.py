@@ -294,12 +294,11 @@ def requests_export(ctx: click.Context, courriel: str | None) -> None:
 @click.pass_context
 def requests_purge(ctx: click.Context, courriel: str | None) -> None:
     """Effacer les données personnelles échues, ou celles d'une personne qui le demande."""
-    register = _register(ctx)
-    if courriel:
-        count = register.delete_person(courriel, by=ctx.obj["by"])
-    else:
-        count = register.purge_expired()
-    console.success(f"{count} demande(s) anonymisée(s) ; leur historique est conservé.")
+    from ecopole_kit.requests_flow import purge
+
+    count = purge(_register(ctx), ctx.obj["path"], by=ctx.obj["by"], courriel=courriel)
+    console.success(f"{count} demande(s) anonymisée(s), paquets compris ; leur historique est "
+                    "conservé.")
 
 
 @requests.command("serve")

@@ -77,7 +77,8 @@ def request_detail(request: Any) -> None:
                          ("Courriel", request.courriel), ("Territoire", request.territoire),
                          ("Reçue le", request.recue_le), ("Source", request.source),
                          ("Motivation", request.motivation)):
-        click.echo(f"{label} : {value if value is not None else '(effacé)'}")
+        missing = "(effacé)" if request.anonymise else "—"
+        click.echo(f"{label} : {value if value is not None else missing}")
     click.secho("Historique", bold=True)
     for event in request.events:
         reason = f" — {event.reason}" if event.reason else ""

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
 from ecopole_kit.models import Issue
+from ecopole_kit.requests_flow import record_request
 from ecopole_kit.resources import load_schema, shipped_file
 
 if TYPE_CHECKING:
@@ -283,7 +284,7 @@ def _add_routes(app: flask.Flask, settings: _Settings, limited: RouteLimit) -> N
             return _render_form({name: "" for name in FIELDS}, {})
         values = {name: flask.request.form.get(name, "") for name in FIELDS}
         try:
-            settings.register.add(build_record(values), by=SOURCE, source=SOURCE)
+            record_request(settings.register, build_record(values), by=SOURCE, source=SOURCE)
         except InvalidDocuments as error:
             return _render_form(values, field_errors(error.issues)), 422
         return flask.redirect(flask.url_for("merci"), code=303)

@@ -129,7 +129,7 @@ class Register:
         if source not in SOURCES:
             raise EcopoleError(f"Origine « {source} » inconnue ; origines possibles : "
                                f"{_quoted(SOURCES)}.")
-        record, at = _checked_request(data), _stamp(received_at)
+        record, at = checked_request(data), _stamp(received_at)
         territoire = record.get("territoire")
         values = (*(record[name] for name in ("nom", "organisation", "courriel")),
                   record["courriel"].casefold(),
@@ -310,7 +310,7 @@ def _failure(path: Path, error: sqlite3.Error) -> EcopoleError:
                         hint="Réessayez ; si cela persiste, vérifiez le fichier et ses droits.")
 
 
-def _checked_request(data: Mapping[str, Any]) -> dict[str, Any]:
+def checked_request(data: Mapping[str, Any]) -> dict[str, Any]:
     """The request as the schema « demande » accepts it, or every problem at once."""
     record = {key: value.strip() if isinstance(value, str) else value
               for key, value in data.items()} if isinstance(data, Mapping) else data

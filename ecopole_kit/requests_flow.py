@@ -6,14 +6,17 @@ and saved e-mails, and produces the applicant's package on acceptance.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ecopole_kit.documents import Document, load_yaml
 from ecopole_kit.errors import EcopoleError, InvalidDocuments, os_reason
 from ecopole_kit.models import Issue
-from ecopole_kit.register import Register, Request
+from ecopole_kit.register import TRANSITIONS, Register, Request, checked_request
 
 SHIPMENTS_DIR = "envois"
 
@@ -26,6 +29,29 @@ class Imported:
     issues: tuple[Issue, ...]
 
 
+def record_request(register: Register, data: dict[str, Any], *, by: str, source: str,
+                   received_at: datetime | None = None) -> Request:
+    """Check a request (schema, then official codes) and record it."""
+    issues = _territory_issues(checked_request(data))  # the schema first, values unquoted
+    if issues:
+        raise InvalidDocuments(issues=issues)
+    return register.add(data, by=by, source=source, received_at=received_at)
+
+
+def _territory_issues(data: dict[str, Any]) -> list[Issue]:
+    from ecopole_kit.territory import RESOLVE_KINDS, load_geography
+
+    territory = data.get("territoire")
+    if not isinstance(territory, dict) or territory.get("type") not in RESOLVE_KINDS \
+            or not isinstance(territory.get("codes"), list):
+        return []  # the schema reports a malformed territory
+    codes = [str(code) for code in territory["codes"]]
+    unknown = load_geography().resolve(str(territory["type"]), codes).unknown
+    return [Issue("demande", None, f"territoire.codes[{codes.index(code)}]",
+                  f"code inconnu « {code} » ; vérifiez-le avec « ecopole-kit lookup ».")
+            for code in unknown if code in codes]
+
+
 def add_from_file(register: Register, path: Path, *, by: str) -> Request:
     """Record a request written as a YAML (or JSON) file with the fields of the schema."""
     document = load_yaml(path)
@@ -34,7 +60,7 @@ def add_from_file(register: Register, path: Path, *, by: str) -> Request:
                                              "(nom, organisation, courriel, motivation, "
                                              "consentement) est attendu.")])
     try:
-        return register.add(document.data, by=by, source="saisie")
+        return record_request(register, document.data, by=by, source="saisie")
     except InvalidDocuments as error:
         raise InvalidDocuments(issues=[_located(i, document.name, document)
                                        for i in error.issues]) from None
@@ -56,8 +82,9 @@ def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Impo
         try:
             raw = _read_bytes(path)
             data = parse_request_email(raw, name=str(path))
-            added.append(register.add(data, by=by, source="courriel",
-                                      received_at=received_date(raw)))
+            _refuse_duplicate(register, data)
+            added.append(record_request(register, data, by=by, source="courriel",
+                                        received_at=received_date(raw)))
         except InvalidDocuments as error:
             issues.extend(_email_issue(path, issue) for issue in error.issues)
         except EcopoleError as error:
@@ -68,6 +95,14 @@ def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Impo
 NO_CONSENT = ("le courriel ne dit pas que la personne accepte le traitement de ses données ; "
               "demandez-lui son accord, puis enregistrez la demande avec « ecopole-kit "
               "requests add ».")
+
+
+def _refuse_duplicate(register: Register, data: dict[str, Any]) -> None:
+    address = str(data.get("courriel") or "").casefold()
+    for known in register.list():
+        if (known.courriel or "").casefold() == address and known.motivation == \
+                data.get("motivation"):
+            raise EcopoleError(f"déjà enregistrée (demande n° {known.id}) ; courriel ignoré.")
 
 
 def _email_issue(path: Path, issue: Issue) -> Issue:
@@ -87,7 +122,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def package_folder(register_path: Path, request_id: int) -> Path:
-    return register_path.parent / SHIPMENTS_DIR / f"demande-{request_id}"
+    """Where a request's package goes: beside the register, one folder per register."""
+    return register_path.parent / SHIPMENTS_DIR / register_path.stem / f"demande-{request_id}"
 
 
 def accept_and_package(register: Register, register_path: Path, request_id: int, *,
@@ -98,12 +134,27 @@ def accept_and_package(register: Register, register_path: Path, request_id: int,
     request = register.get(request_id)
     if request.anonymise or not request.nom or not request.courriel:
         raise EcopoleError(f"La demande n° {request_id} a été effacée : plus de paquet possible.")
-    accepted = register.accept(request_id, by=by, reason=reason)
+    if "acceptée" not in TRANSITIONS[request.statut]:
+        raise EcopoleError(f"La demande n° {request_id} est « {request.statut} » : elle ne peut "
+                           "plus être acceptée.")
     folder = package_folder(register_path, request_id)
     folder.mkdir(parents=True, exist_ok=True)
+    # The package first: if it cannot be made, the request keeps its status.
     build_package(Applicant(nom=request.nom, organisation=request.organisation or "",
                             courriel=request.courriel, territoire=request.territoire), folder)
-    return accepted, folder
+    return register.accept(request_id, by=by, reason=reason), folder
+
+
+def purge(register: Register, register_path: Path, *, by: str,
+          courriel: str | None = None) -> int:
+    """Erase personal data (one person's, or the expired), packages included."""
+    count = (register.delete_person(courriel, by=by) if courriel
+             else register.purge_expired())
+    for request in register.list():
+        folder = package_folder(register_path, request.id)
+        if request.anonymise and folder.is_dir():
+            shutil.rmtree(folder)
+    return count
 
 
 def mark_sent(register: Register, register_path: Path, request_id: int, *, by: str) -> Request:

@@ -104,7 +104,7 @@ def test_accept_builds_the_package_and_send_records_it(run_cli, tmp_path: Path) 
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     accepted = _run(run_cli, "accept", "1", "--motif", "Projet solide")
     assert accepted.exit_code == 0, accepted.stderr
-    folder = tmp_path / "envois" / "demande-1"
+    folder = tmp_path / "envois" / "registre" / "demande-1"
     files = sorted(p.name for p in folder.iterdir())
     assert any(f.endswith(".pdf") for f in files) and any(f.endswith(".zip") for f in files)
     sent = _run(run_cli, "send", "1")
@@ -125,7 +125,54 @@ def test_from_the_online_form_to_the_package(run_cli, tmp_path: Path) -> None:
                                       "csrf_token": token(client)})
     assert response.status_code == 303
     assert _run(run_cli, "accept", "1").exit_code == 0
-    pdf = next((tmp_path / "envois" / "demande-1").glob("*.pdf"))
+    pdf = next((tmp_path / "envois" / "registre" / "demande-1").glob("*.pdf"))
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages[:3])
     assert "Camille Martin" in text and "CC de la Région d'Audruicq" in text
     assert "Demande n° 1 : envoyée." in _run(run_cli, "send", "1").output
+
+
+def test_the_same_email_is_not_recorded_twice(run_cli, tmp_path: Path) -> None:
+    message = str(_eml_from_the_site(tmp_path))
+    _run(run_cli, "import", message)
+    again = _run(run_cli, "import", message)
+    assert again.exit_code == 1
+    assert "déjà enregistrée (demande n° 1)" in again.stderr
+    assert "2 " not in _run(run_cli, "list").output.splitlines()[-1][:6]
+
+
+def test_an_unknown_territory_code_is_refused_on_arrival(run_cli, tmp_path: Path) -> None:
+    request = tmp_path / "demande.yaml"
+    request.write_text("nom: Alex\norganisation: Mairie\ncourriel: a@b.fr\n"
+                       "territoire: {type: epci, codes: ['200034958']}\n"
+                       f"motivation: {MOTIVATION}\nconsentement: true\n", "utf-8")
+    result = _run(run_cli, "add", str(request))
+    assert result.exit_code == 1
+    assert "territoire.codes[0]: code inconnu « 200034958 »" in result.stderr
+
+
+def test_a_failed_package_leaves_the_request_as_it_was(run_cli, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecopole_kit.errors import EcopoleError
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise EcopoleError("Moteur PDF absent.")
+
+    monkeypatch.setattr("ecopole_kit.package.build_package", broken)
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    failed = _run(run_cli, "accept", "1")
+    assert failed.exit_code == 1 and "Moteur PDF absent." in failed.stderr
+    assert "1  reçue" in _run(run_cli, "list").output
+
+
+def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake(applicant: object, folder: Path) -> None:
+        (folder / "referentiel.pdf").write_bytes(b"%PDF")
+
+    monkeypatch.setattr("ecopole_kit.package.build_package", fake)
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    assert _run(run_cli, "accept", "1").exit_code == 0
+    folder = tmp_path / "envois" / "registre" / "demande-1"
+    assert folder.is_dir()
+    _run(run_cli, "purge", "--courriel", "camille@exemple.fr")
+    assert not folder.exists()
