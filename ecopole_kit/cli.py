@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import signal
@@ -305,17 +306,19 @@ def requests_purge(ctx: click.Context, courriel: str | None) -> None:
 @click.option("--port", type=click.IntRange(1024, 65535), default=8001, show_default=True,
               metavar="PORT",
               help="Port local du formulaire.")
+@click.option("--contact", metavar="ADRESSE",
+              help="Adresse à laquelle les candidats exercent leurs droits sur leurs données.")
 @click.pass_context
-def requests_serve(ctx: click.Context, port: int) -> None:
+def requests_serve(ctx: click.Context, port: int, contact: str | None) -> None:
     """Servir le formulaire de demande sur http://127.0.0.1:PORT (Ctrl-C pour arrêter)."""
     from ecopole_kit.intake import serve_intake
 
     console.say(f"Formulaire sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
     signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        serve_intake(ctx.obj["path"], port=port, retention_days=ctx.obj["retention_days"])
-    except KeyboardInterrupt:
-        console.say("Formulaire arrêté.")
+    with contextlib.suppress(KeyboardInterrupt):
+        serve_intake(ctx.obj["path"], port=port, retention_days=ctx.obj["retention_days"],
+                     contact=contact)
+    console.say("Formulaire arrêté.")
 
 
 def _interrupt(signum: int, frame: object) -> None:

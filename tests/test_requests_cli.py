@@ -176,3 +176,30 @@ def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,
     assert folder.is_dir()
     _run(run_cli, "purge", "--courriel", "camille@exemple.fr")
     assert not folder.exists()
+
+
+@pytest.mark.slow
+def test_requests_serve_runs_the_form_on_localhost(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from tests.test_commands_slow import _fetch
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecopole_kit", "requests", "--registre", "r.sqlite", "serve",
+         "--port", str(port), "--contact", "donnees@exemple.fr"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        import time
+
+        page = _fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 30)
+        assert 'name="csrf_token"' in page and '<html lang="fr">' in page
+        assert "donnees@exemple.fr" in page
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=15)
+    assert "Formulaire arrêté." in output
