@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from slugify import slugify
@@ -22,8 +23,13 @@ SKIP = ""
 
 def questions() -> list[Question]:
     """Every question of the interview, in the schema's order."""
+    return list(_questions())
+
+
+@cache
+def _questions() -> tuple[Question, ...]:
     schema = load_schema(SCHEMA)
-    return list(_walk(schema, schema, (), schema.get("title", ""), required=True))
+    return tuple(_walk(schema, schema, (), schema.get("title", ""), required=True))
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
