@@ -170,8 +170,8 @@ REGISTER_OPTION = click.option(
 
 @main.group()
 @REGISTER_OPTION
-@click.option("--par", "by", metavar="NOM", default=lambda: os.environ.get("ECOPOLE_KIT_AGENT")
-              or getpass.getuser(), show_default="$ECOPOLE_KIT_AGENT ou l'utilisateur",
+@click.option("--par", "by", metavar="NOM", default=lambda: _whoami(),
+              show_default="$ECOPOLE_KIT_AGENT ou l'utilisateur",
               help="Qui agit (noté dans l'historique de chaque demande).")
 @click.option("--conservation", "retention_days", type=click.IntRange(1, 3650), default=365,
               metavar="JOURS",
@@ -183,10 +183,23 @@ def requests(ctx: click.Context, register_path: Path, by: str, retention_days: i
     ctx.obj = {"path": register_path, "by": by, "retention_days": retention_days}
 
 
-def _register(ctx: click.Context) -> Any:
+def _register(ctx: click.Context, *, create: bool = False) -> Any:
     from ecopole_kit.register import Register
 
-    return Register(ctx.obj["path"], retention_days=ctx.obj["retention_days"])
+    path: Path = ctx.obj["path"]
+    if not create and not path.is_file():
+        raise EcopoleError(f"{path} : registre introuvable.",
+                           hint="Vérifiez --registre ou $ECOPOLE_KIT_REGISTRE ; les commandes "
+                                "add, import et serve créent le registre.")
+    return Register(path, retention_days=ctx.obj["retention_days"])
+
+
+def _whoami() -> str:
+    """Who acts, for the history: $ECOPOLE_KIT_AGENT, else the account name."""
+    try:
+        return os.environ.get("ECOPOLE_KIT_AGENT") or getpass.getuser()
+    except (KeyError, OSError):  # an account without a name (some containers)
+        return "inconnu"
 
 
 @requests.command("add")
@@ -196,7 +209,7 @@ def requests_add(ctx: click.Context, fichier: Path) -> None:
     """Enregistrer une demande écrite dans un fichier YAML (nom, organisation, courriel…)."""
     from ecopole_kit.requests_flow import add_from_file
 
-    added = add_from_file(_register(ctx), fichier, by=ctx.obj["by"])
+    added = add_from_file(_register(ctx, create=True), fichier, by=ctx.obj["by"])
     console.success(f"Demande n° {added.id} enregistrée (reçue).")
 
 
@@ -207,7 +220,7 @@ def requests_import(ctx: click.Context, courriels: tuple[Path, ...]) -> None:
     """Enregistrer des demandes reçues par courriel (fichiers .eml)."""
     from ecopole_kit.requests_flow import import_emails
 
-    imported = import_emails(_register(ctx), list(courriels), by=ctx.obj["by"])
+    imported = import_emails(_register(ctx, create=True), list(courriels), by=ctx.obj["by"])
     for request in imported.added:
         console.success(f"Demande n° {request.id} enregistrée (reçue).")
     if imported.issues:

@@ -90,11 +90,11 @@ def _problem(name: str, line: int | None, message: str) -> InvalidDocuments:
 def read_text(path: Path, name: str | None = None) -> str:
     """Read a text file a person wrote, turning every OS or encoding failure into a French issue."""
     name = name or str(path)
-    if not path.exists():
-        raise _problem(name, None, "fichier introuvable ; vérifiez le chemin.")
-    if path.is_dir():
-        raise _problem(name, None, "c'est un dossier, un fichier était attendu.")
     try:
+        if not path.exists():
+            raise _problem(name, None, "fichier introuvable ; vérifiez le chemin.")
+        if path.is_dir():
+            raise _problem(name, None, "c'est un dossier, un fichier était attendu.")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise _problem(name, None, f"fichier trop volumineux ({size} octets, au plus "

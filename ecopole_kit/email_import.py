@@ -237,7 +237,7 @@ def _is_consent(line: str) -> bool:
     plain = _plain(line)
     answered = _CONSENT_ANSWER.search(plain)
     if answered:
-        return answered.group(1) == "oui"
+        return re.match(r"oui\b", answered.group(1)) is not None
     return "accepte" in plain and "donnees" in plain and not _NEGATION.search(plain)
 
 

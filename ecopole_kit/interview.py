@@ -56,6 +56,8 @@ def _converse(prompter: Prompter, questions: list[Question],
         config = answer_rules.nest(known)
         prompter.summary(dump_yaml(config))
         issues = validate_document(Document("réponses", config, None), answer_rules.SCHEMA)
+        if any(not _answerable(issue.path, questions) for issue in issues):
+            return config  # no question can mend it: the caller reports it, file and line
         for issue in issues:
             prompter.explain(f"{issue.path} : {issue.message}")
         if not issues and prompter.confirm("Ces réponses sont-elles correctes ?", default=True):
@@ -63,6 +65,13 @@ def _converse(prompter: Prompter, questions: list[Question],
         chosen = prompter.choose_correction(questions)
         if chosen is not None:
             _ask_all(prompter, [questions[chosen]], known, force=True)
+
+
+def _answerable(path: str, questions: list[Question]) -> bool:
+    """Whether re-asking some question can mend a problem at this path."""
+    field = path.split("[")[0]
+    return bool(field) and any(q.dotted == field or q.dotted.startswith(f"{field}.")
+                               for q in questions)
 
 
 def _fill_defaults(questions: list[Question], known: dict[str, Any]) -> dict[str, Any]:

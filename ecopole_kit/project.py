@@ -27,16 +27,33 @@ class Project:
     functions: dict[str, dict[str, Any]]
 
 
+EDITABLE_SCHEMAS = ("territoire", *(f"fonction-{fid}" for fid in FUNCTION_IDS))
+
+
 def schema_for(path: Path, text: str) -> str | None:
-    """The schema a file declares on its first line, else the one its name implies."""
-    declared = _SCHEMA_LINE.search(text.split("\n", 1)[0])
-    if declared:
-        return declared.group(1)
+    """The schema a file's name implies, else the one its first line declares, if known."""
     if path.name == TERRITORY_FILE:
         return "territoire"
     if path.parent.name == FUNCTIONS_DIR and path.stem in FUNCTION_IDS:
         return f"fonction-{path.stem}"
-    return None
+    declared = _declared(text)
+    return declared if declared in EDITABLE_SCHEMAS else None
+
+
+def _declared(text: str) -> str | None:
+    found = _SCHEMA_LINE.search(text.split("\n", 1)[0])
+    return found.group(1) if found else None
+
+
+def _schema_line_issues(path: Path, text: str, display: str) -> list[Issue]:
+    declared = _declared(text)
+    if declared is None or declared == schema_for(path, text):
+        return []
+    expected = schema_for(path, text)
+    hint = (f"ce fichier suit le schéma « {expected} » : corrigez la première ligne "
+            f"($schema=…/{expected}.schema.json)." if expected else
+            "schémas connus : " + ", ".join(EDITABLE_SCHEMAS) + ".")
+    return [Issue(display, 1, "", f"schéma déclaré inconnu ou inattendu « {declared} » ; {hint}")]
 
 
 def project_files(root: Path) -> list[Path]:
@@ -56,12 +73,14 @@ def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
     except InvalidDocuments as error:
         return None, list(error.issues)
     schema = schema_for(path, text)
+    problems = _schema_line_issues(path, text, display)
     if document.data is None and schema and schema.startswith("fonction-"):
-        return Document(document.name, {}, document.root), []  # nothing filled in yet
+        return Document(document.name, {}, document.root), problems  # nothing filled in yet
     if schema is None:
-        return document, [Issue(display, None, "", "type de fichier inconnu : seuls "
-                                "territoire.yaml et fonctions/<fonction>.yaml sont vérifiés.")]
-    return document, validate_document(document, schema)
+        return document, problems or [Issue(
+            display, None, "", "type de fichier inconnu : seuls territoire.yaml et "
+            "fonctions/<fonction>.yaml sont vérifiés.")]
+    return document, problems + validate_document(document, schema)
 
 
 def _check_project(root: Path) -> tuple[dict[str, Document], list[Issue]]:
@@ -106,7 +125,7 @@ def validate_paths(paths: list[Path]) -> list[Issue]:
     for path in paths:
         if not path.is_dir():
             document, found = check_file(path, str(path))
-            if document is not None and not found and schema_for(path, "") == "territoire":
+            if document is not None and not found and path.name == TERRITORY_FILE:
                 found = _rules(document, {})
             issues.extend(found)
             continue

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from ecopole_kit.diagnostic import format_number
 from ecopole_kit.documents import Document, dotted
 from ecopole_kit.models import Issue
 from ecopole_kit.territory import Geography
@@ -58,12 +59,12 @@ def _territory_codes(context: Context) -> Iterator[Issue]:
     declared = context.territory.data["territoire"]
     kind = declared["type"]
     unknown = set(context.geography.resolve(kind, declared["codes"]).unknown)
-    label = {"commune": "commune", "epci": "EPCI", "plusieurs-epci": "EPCI",
-             "departement": "département"}[kind]
+    label = {"commune": "de commune", "epci": "d'EPCI", "plusieurs-epci": "d'EPCI",
+             "departement": "de département"}[kind]
     for index, code in enumerate(declared["codes"]):
         if code in unknown:
             yield _issue(context.territory, ["territoire", "codes", index],
-                         f"code de {label} inconnu « {code} »."
+                         f"code {label} inconnu « {code} »."
                          + _suggestions(context, kind, code))
 
 
@@ -191,4 +192,4 @@ def _indicator_fiches(context: Context) -> Iterator[Issue]:
 
 
 def _percent(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return format_number(value, 0 if float(value).is_integer() else 2)

@@ -55,7 +55,7 @@ def prepare(root: Path, *, transform: Transform | None = None) -> Path:
     build = root / BUILD_DIR
     docs = build / "docs"
     pages = dict(rendered.pages)
-    user_pages = _user_pages(root, pages)
+    user_pages = _user_pages(root, {*pages, *rendered.files, *KIT_ASSETS})
     wanted = {docs / path for path in [*pages, *rendered.files]}
     wanted |= {docs / rel for rel in user_pages}
     for path, text in pages.items():
@@ -100,7 +100,7 @@ def serve_site(root: Path, *, address: str, on_change: Callable[[str], None]) ->
     config = prepare(root)
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config),
-         "--dev-addr", address, "--quiet"],
+         "--dev-addr", address, "--quiet", "--watch", str(root / "mkdocs.yml")],
     )
     try:
         last = _snapshot(root)
@@ -122,6 +122,8 @@ def _rerender(root: Path) -> str:
         return "\n".join(issue.as_text() for issue in error.issues)
     except EcopoleError as error:
         return str(error)
+    except OSError as error:
+        return str(FileSystemError(error=error, action="lecture ou écriture"))
     return ""
 
 
@@ -129,21 +131,24 @@ def _snapshot(root: Path) -> dict[Path, float]:
     watched: Iterator[Path] = (p for pattern in ("territoire.yaml", "fonctions/*.yaml",
                                                   "docs/**/*", "mkdocs.yml")
                                for p in root.glob(pattern))
-    return {p: p.stat().st_mtime for p in watched if p.is_file()}
+    return {p: p.stat().st_mtime for p in watched
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
 
 
-def _user_pages(root: Path, generated: dict[str, str]) -> dict[str, Path]:
+def _user_pages(root: Path, reserved: set[str]) -> dict[str, Path]:
+    """The project's own files in docs/ (hidden ones left out); kit names are refused."""
     source = root / USER_DOCS
     found: dict[str, Path] = {}
     for path in sorted(source.rglob("*")) if source.is_dir() else []:
-        if not path.is_file() or any(part.startswith(".") for part in path.parts[-1:]):
+        relative = path.relative_to(source)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
             continue
-        relative = path.relative_to(source).as_posix()
-        if relative in generated:
+        if relative.as_posix() in reserved:
             raise EcopoleError(
-                f"{USER_DOCS}/{relative} : ce nom est réservé à une page du référentiel.",
-                hint="Renommez votre page (par exemple en la plaçant dans un sous-dossier).")
-        found[relative] = path
+                f"{USER_DOCS}/{relative.as_posix()} : ce nom est réservé à un fichier produit "
+                "par le kit.",
+                hint="Renommez votre fichier (par exemple en le plaçant dans un sous-dossier).")
+        found[relative.as_posix()] = path
     return found
 
 

@@ -72,7 +72,8 @@ def diagnostic_pages(territory: Mapping[str, Any], place: Place,
         diagnostic = diagnose(place.resolved.population or 1, params)
     except EcopoleError as error:  # the project's rules report it; the page says it too
         diagnostic = diagnose(place.resolved.population or 1, None)
-        hint = Markup(f"Scénario des paniers solidaires impossible : {literal(error.message)}")
+        hint = Markup(f"Le scénario des paniers solidaires ne peut pas être calculé. "
+                      f"{literal(error.message)}")
     files: dict[str, bytes] = {}
     land_chart = _chart(land_chart_svg(list(diagnostic.land), territory["nom"]), "surfaces", files)
     baskets = None

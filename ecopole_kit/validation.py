@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -41,7 +42,21 @@ def validate_document(document: Document, schema_name: str) -> list[Issue]:
                       "l'exemple dans la documentation) ou recréez-le avec « ecopole-kit new ».")]
     validator = validator_for(schema_name)
     errors = sorted(validator.iter_errors(document.data), key=_order)
-    return [issue for error in _leaves(errors) for issue in _issues(document, error)]
+    found = [issue for error in _leaves(errors) for issue in _issues(document, error)]
+    return found + list(_not_finite(document, document.data, []))
+
+
+def _not_finite(document: Document, value: Any, path: list[str | int]) -> Iterator[Issue]:
+    """YAML's .nan and .inf are numbers for the schema, but no figure a person can mean."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield Issue(document.name, document.line_of(path), dotted(path),
+                    "nombre attendu (.nan et .inf ne sont pas des valeurs possibles).")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _not_finite(document, item, [*path, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _not_finite(document, item, [*path, index])
 
 
 def check_value(schema_name: str, pointer: Sequence[str], value: Any) -> list[str]:

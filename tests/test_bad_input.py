@@ -75,7 +75,7 @@ CASES = {
                                                    "fichier trop volumineux"),
                            _write("fonctions/emploi.yaml", "# " + "x" * 3_000_000 + "\n")),
     "code officiel inconnu": Case(("build", "p"), 1, (
-        f"{T}:", "territoire.codes[1]", "code de EPCI inconnu « 200071341 »",
+        f"{T}:", "territoire.codes[1]", "code d'EPCI inconnu « 200071341 »",
         "Vouliez-vous dire « 200071314 » (CC des Hauts-Tolosans)"),
         _edit("territoire.yaml", _replace("200071314", "200071341"))),
     "clé en double": Case(("validate", "p"), 1, (f"{T}:", "clé en double"),
@@ -112,6 +112,20 @@ CASES = {
                           _write("docs/index.md", "# Accueil\n")),
     "mkdocs.yml mal formé": Case(("build", "p"), 1, ("p/mkdocs.yml:", "YAML invalide"),
                                  _edit("mkdocs.yml", _replace("theme:", "theme: [\n"))),
+    "schéma déclaré inconnu": Case(("validate", "p"), 1, (
+        "p/fonctions/emploi.yaml:1: (document): schéma déclaré inconnu ou inattendu "
+        "« fonction-emplois »", "corrigez la première ligne"),
+        _edit("fonctions/emploi.yaml",
+              _replace("fonction-emploi.schema", "fonction-emplois.schema"))),
+    "nombre infini": Case(("validate", "p"), 1, (
+        "p/fonctions/accessibilite.yaml:2: paniers_solidaires.prix_panier: nombre attendu",),
+        _write(ACC, "paniers_solidaires:\n  prix_panier: .nan\n  tranches: [{nom: a, "
+               "part_payee_pct: 10}]\n  financeurs: [{nom: b, part_pct: 100}]\n")),
+    "fichier du kit dans docs": Case(("build", "p"), 1, (
+        "docs/assets/stylesheets/ecopole.css", "réservé à un fichier produit par le kit"),
+        _write("docs/assets/stylesheets/ecopole.css", "body {}\n")),
+    "registre absent": Case(("requests", "--registre", "absent.sqlite", "list"), 1, (
+        "absent.sqlite : registre introuvable.",)),
     "recherche sans résultat": Case(("lookup", "qwxzzv"), 1, (
         "Aucun territoire trouvé pour « qwxzzv »",)),
     "serve hors projet": Case(("serve", "ailleurs"), 1, (
@@ -133,7 +147,9 @@ def test_bad_input(name: str, run_cli, tmp_path: Path) -> None:
     for fragment in case.fragments:
         assert fragment in result.stderr, f"{fragment!r} not in {result.stderr!r}"
     assert "Traceback" not in result.output + result.stderr
+    assert "Erreur inattendue" not in result.stderr  # a bug, not a person's mistake
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "absent.sqlite").exists()
 
 
 def test_an_unexpected_failure_is_reported_without_traceback(

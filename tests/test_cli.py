@@ -181,3 +181,14 @@ def test_build_outside_a_project(run_cli) -> None:
     result = run_cli("build")
     assert result.exit_code == 1
     assert "ce dossier n'est pas un projet de site Ecopôle" in result.stderr
+
+
+def test_status_choices_of_the_cli_are_the_register_s() -> None:
+    import click
+
+    from ecopole_kit.cli import requests_list
+    from ecopole_kit.register import STATUSES
+
+    option = next(p for p in requests_list.params if p.name == "statut")
+    assert isinstance(option.type, click.Choice)
+    assert tuple(option.type.choices) == STATUSES

@@ -195,3 +195,14 @@ def test_received_date() -> None:
                                                 tzinfo=timezone(timedelta(hours=2)))
     assert received_date(b"From: a@b.fr\r\nDate: hier\r\n\r\nx") is None
     assert received_date(b"") is None
+
+
+@pytest.mark.parametrize("answer, consent", [("oui", True), ("Oui.", True),
+                                             ("oui, j'accepte", True), ("non", None), ("", None)])
+def test_the_consent_line_of_the_prefilled_mail(answer: str, consent: bool | None) -> None:
+    from ecopole_kit.email_import import CONSENT_PROMPT
+
+    raw = ("From: Camille <c@exemple.fr>\nContent-Type: text/plain; charset=utf-8\n\n"
+           f"Organisation : Val\n\nNous voulons créer un pôle alimentaire territorial.\n\n"
+           f"{CONSENT_PROMPT} {answer}\n").encode()
+    assert parse_request_email(raw, name="m.eml").get("consentement") == consent

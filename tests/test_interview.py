@@ -162,3 +162,22 @@ def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
     config = interview(prompter, {})
     assert config["contexte"]["menages"] == 27000
     assert "« beaucoup » : un nombre entier est attendu (ex. : 27000)." in prompter.explained
+
+
+def test_a_problem_no_question_can_mend_ends_the_interview_with_file_and_line(
+        tmp_path) -> None:
+    from ecopole_kit.create import complete_answers, read_answers
+    from ecopole_kit.errors import InvalidDocuments
+
+    answers_file = tmp_path / "r.yaml"
+    text = (__import__("pathlib").Path(__file__).parent.parent / "examples" /
+            "gohelle.yaml").read_text("utf-8").replace("contact:", "contacts:\n  a: 1\ncontact:")
+    answers_file.write_text(text, "utf-8")
+    rest = [q for q in answers.questions()
+            if q.dotted not in answers.flatten(read_answers(answers_file).data)]
+    prompter = ScriptedPrompter([""] * len(rest), confirms=[])
+    with pytest.raises(InvalidDocuments) as raised:
+        complete_answers(read_answers(answers_file), prompter)
+    line = text.splitlines().index("contacts:") + 1
+    assert [(i.line, i.path) for i in raised.value.issues] == [(line, "contacts")]
+    assert "vouliez-vous dire « contact » ?" in raised.value.issues[0].message

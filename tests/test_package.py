@@ -158,7 +158,7 @@ def test_links_are_in_pdf_anchors_or_web_addresses(tailored: Built) -> None:
             else:
                 internal += 1
     assert internal > 50
-    assert all(uri.startswith(("https://", "http://", "mailto:")) for uri in uris), uris
+    assert uris and all(uri.startswith(("https://", "http://", "mailto:")) for uri in uris), uris
 
 
 def test_no_territory_means_no_territory_pages(generic: Built) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import markdown
@@ -161,7 +160,3 @@ def _strings(value: Any) -> list[str]:
 
 # Fields shown through a derived form (commune names, fiche titles, dates, ids).
 _CODED = {"commune", "arrets", "fiche", "id", "producteur", "debut", "fin", "date"}
-
-
-def test_examples_directory_is_not_needed_by_properties() -> None:
-    assert Path(__file__).parent.joinpath("schema_strategies.py").is_file()

@@ -92,11 +92,14 @@ def test_expired_data_is_purged(run_cli, tmp_path: Path) -> None:
     assert "1 demande(s) anonymisée(s)" in purged.output
 
 
-def test_unknown_request_and_missing_register_folder(run_cli) -> None:
+def test_unknown_request_and_missing_register_folder(run_cli, tmp_path: Path) -> None:
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     unknown = _run(run_cli, "show", "42")
     assert unknown.exit_code == 1 and "Demande n° 42 introuvable." in unknown.stderr
-    nowhere = run_cli("requests", "--registre", "absent/registre.sqlite", "list")
-    assert nowhere.exit_code == 1 and "Traceback" not in nowhere.stderr
+    nowhere = run_cli("requests", "--registre", "absent/registre.sqlite", "add", "x.yaml")
+    assert nowhere.exit_code == 1
+    assert "absent : dossier introuvable ; le registre des demandes ne peut pas y être créé" \
+        in nowhere.stderr
 
 
 @pytest.mark.slow

@@ -121,7 +121,7 @@ def test_unknown_territory_code_suggests_close_codes(project: Path) -> None:
     territory.write_text(territory.read_text("utf-8").replace("200034957", "200034975"), "utf-8")
     issues = validate_paths([project])
     assert [i.path for i in issues] == ["territoire.codes[0]"]
-    assert issues[0].message.startswith("code de EPCI inconnu « 200034975 ». Vouliez-vous dire")
+    assert issues[0].message.startswith("code d'EPCI inconnu « 200034975 ». Vouliez-vous dire")
     assert "« 200034957 » (CC du Frontonnais)" in issues[0].message
 
 
@@ -131,7 +131,7 @@ def test_single_territory_file_is_checked_against_official_codes(tmp_path: Path)
     text = (Path(__file__).parent.parent / "examples" / "audruicq.yaml").read_text("utf-8")
     path.write_text(text.replace(config["territoire"]["codes"][0], "246200845"), "utf-8")
     issues = validate_paths([path])
-    assert len(issues) == 1 and "code de EPCI inconnu « 246200845 »" in issues[0].message
+    assert len(issues) == 1 and "code d'EPCI inconnu « 246200845 »" in issues[0].message
 
 
 def test_engagement_dates_must_be_ordered(project: Path) -> None:
