@@ -144,3 +144,13 @@ def test_territory_schema_lists_exactly_the_referentiel_fiches() -> None:
 @pytest.mark.parametrize("name", ["pays-tolosan", "audruicq", "gohelle"])
 def test_examples_are_valid(name: str) -> None:
     assert validate_document(Document(name, example(name), None), "territoire") == []
+
+
+@pytest.mark.parametrize("url, valid", [
+    ("https://demandes.exemple.fr/?a=1&b=2", True), ("http://127.0.0.1:8001/", True),
+    ("http://[", False), ("javascript:alert(1)", False), ("https://x.fr/a b", False),
+    ("https://a.b/[x]", False), ("https://a.fr/\"><script>", False)])
+def test_online_form_address(url: str, valid: bool) -> None:
+    config = _config([_set("demandes.formulaire", url)])
+    issues = validate_document(Document("t.yaml", config, None), "territoire")
+    assert (issues == []) is valid
