@@ -7,7 +7,6 @@ another answer. Answers are kept flat (dotted keys) while asking, nested when wr
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -16,6 +15,7 @@ from slugify import slugify
 
 from ecopole_kit.models import Question
 from ecopole_kit.resources import load_schema
+from ecopole_kit.text import fold
 
 SCHEMA = "territoire"
 SKIP = ""
@@ -128,17 +128,12 @@ def _number(text: str, *, integer: bool) -> int | float:
 def _pick(question: Question, text: str) -> str:
     if text.isdigit() and 1 <= int(text) <= len(question.choices):
         return question.choices[int(text) - 1]
-    wanted = _fold(text)
+    wanted = fold(text, hyphens=True)
     for choice in question.choices:
-        if _fold(choice) == wanted:
+        if fold(choice, hyphens=True) == wanted:
             return choice
     listing = ", ".join(f"{i} = {c}" for i, c in enumerate(question.choices, 1))
     raise ValueError(f"« {text} » n'est pas un choix proposé ; tapez un numéro ({listing}).")
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").strip()
 
 
 def flatten(nested: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -31,7 +31,7 @@ click_fr.install(click.core, click.decorators, click.exceptions, click.formattin
                  click.parser, click.termui, click.types)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-PROJECT_ARG = click.argument("project", required=False, default=".",
+PROJECT_ARG = click.argument("project", required=False, default=".", metavar="[PROJET]",
                              type=click.Path(file_okay=False, path_type=Path))
 
 
@@ -65,7 +65,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.argument("dest", required=False, type=click.Path(path_type=Path), metavar="[DOSSIER]")
 @click.option("--answers", "answers_file", type=click.Path(path_type=Path),
               metavar="FICHIER",
               help="Fichier YAML de réponses : seules les questions manquantes sont posées.")
@@ -74,7 +74,7 @@ def main() -> None:
 @click.option("--force", is_flag=True,
               help="Écrire dans un dossier non vide (les fichiers remplacés sont sauvegardés).")
 def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: bool) -> None:
-    """Créer le projet de site d'un nouveau territoire (DEST : son dossier)."""
+    """Créer le projet de site d'un nouveau territoire (DOSSIER : son dossier)."""
     from ecopole_kit.create import create_project, free_answers_path, save_answers
 
     prompter = None if no_input else console.TerminalPrompter()
@@ -117,7 +117,7 @@ def validate(chemins: tuple[Path, ...], output_format: str) -> None:
 @main.command()
 @PROJECT_ARG
 def build(project: Path) -> None:
-    """Vérifier puis construire le site statique dans PROJECT/site/."""
+    """Vérifier puis construire le site statique dans PROJET/site/."""
     from ecopole_kit.site import build_site
 
     built = build_site(project)
@@ -142,7 +142,7 @@ def serve(project: Path, port: int) -> None:
 
 
 @main.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1, required=True, metavar="RECHERCHE…")
 @click.option("--type", "kinds", multiple=True,
               type=click.Choice(["commune", "epci", "departement", "region"]),
               help="Ne chercher que ce type de territoire (répétable).")
@@ -237,7 +237,7 @@ def requests_list(ctx: click.Context, statut: str | None) -> None:
 
 
 @requests.command("show")
-@click.argument("numero", type=int)
+@click.argument("numero", type=int, metavar="NUMÉRO")
 @click.pass_context
 def requests_show(ctx: click.Context, numero: int) -> None:
     """Afficher une demande et son historique."""
@@ -245,7 +245,7 @@ def requests_show(ctx: click.Context, numero: int) -> None:
 
 
 @requests.command("review")
-@click.argument("numero", type=int)
+@click.argument("numero", type=int, metavar="NUMÉRO")
 @click.pass_context
 def requests_review(ctx: click.Context, numero: int) -> None:
     """Passer une demande « en examen »."""
@@ -254,7 +254,7 @@ def requests_review(ctx: click.Context, numero: int) -> None:
 
 
 @requests.command("accept")
-@click.argument("numero", type=int)
+@click.argument("numero", type=int, metavar="NUMÉRO")
 @click.option("--motif", metavar="TEXTE", help="Pourquoi la demande est acceptée (facultatif).")
 @click.pass_context
 def requests_accept(ctx: click.Context, numero: int, motif: str | None) -> None:
@@ -270,7 +270,7 @@ def requests_accept(ctx: click.Context, numero: int, motif: str | None) -> None:
 
 
 @requests.command("refuse")
-@click.argument("numero", type=int)
+@click.argument("numero", type=int, metavar="NUMÉRO")
 @click.option("--motif", required=True, metavar="TEXTE", help="La raison du refus (obligatoire).")
 @click.pass_context
 def requests_refuse(ctx: click.Context, numero: int, motif: str) -> None:
@@ -280,7 +280,7 @@ def requests_refuse(ctx: click.Context, numero: int, motif: str) -> None:
 
 
 @requests.command("send")
-@click.argument("numero", type=int)
+@click.argument("numero", type=int, metavar="NUMÉRO")
 @click.pass_context
 def requests_send(ctx: click.Context, numero: int) -> None:
     """Noter que le paquet d'une demande acceptée a été envoyé (quoi, quand, par qui)."""
@@ -339,10 +339,10 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 @main.command()
-@click.argument("dest", required=False, default="ecopole-demo",
+@click.argument("dest", required=False, default="ecopole-demo", metavar="[DOSSIER]",
                 type=click.Path(path_type=Path))
 def demo(dest: Path) -> None:
-    """Générer et construire l'exemple du Pays Tolosan dans DEST (par défaut ./ecopole-demo)."""
+    """Générer et construire l'exemple du Pays Tolosan (par défaut dans ./ecopole-demo)."""
     from ecopole_kit.create import run_demo
 
     built = run_demo(dest)

@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from ecopole_kit.errors import EcopoleError
+from ecopole_kit.text import fold
 
 LABELS = {
     "nom": "nom", "nom et prenom": "nom", "prenom et nom": "nom", "prenom nom": "nom",
@@ -210,9 +211,7 @@ def _printable(line: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """Lower case, no accents, straight apostrophes, single spaces: for comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return fold(text)
 
 
 def _label_of(line: str) -> tuple[str, str] | None:

@@ -9,10 +9,8 @@ nothing: its URL fetcher serves the site's SVG charts from memory and refuses th
 
 from __future__ import annotations
 
-import contextlib
 import html
 import io
-import os
 import posixpath
 import re
 import shutil
@@ -29,7 +27,7 @@ import markdown  # type: ignore[import, unused-ignore]
 from slugify import slugify
 
 from ecopole_kit import __version__
-from ecopole_kit.documents import Document, read_text
+from ecopole_kit.documents import Document, read_text, write_bytes_atomic
 from ecopole_kit.errors import EcopoleError, FileSystemError, os_reason
 from ecopole_kit.generate import generate_project
 from ecopole_kit.rendering import RenderedSite, french_date
@@ -238,13 +236,9 @@ def _output_error(error: OSError) -> EcopoleError:
 
 
 def _publish(path: Path, data: bytes) -> Path:
-    partial = path.with_name(f".{path.name}.part")
     try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        write_bytes_atomic(path, data)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         raise _output_error(error) from None
     return path
 

@@ -10,7 +10,6 @@ import builtins
 import json
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, fields, replace
@@ -22,6 +21,7 @@ from ecopole_kit.documents import Document
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments
 from ecopole_kit.models import Issue
 from ecopole_kit.resources import load_schema
+from ecopole_kit.text import fold
 from ecopole_kit.validation import validate_document
 
 STATUSES = ("reçue", "en examen", "acceptée", "refusée", "envoyée")
@@ -260,10 +260,8 @@ class Register:
 
 def status_named(text: str) -> str:
     """The status a person meant, ignoring case, accents and dashes (« recue » → « reçue »)."""
-    def plain(value: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", value.casefold().replace("-", " "))
-        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-    found = [status for status in STATUSES if plain(status) == plain(str(text))]
+    found = [status for status in STATUSES
+             if fold(status, hyphens=True) == fold(str(text), hyphens=True)]
     if not found:
         raise EcopoleError(f"Statut « {text} » inconnu ; statuts possibles : "
                            f"{_quoted(STATUSES)}.")

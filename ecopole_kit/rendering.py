@@ -107,12 +107,12 @@ def _roadmap_pages(referentiel: Referentiel, config: Mapping[str, Any],
                    territory: dict[str, Any], functions: list[dict[str, Any]],
                    pages: dict[str, str], files: dict[str, bytes]) -> None:
     items = engagements(config)
+    chart = _roadmap_chart(items, referentiel, config["territoire"]["nom"])
     pages["feuille-de-route.md"] = render(
         "roadmap.md.j2", territory=territory, stages=_roadmap(functions),
         dated=[_dated(i, referentiel) for i in items if i.start], calendar_file=CALENDAR_FILE,
-        chart_file=ROADMAP_CHART, chart=_chart_text(items, config))
+        chart_file=ROADMAP_CHART, chart=chart)
     files[CALENDAR_FILE] = calendar(config["territoire"]["nom"], items, referentiel)
-    chart = _roadmap_chart(items, referentiel, config["territoire"]["nom"])
     if chart is not None:
         files[ROADMAP_CHART] = chart.svg.encode("utf-8")
 
@@ -188,14 +188,6 @@ def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str)
     bars = [RoadmapBar(referentiel.fiches[i.fiche_id]["titre"], i.stage, i.start,
                        i.end or i.start) for i in items if i.start]
     return roadmap_chart_svg(bars, name) if bars else None
-
-
-def _chart_text(items: list[Engagement], config: Mapping[str, Any]) -> dict[str, str] | None:
-    if not any(i.start for i in items):
-        return None
-    return {"caption": f"Feuille de route de {config['territoire']['nom']} : actions datées, "
-                       "colorées par stade.",
-            "alt": "Calendrier des actions datées (détail dans le tableau ci-dessous)"}
 
 
 def _request_block(config: Mapping[str, Any]) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import check_syntax, dump_yaml, write_text_atomic
+from ecopole_kit.documents import check_syntax, dump_yaml, write_bytes_atomic, write_text_atomic
 from ecopole_kit.errors import BuildFailed, EcopoleError, FileSystemError, InvalidDocuments
 from ecopole_kit.models import BuiltSite
 from ecopole_kit.project import RECORD_DIR, load_project
@@ -182,8 +182,7 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def _write_bytes_if_changed(path: Path, data: bytes) -> None:
     if not path.is_file() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_bytes_atomic(path, data)
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
