@@ -48,7 +48,8 @@ def _territory_issues(data: dict[str, Any]) -> list[Issue]:
     codes = [str(code) for code in territory["codes"]]
     unknown = load_geography().resolve(str(territory["type"]), codes).unknown
     return [Issue("demande", None, f"territoire.codes[{codes.index(code)}]",
-                  f"code inconnu « {code} » ; vérifiez-le avec « ecopole-kit lookup ».")
+                  f"code inconnu « {code} » ; vérifiez le code INSEE de la commune, le SIREN "
+                  "de l'EPCI ou le code du département.")
             for code in unknown if code in codes]
 
 
