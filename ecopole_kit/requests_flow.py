@@ -79,13 +79,16 @@ def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Impo
 
     added: list[Request] = []
     issues: list[Issue] = []
+    known = {_key(r.courriel, r.motivation): r.id for r in register.list()}  # read once
     for path in paths:
         try:
             raw = _read_bytes(path)
             data = parse_request_email(raw, name=str(path))
-            _refuse_duplicate(register, data)
-            added.append(record_request(register, data, by=by, source="courriel",
-                                        received_at=received_date(raw)))
+            _refuse_duplicate(known, data)
+            request = record_request(register, data, by=by, source="courriel",
+                                     received_at=received_date(raw))
+            known[_key(request.courriel, request.motivation)] = request.id
+            added.append(request)
         except InvalidDocuments as error:
             issues.extend(_email_issue(path, issue) for issue in error.issues)
         except EcopoleError as error:
@@ -98,12 +101,14 @@ NO_CONSENT = ("le courriel ne dit pas que la personne accepte le traitement de s
               "requests add ».")
 
 
-def _refuse_duplicate(register: Register, data: dict[str, Any]) -> None:
-    address = str(data.get("courriel") or "").casefold()
-    for known in register.list():
-        if (known.courriel or "").casefold() == address and known.motivation == \
-                data.get("motivation"):
-            raise EcopoleError(f"déjà enregistrée (demande n° {known.id}) ; courriel ignoré.")
+def _key(address: str | None, motivation: str | None) -> tuple[str, str]:
+    return (address or "").casefold(), motivation or ""
+
+
+def _refuse_duplicate(known: dict[tuple[str, str], int], data: dict[str, Any]) -> None:
+    number = known.get(_key(data.get("courriel"), data.get("motivation")))
+    if number is not None:
+        raise EcopoleError(f"déjà enregistrée (demande n° {number}) ; courriel ignoré.")
 
 
 def _email_issue(path: Path, issue: Issue) -> Issue:

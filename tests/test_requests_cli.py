@@ -206,3 +206,12 @@ def test_requests_serve_runs_the_form_on_localhost(tmp_path: Path) -> None:
         process.terminate()
         output, _ = process.communicate(timeout=15)
     assert "Formulaire arrêté." in output
+
+
+def test_the_same_email_twice_in_one_import_is_recorded_once(run_cli, tmp_path: Path) -> None:
+    message = str(_eml_from_the_site(tmp_path))
+    result = _run(run_cli, "import", message, message)
+    assert result.exit_code == 1
+    assert "Demande n° 1 enregistrée" in result.output
+    assert "déjà enregistrée (demande n° 1)" in result.stderr
+    assert "Demande n° 2" not in result.output
