@@ -7,7 +7,7 @@ Run from the repository root, in the environment where ecopole-kit is installed:
 Prints one table: load time of the territory data, name lookups over all communes
 (mean and 95th percentile over about 200 realistic queries, target < 20 ms), the first
 fuzzy query (which builds the trigram index), and the wall time of ``ecopole-kit --help``
-(target < 0.3 s), which must not import ``ecopole_kit.territory``.
+(target < 0.3 s), which must not import ``ecopole_kit.territory.geography``.
 """
 
 from __future__ import annotations
@@ -21,19 +21,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ecopole_kit.territory import Geography, load_geography
+from ecopole_kit.territory.geography import Geography, load_geography
 
 LOOKUP_TARGET_MS = 20.0
 HELP_TARGET_S = 0.3
 HELP_PROBE = """
 import sys
 sys.argv = ["ecopole-kit", "--help"]
-from ecopole_kit.cli import main
+from ecopole_kit.cli.main import main
 try:
     main()
 except SystemExit:
     pass
-print("TERRITORY-IMPORTED" if "ecopole_kit.territory" in sys.modules else "TERRITORY-ABSENT",
+print("TERRITORY-IMPORTED" if "ecopole_kit.territory.geography" in sys.modules
+      else "TERRITORY-ABSENT",
       file=sys.stderr)
 """
 
@@ -123,7 +124,7 @@ def main() -> None:
     imported = help_imports_territory()
     lines += [row("ecopole-kit --help (médiane de 7)", f"{help_s:.2f} s", "< 0.3 s",
                   help_s < HELP_TARGET_S),
-              row("--help importe ecopole_kit.territory", "oui" if imported else "non",
+              row("--help importe ecopole_kit.territory.geography", "oui" if imported else "non",
                   "non", not imported)]
     print("\n".join(lines))
     print(f"\n{len(geo.communes)} communes et arrondissements, {len(geo.epcis)} EPCI ; "

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from ecopole_kit.cli import main
+from ecopole_kit.cli.main import main
 from ecopole_kit.models import Question
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,8 +70,8 @@ class ScriptedPrompter:
 
 def place_for(config: dict[str, Any]) -> Any:
     """The official territory of a configuration, as the site build resolves it."""
-    from ecopole_kit.territory import load_geography
-    from ecopole_kit.territory_pages import Place
+    from ecopole_kit.site.territory_pages import Place
+    from ecopole_kit.territory.geography import load_geography
 
     geography = load_geography()
     declared = config["territoire"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ecopole_kit.generate import generate_project
+from ecopole_kit.project.scaffold import generate_project
 from tests.conftest import EXAMPLES, example
 
 
@@ -157,7 +157,7 @@ def test_an_unexpected_failure_is_reported_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr("ecopole_kit.create.run_demo", broken)
+    monkeypatch.setattr("ecopole_kit.workflows.create.run_demo", broken)
     result = run_cli("demo")
     assert result.exit_code == 1
     assert "Erreur inattendue d'ecopole-kit : RuntimeError : panne simulée" in result.stderr
@@ -175,7 +175,7 @@ def test_ctrl_c_in_the_interview_offers_to_save_the_answers(
         except StopIteration:
             raise KeyboardInterrupt from None
 
-    monkeypatch.setattr("ecopole_kit.console.TerminalPrompter.ask", ask)
+    monkeypatch.setattr("ecopole_kit.cli.console.TerminalPrompter.ask", ask)
     result = run_cli("new", "projet", input="o\n")
     assert result.exit_code == 1
     saved = tmp_path / "reponses-entretien.yaml"

@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from ecopole_kit.generate import generate_project
-from ecopole_kit.site import build_site
+from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.workflows.build import build_site
 from tests.conftest import ROOT, example
 
 pytestmark = pytest.mark.slow

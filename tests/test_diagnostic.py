@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ecopole_kit.charts import Chart, basket_chart_svg, land_chart_svg, mathtext_safe
-from ecopole_kit.diagnostic import (
+from ecopole_kit.errors import EcopoleError
+from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg, mathtext_safe
+from ecopole_kit.territory.diagnostic import (
     ADEME_RATIOS,
     NBSP,
     NNBSP,
@@ -26,7 +27,6 @@ from ecopole_kit.diagnostic import (
     format_number,
     land_needs,
 )
-from ecopole_kit.errors import EcopoleError
 
 POPULATION = 131_250
 HOSTILE = "$x$ <b>Pays & « Tolosan »</b> \\alpha $"
@@ -292,7 +292,7 @@ def test_mathtext_safe() -> None:
 
 
 def test_importing_charts_does_not_import_matplotlib() -> None:
-    code = "import sys, ecopole_kit.charts; print('matplotlib' in sys.modules)"
+    code = "import sys, ecopole_kit.site.charts; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"

@@ -23,7 +23,8 @@ def test_staff_guide_builds_strictly(tmp_path: Path) -> None:
 
 
 def test_guide_documents_every_command() -> None:
-    from ecopole_kit.cli import main, requests
+    from ecopole_kit.cli.main import main
+    from ecopole_kit.cli.requests import requests
 
     guide = "".join(p.read_text("utf-8") for p in (ROOT / "docs" / "guide").glob("*.md"))
     for command in main.commands:

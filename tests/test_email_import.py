@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from ecopole_kit.documents import Document
-from ecopole_kit.email_import import parse_request_email, received_date
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
-from ecopole_kit.register import Register
-from ecopole_kit.validation import validate_document
+from ecopole_kit.foundation.documents import Document
+from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.requests.email_import import parse_request_email, received_date
+from ecopole_kit.requests.register import Register
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite créer un pôle "
               "alimentaire territorial avec la communauté de communes du Val.")
@@ -200,7 +200,7 @@ def test_received_date() -> None:
 @pytest.mark.parametrize("answer, consent", [("oui", True), ("Oui.", True),
                                              ("oui, j'accepte", True), ("non", None), ("", None)])
 def test_the_consent_line_of_the_prefilled_mail(answer: str, consent: bool | None) -> None:
-    from ecopole_kit.email_import import CONSENT_PROMPT
+    from ecopole_kit.requests.email_import import CONSENT_PROMPT
 
     raw = ("From: Camille <c@exemple.fr>\nContent-Type: text/plain; charset=utf-8\n\n"
            f"Organisation : Val\n\nNous voulons créer un pôle alimentaire territorial.\n\n"

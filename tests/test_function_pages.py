@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from ecopole_kit.generate import generate_project
-from ecopole_kit.site import build_site
+from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.workflows.build import build_site
 from tests.conftest import example
 from tests.test_rules import VALID
 from tests.test_site import _main_text

@@ -9,8 +9,8 @@ import yaml
 
 from ecopole_kit import __version__
 from ecopole_kit.errors import DestinationError, InvalidDocuments
-from ecopole_kit.generate import generate_project
-from ecopole_kit.project import load_project
+from ecopole_kit.project.files import load_project
+from ecopole_kit.project.scaffold import generate_project
 from tests.conftest import example
 
 
@@ -118,7 +118,7 @@ def test_nothing_is_left_behind_when_generation_fails(tmp_path: Path,
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ecopole_kit.generate._copy_schemas", explode)
+    monkeypatch.setattr("ecopole_kit.project.scaffold._copy_schemas", explode)
     with pytest.raises(KeyboardInterrupt):
         generate_project(example("gohelle"), tmp_path / "g")
     assert list(tmp_path.iterdir()) == []
@@ -126,7 +126,7 @@ def test_nothing_is_left_behind_when_generation_fails(tmp_path: Path,
 
 @pytest.mark.parametrize("name", ["../../etc", "/tmp/ailleurs", "..", "a/../../b", "C:\\\\x"])
 def test_typed_names_never_lead_outside_the_destination(tmp_path: Path, name: str) -> None:
-    from ecopole_kit.answers import default_for, questions
+    from ecopole_kit.project.questions import default_for, questions
 
     slug_question = next(q for q in questions() if q.dotted == "territoire.slug")
     slug = default_for(slug_question, {"territoire.nom": name})

@@ -17,9 +17,9 @@ pytest.importorskip("flask_limiter")
 
 from flask.testing import FlaskClient
 
-from ecopole_kit.intake import build_record, create_app, field_errors
 from ecopole_kit.models import Issue
-from ecopole_kit.register import Register
+from ecopole_kit.requests.register import Register
+from ecopole_kit.web.intake import build_record, create_app, field_errors
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite, avec la communauté "
               "de communes, créer un pôle alimentaire territorial : le référentiel nous aiderait.")

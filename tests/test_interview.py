@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ecopole_kit import answers
 from ecopole_kit.errors import MissingAnswers
-from ecopole_kit.interview import interview
+from ecopole_kit.project import questions as answers
+from ecopole_kit.workflows.interview import interview
 from tests.conftest import ScriptedPrompter, example
 
 IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "Cocagne du Val", "",
@@ -166,8 +166,8 @@ def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
 
 def test_a_problem_no_question_can_mend_ends_the_interview_with_file_and_line(
         tmp_path) -> None:
-    from ecopole_kit.create import complete_answers, read_answers
     from ecopole_kit.errors import InvalidDocuments
+    from ecopole_kit.workflows.create import complete_answers, read_answers
 
     answers_file = tmp_path / "r.yaml"
     text = (__import__("pathlib").Path(__file__).parent.parent / "examples" /

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from ecopole_kit import package
-from ecopole_kit.diagnostic import format_number
 from ecopole_kit.errors import EcopoleError
-from ecopole_kit.package import Applicant, Package, applicant_config, build_package
-from ecopole_kit.territory import load_geography
-from ecopole_kit.validation import validate_document
+from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.requests import package
+from ecopole_kit.requests.package import Applicant, Package, applicant_config, build_package
+from ecopole_kit.territory.diagnostic import format_number
+from ecopole_kit.territory.geography import load_geography
 
 pytestmark = pytest.mark.slow
 
@@ -223,7 +223,7 @@ def test_memory_fetcher_refuses_everything_else() -> None:
 
 
 def test_applicant_config_is_valid_and_official() -> None:
-    from ecopole_kit.documents import Document
+    from ecopole_kit.foundation.documents import Document
 
     config = applicant_config(Applicant("Camille Martin", "Les Jardins", AUDRUICQ,
                                         "camille@exemple.fr"))

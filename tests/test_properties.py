@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecopole_kit.generate import generate_project
-from ecopole_kit.markdown_text import literal
-from ecopole_kit.referentiel import load_referentiel
-from ecopole_kit.rendering import render_site
-from ecopole_kit.resources import load_schema
-from ecopole_kit.site import build_site
-from ecopole_kit.templating import cell
+from ecopole_kit.foundation.markdown_text import literal
+from ecopole_kit.foundation.resources import load_schema
+from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.referentiel.content import load_referentiel
+from ecopole_kit.site.pages import render_site
+from ecopole_kit.site.templating import cell
+from ecopole_kit.workflows.build import build_site
 from tests.conftest import place_for
 from tests.schema_strategies import from_schema
 

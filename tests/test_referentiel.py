@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ecopole_kit.documents import load_yaml
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
-from ecopole_kit.referentiel import load_referentiel
-from ecopole_kit.rendering import render_site
-from ecopole_kit.resources import shipped
-from ecopole_kit.validation import validate_document
+from ecopole_kit.foundation.documents import load_yaml
+from ecopole_kit.foundation.resources import shipped
+from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.referentiel.content import load_referentiel
+from ecopole_kit.site.pages import render_site
 from tests.conftest import example, place_for
 
 REFERENTIEL = shipped("referentiel")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
-from ecopole_kit.register import STATUSES, TRANSITIONS, Event, Register, Request, Shipment
+from ecopole_kit.requests.register import STATUSES, TRANSITIONS, Event, Register, Request, Shipment
 
 NAME = "Camille Martin"
 EMAIL = "camille.martin@exemple.fr"

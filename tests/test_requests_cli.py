@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from ecopole_kit.rendering import mailto
+from ecopole_kit.site.pages import mailto
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite, avec la communauté "
               "de communes, créer un pôle alimentaire territorial pour les habitants.")
@@ -120,7 +120,7 @@ def test_accept_builds_the_package_and_send_records_it(run_cli, tmp_path: Path) 
 def test_from_the_online_form_to_the_package(run_cli, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from ecopole_kit.intake import create_app
+    from ecopole_kit.web.intake import create_app
     from tests.test_intake import VALID, token
 
     client = create_app(tmp_path / "registre.sqlite", secret_key=b"k" * 32).test_client()
@@ -160,7 +160,7 @@ def test_a_failed_package_leaves_the_request_as_it_was(run_cli, tmp_path: Path,
     def broken(*args: object, **kwargs: object) -> None:
         raise EcopoleError("Moteur PDF absent.")
 
-    monkeypatch.setattr("ecopole_kit.package.build_package", broken)
+    monkeypatch.setattr("ecopole_kit.requests.package.build_package", broken)
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     failed = _run(run_cli, "accept", "1")
     assert failed.exit_code == 1 and "Moteur PDF absent." in failed.stderr
@@ -172,7 +172,7 @@ def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,
     def fake(applicant: object, folder: Path) -> None:
         (folder / "referentiel.pdf").write_bytes(b"%PDF")
 
-    monkeypatch.setattr("ecopole_kit.package.build_package", fake)
+    monkeypatch.setattr("ecopole_kit.requests.package.build_package", fake)
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     assert _run(run_cli, "accept", "1").exit_code == 0
     folder = tmp_path / "envois" / "registre" / "demande-1"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ecopole_kit.generate import generate_project
-from ecopole_kit.project import load_project, validate_paths
+from ecopole_kit.project.files import load_project, validate_paths
+from ecopole_kit.project.scaffold import generate_project
 from tests.conftest import example
 
 HEADER = "# configuration de test\n"

@@ -10,10 +10,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ecopole_kit.documents import Document
-from ecopole_kit.referentiel import load_referentiel
-from ecopole_kit.resources import load_schema, shipped
-from ecopole_kit.validation import validate_document
+from ecopole_kit.foundation.documents import Document
+from ecopole_kit.foundation.resources import load_schema, shipped
+from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.referentiel.content import load_referentiel
 from tests.conftest import example
 
 Mutation = Callable[[dict[str, Any]], None]

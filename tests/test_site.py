@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ecopole_kit.generate import generate_project
-from ecopole_kit.referentiel import load_referentiel
-from ecopole_kit.site import build_site
+from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.referentiel.content import load_referentiel
+from ecopole_kit.workflows.build import build_site
 from tests.conftest import example
 
 pytestmark = pytest.mark.slow
@@ -181,7 +181,7 @@ def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
 
 
 def test_territory_page_lists_official_communes_and_population(sites: dict[str, Path]) -> None:
-    from ecopole_kit.territory import load_geography
+    from ecopole_kit.territory.geography import load_geography
 
     resolved = load_geography().resolve("plusieurs-epci", ["200034957", "200071314"])
     text = _main_text(sites["pays-tolosan"] / "territoire.html")

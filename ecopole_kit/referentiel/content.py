@@ -7,11 +7,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import load_yaml, read_text
 from ecopole_kit.errors import InvalidDocuments
+from ecopole_kit.foundation.documents import load_yaml, read_text
+from ecopole_kit.foundation.resources import shipped
+from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
-from ecopole_kit.resources import shipped
-from ecopole_kit.validation import validate_document
 
 FUNCTION_IDS = ("systeme-alimentaire", "accessibilite", "emploi", "evaluation")
 PAGE_IDS = ("ecopole", "histoire", "creer-un-ecopole", "demander")

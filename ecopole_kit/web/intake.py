@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
-from ecopole_kit.requests_flow import record_request
-from ecopole_kit.resources import load_schema, shipped_file
+from ecopole_kit.workflows.requests import record_request
 
 if TYPE_CHECKING:
     import flask
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from flask_limiter import Limiter, RouteLimit
     from werkzeug.exceptions import HTTPException
 
-    from ecopole_kit.register import Register
+    from ecopole_kit.requests.register import Register
 
 MAX_BYTES = 20 * 1024
 CSRF_TIME_LIMIT = 4 * 3600  # seconds: time to write a motivation without losing the form
@@ -118,9 +118,9 @@ def create_app(register_path: Path, *, secret_key: bytes | None = None,
     _require_web()
     import flask
 
-    from ecopole_kit.register import Register
+    from ecopole_kit.requests.register import Register
 
-    app = flask.Flask(__name__, template_folder=str(shipped_file("intake_templates")),
+    app = flask.Flask(__name__, template_folder=str(shipped_file("web", "templates")),
                       static_folder=None)
     _configure(app, secret_key or _process_secret())
     settings = _Settings(Register(register_path, retention_days=retention_days),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ecopole_kit.diagnostic import format_number
+from ecopole_kit.territory.diagnostic import format_number
 
 CommuneNames = Mapping[str, str]
 

@@ -19,13 +19,13 @@ from typing import Any
 from cookiecutter.generate import generate_files
 
 from ecopole_kit import __version__
-from ecopole_kit.documents import Document, dump_yaml
 from ecopole_kit.errors import DestinationError, InvalidDocuments, os_reason
-from ecopole_kit.markdown_text import literal
+from ecopole_kit.foundation.documents import Document, dump_yaml
+from ecopole_kit.foundation.markdown_text import literal
+from ecopole_kit.foundation.resources import load_schema, shipped
+from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import GeneratedProject
-from ecopole_kit.project import RECORD_DIR
-from ecopole_kit.resources import load_schema, shipped
-from ecopole_kit.validation import validate_document
+from ecopole_kit.project.files import RECORD_DIR
 
 ACTION_IDS = tuple(action for function in load_schema("territoire")["properties"]["fonctions"]
                    ["properties"].values() for action in function["properties"])

@@ -17,12 +17,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePath
 from typing import Any
 
-from ecopole_kit.documents import Document
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments
+from ecopole_kit.foundation.documents import Document
+from ecopole_kit.foundation.french import fold
+from ecopole_kit.foundation.resources import load_schema
+from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
-from ecopole_kit.resources import load_schema
-from ecopole_kit.text import fold
-from ecopole_kit.validation import validate_document
 
 STATUSES = ("reçue", "en examen", "acceptée", "refusée", "envoyée")
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import Document, parse_yaml, read_text
 from ecopole_kit.errors import InvalidDocuments, ProjectNotFound
+from ecopole_kit.foundation.documents import Document, parse_yaml, read_text
 from ecopole_kit.models import Issue
-from ecopole_kit.referentiel import FUNCTION_IDS
+from ecopole_kit.referentiel.content import FUNCTION_IDS
 
 TERRITORY_FILE = "territoire.yaml"
 FUNCTIONS_DIR = "fonctions"
@@ -65,7 +65,7 @@ def project_files(root: Path) -> list[Path]:
 
 def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
     """Parse and validate one file against its schema; problems are returned, not raised."""
-    from ecopole_kit.validation import validate_document
+    from ecopole_kit.foundation.validation import validate_document
 
     try:
         text = read_text(path, display)
@@ -99,9 +99,9 @@ def _check_project(root: Path) -> tuple[dict[str, Document], list[Issue]]:
 
 
 def _rules(territory: Document, functions: dict[str, Document]) -> list[Issue]:
-    from ecopole_kit.referentiel import load_referentiel
-    from ecopole_kit.rules import Context, check_rules
-    from ecopole_kit.territory import load_geography
+    from ecopole_kit.project.rules import Context, check_rules
+    from ecopole_kit.referentiel.content import load_referentiel
+    from ecopole_kit.territory.geography import load_geography
 
     return check_rules(Context(territory=territory, functions=functions,
                                geography=load_geography(),

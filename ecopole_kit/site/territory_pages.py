@@ -12,8 +12,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ecopole_kit.charts import Chart, basket_chart_svg, land_chart_svg
-from ecopole_kit.diagnostic import (
+from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg
+from ecopole_kit.territory.diagnostic import (
     BasketParams,
     BasketScenario,
     BasketTier,
@@ -25,9 +25,9 @@ from ecopole_kit.diagnostic import (
     format_number,
 )
 from ecopole_kit.errors import EcopoleError
-from ecopole_kit.markdown_text import literal
-from ecopole_kit.templating import render
-from ecopole_kit.territory import ResolvedTerritory
+from ecopole_kit.foundation.markdown_text import literal
+from ecopole_kit.site.templating import render
+from ecopole_kit.territory.geography import ResolvedTerritory
 
 CHART_DIR = "assets/diagnostic"
 KIND_SENTENCES = {"commune": "une commune", "epci": "une intercommunalité",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from ecopole_kit.referentiel import STAGES, Referentiel
+from ecopole_kit.referentiel.content import STAGES, Referentiel
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from ecopole_kit.errors import EcopoleError
-from ecopole_kit.text import fold
+from ecopole_kit.foundation.french import fold
 
 LABELS = {
     "nom": "nom", "nom et prenom": "nom", "prenom et nom": "nom", "prenom nom": "nom",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ecopole_kit.diagnostic import (
+from ecopole_kit.territory.diagnostic import (
     REFERENCE_HOUSEHOLD_SHARE,
     SOURCES,
     BasketScenario,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import Document, dump_yaml, load_yaml, write_text_atomic
 from ecopole_kit.errors import InvalidDocuments
-from ecopole_kit.generate import generate_project
-from ecopole_kit.interview import Prompter, interview
+from ecopole_kit.foundation.documents import Document, dump_yaml, load_yaml, write_text_atomic
+from ecopole_kit.foundation.resources import example_path
+from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import BuiltSite, GeneratedProject, Issue
-from ecopole_kit.resources import example_path
-from ecopole_kit.site import build_site
-from ecopole_kit.validation import validate_document
+from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.workflows.build import build_site
+from ecopole_kit.workflows.interview import Prompter, interview
 
 DEMO_EXAMPLE = "pays-tolosan"
 

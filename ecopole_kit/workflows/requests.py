@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import Document, load_yaml
 from ecopole_kit.errors import EcopoleError, InvalidDocuments, os_reason
+from ecopole_kit.foundation.documents import Document, load_yaml
 from ecopole_kit.models import Issue
-from ecopole_kit.register import TRANSITIONS, Register, Request, checked_request
+from ecopole_kit.requests.register import TRANSITIONS, Register, Request, checked_request
 
 SHIPMENTS_DIR = "envois"
 
@@ -39,7 +39,7 @@ def record_request(register: Register, data: dict[str, Any], *, by: str, source:
 
 
 def _territory_issues(data: dict[str, Any]) -> list[Issue]:
-    from ecopole_kit.territory import RESOLVE_KINDS, load_geography
+    from ecopole_kit.territory.geography import RESOLVE_KINDS, load_geography
 
     territory = data.get("territoire")
     if not isinstance(territory, dict) or territory.get("type") not in RESOLVE_KINDS \
@@ -75,7 +75,7 @@ def _located(issue: Issue, name: str, document: Document) -> Issue:
 
 def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Imported:
     """Record each saved e-mail as a request; every problem is collected, none stops the rest."""
-    from ecopole_kit.email_import import parse_request_email, received_date
+    from ecopole_kit.requests.email_import import parse_request_email, received_date
 
     added: list[Request] = []
     issues: list[Issue] = []
@@ -135,7 +135,7 @@ def package_folder(register_path: Path, request_id: int) -> Path:
 def accept_and_package(register: Register, register_path: Path, request_id: int, *,
                        by: str, reason: str | None) -> tuple[Request, Path]:
     """Accept a request and produce its package (PDF and site zip) for the applicant."""
-    from ecopole_kit.package import Applicant, build_package
+    from ecopole_kit.requests.package import Applicant, build_package
 
     request = register.get(request_id)
     if request.anonymise or not request.nom or not request.courriel:

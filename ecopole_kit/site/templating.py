@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ecopole_kit.markdown_text import literal, trusted
+from ecopole_kit.foundation.markdown_text import literal, trusted
 
 _IDENTIFIER = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -22,7 +22,7 @@ _IDENTIFIER = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("ecopole_kit", "page_templates"),
+        loader=jinja2.PackageLoader("ecopole_kit.site", "templates"),
         autoescape=True, finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
     )

@@ -13,9 +13,9 @@ from typing import Any
 
 from slugify import slugify
 
+from ecopole_kit.foundation.french import fold
+from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.models import Question
-from ecopole_kit.resources import load_schema
-from ecopole_kit.text import fold
 
 SCHEMA = "territoire"
 SKIP = ""
@@ -95,7 +95,7 @@ SEARCH_KINDS = {"commune": ("commune",), "epci": ("epci",), "plusieurs-epci": ("
 
 def official_name(kind: Any, codes: Any) -> str | None:
     """The official name of a territory from its codes, when they are all known."""
-    from ecopole_kit.territory import load_geography
+    from ecopole_kit.territory.geography import load_geography
 
     if kind not in SEARCH_KINDS or not isinstance(codes, list) or not codes:
         return None

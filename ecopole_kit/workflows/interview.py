@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
-from ecopole_kit import answers as answer_rules
-from ecopole_kit.documents import Document, dump_yaml
 from ecopole_kit.errors import InterviewInterrupted, MissingAnswers
+from ecopole_kit.foundation.documents import Document, dump_yaml
+from ecopole_kit.foundation.validation import check_value, validate_document
 from ecopole_kit.models import Question
-from ecopole_kit.validation import check_value, validate_document
+from ecopole_kit.project import questions as answer_rules
 
 
 class Prompter(Protocol):
@@ -156,7 +156,7 @@ def _ask_territory(prompter: Prompter, question: Question, known: dict[str, Any]
 
 def _pick_match(prompter: Prompter, question: Question, kind: str, text: str,
                 position: str) -> str | None:
-    from ecopole_kit.territory import load_geography
+    from ecopole_kit.territory.geography import load_geography
 
     matches = load_geography().lookup(text, kinds=answer_rules.SEARCH_KINDS[kind], limit=9)
     if not matches:

@@ -27,15 +27,15 @@ import markdown  # type: ignore[import, unused-ignore]
 from slugify import slugify
 
 from ecopole_kit import __version__
-from ecopole_kit.documents import Document, read_text, write_bytes_atomic
 from ecopole_kit.errors import EcopoleError, FileSystemError, os_reason
-from ecopole_kit.generate import generate_project
-from ecopole_kit.rendering import RenderedSite, french_date
-from ecopole_kit.resources import shipped
-from ecopole_kit.site import SITE_DIR, USER_DOCS, build_site
-from ecopole_kit.territory import RESOLVE_KINDS, load_geography
-from ecopole_kit.territory_pages import CHART_DIR
-from ecopole_kit.validation import validate_document
+from ecopole_kit.foundation.documents import Document, read_text, write_bytes_atomic
+from ecopole_kit.foundation.resources import shipped
+from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.site.pages import RenderedSite, french_date
+from ecopole_kit.site.territory_pages import CHART_DIR
+from ecopole_kit.territory.geography import RESOLVE_KINDS, load_geography
+from ecopole_kit.workflows.build import SITE_DIR, USER_DOCS, build_site
 
 UNSPECIFIED_NAME = "votre territoire"
 # A real commune, only so that a configuration without territory is valid: the pages drawn

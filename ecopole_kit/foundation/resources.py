@@ -22,7 +22,7 @@ def shipped(name: str) -> Path:
     packaged = Path(str(resources.files(_PACKAGE) / "_shipped" / name))
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / name
+    return Path(__file__).resolve().parents[2] / name
 
 
 def schema_path(name: str) -> Path:

@@ -16,14 +16,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.documents import check_syntax, dump_yaml, write_bytes_atomic, write_text_atomic
 from ecopole_kit.errors import BuildFailed, EcopoleError, FileSystemError, InvalidDocuments
+from ecopole_kit.foundation.documents import (
+    check_syntax,
+    dump_yaml,
+    write_bytes_atomic,
+    write_text_atomic,
+)
+from ecopole_kit.foundation.resources import shipped_file
 from ecopole_kit.models import BuiltSite
-from ecopole_kit.project import RECORD_DIR, load_project
-from ecopole_kit.referentiel import load_referentiel
-from ecopole_kit.rendering import RenderedSite, render_site
-from ecopole_kit.resources import shipped_file
-from ecopole_kit.territory_pages import Place
+from ecopole_kit.project.files import RECORD_DIR, load_project
+from ecopole_kit.referentiel.content import load_referentiel
+from ecopole_kit.site.pages import RenderedSite, render_site
+from ecopole_kit.site.territory_pages import Place
 
 BUILD_DIR = f"{RECORD_DIR}/build"
 SITE_DIR = "site"
@@ -32,9 +37,9 @@ USER_DOCS = "docs"
 # mkdocs-material's offline plugin would otherwise fetch it from a CDN.
 SHIM_TARGET = "assets/javascripts/iframe-worker-shim.js"
 STYLESHEET_TARGET = "assets/stylesheets/ecopole.css"
-KIT_ASSETS = {SHIM_TARGET: ("vendor", "iframe-worker", "shim.js"),
-              STYLESHEET_TARGET: ("site_assets", "ecopole.css"),
-              "assets/javascripts/ecopole.js": ("site_assets", "ecopole.js")}
+KIT_ASSETS = {SHIM_TARGET: ("site", "vendor", "iframe-worker", "shim.js"),
+              STYLESHEET_TARGET: ("site", "assets", "ecopole.css"),
+              "assets/javascripts/ecopole.js": ("site", "assets", "ecopole.js")}
 
 
 Transform = Callable[[RenderedSite], RenderedSite]
@@ -74,7 +79,7 @@ def prepare(root: Path, *, transform: Transform | None = None) -> Path:
 
 
 def _place(config: dict[str, Any]) -> Place:
-    from ecopole_kit.territory import load_geography
+    from ecopole_kit.territory.geography import load_geography
 
     geography = load_geography()
     declared = config["territoire"]

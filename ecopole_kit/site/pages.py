@@ -17,15 +17,15 @@ from urllib.parse import quote, urlencode
 import jinja2
 from markupsafe import Markup
 
-from ecopole_kit.charts import Chart, RoadmapBar, roadmap_chart_svg
-from ecopole_kit.diagnostic import format_number
-from ecopole_kit.email_import import CONSENT_PROMPT
-from ecopole_kit.function_views import config_view
-from ecopole_kit.markdown_text import literal, literal_paragraphs, resolve_links, trusted
-from ecopole_kit.referentiel import STAGES, Referentiel
-from ecopole_kit.roadmap import Engagement, calendar, engagements, stage_of
-from ecopole_kit.templating import environment, render, trust
-from ecopole_kit.territory_pages import Place, diagnostic_pages, territory_page
+from ecopole_kit.site.charts import Chart, RoadmapBar, roadmap_chart_svg
+from ecopole_kit.territory.diagnostic import format_number
+from ecopole_kit.requests.email_import import CONSENT_PROMPT
+from ecopole_kit.site.function_views import config_view
+from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
+from ecopole_kit.referentiel.content import STAGES, Referentiel
+from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
+from ecopole_kit.site.templating import environment, render, trust
+from ecopole_kit.site.territory_pages import Place, diagnostic_pages, territory_page
 
 KIND_LABELS = {"commune": "commune", "epci": "intercommunalité",
                "plusieurs-epci": "plusieurs intercommunalités", "departement": "département"}

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from ecopole_kit.diagnostic import format_number
-from ecopole_kit.documents import Document, dotted
+from ecopole_kit.foundation.documents import Document, dotted
 from ecopole_kit.models import Issue
-from ecopole_kit.territory import Geography
+from ecopole_kit.territory.diagnostic import format_number
+from ecopole_kit.territory.geography import Geography
 
 Path = Sequence[str | int]
 

@@ -11,9 +11,9 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from ecopole_kit.documents import Document, dotted
+from ecopole_kit.foundation.documents import Document, dotted
+from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.models import Issue
-from ecopole_kit.resources import load_schema
 
 _TYPES = {
     "object": "un ensemble de champs (clé : valeur)",

@@ -1,0 +1,1 @@
+"""Requests for the référentiel: the register, the e-mail import, the applicant's package."""

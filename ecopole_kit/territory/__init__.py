@@ -1,0 +1,1 @@
+"""Official geography (communes, EPCI, départements), territory kinds, and the diagnostic."""

@@ -1,0 +1,1 @@
+"""The intake form: the only Flask importer (a second interface, beside the command line)."""
