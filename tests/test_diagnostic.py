@@ -6,15 +6,15 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 
 from ecopole_kit.errors import EcopoleError
+from ecopole_kit.foundation.french import NBSP, NNBSP, format_number
 from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg, mathtext_safe
 from ecopole_kit.territory.diagnostic import (
     ADEME_RATIOS,
-    NBSP,
-    NNBSP,
     SOURCES,
     BasketParams,
     BasketTier,
@@ -24,7 +24,6 @@ from ecopole_kit.territory.diagnostic import (
     diagnose,
     farm_jobs,
     food_needs,
-    format_number,
     land_needs,
 )
 
@@ -296,3 +295,23 @@ def test_importing_charts_does_not_import_matplotlib() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (date(2026, 5, 1), "1er mai 2026"), (date(2026, 3, 14), "14 mars 2026"),
+    (date(2027, 12, 31), "31 décembre 2027"),
+])
+def test_french_date(day: date, expected: str) -> None:
+    from ecopole_kit.foundation.french import french_date
+
+    assert french_date(day) == expected
+    assert french_date(None) == ""
+
+
+def test_month_label_and_amount() -> None:
+    from ecopole_kit.foundation.french import format_amount, month_label
+
+    assert month_label(date(2027, 1, 15)) == "janv. 2027"
+    assert format_amount(30.0) == "30"
+    assert format_amount(12.5) == "12,5"
+    assert format_amount(1234.567) == "1\u202f234,57"

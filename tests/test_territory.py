@@ -37,7 +37,7 @@ def test_audruicq_by_name_and_code(geo: Geography) -> None:
         match = first(geo, query)
         assert (match.kind, match.code, match.nom) == ("commune", "62057", "Audruicq")
     assert first(geo, "Audruicq").detail == (
-        "commune · Pas-de-Calais (62) · 5 309 hab. · CC de la Région d'Audruicq")
+        "commune · Pas-de-Calais (62) · 5\u202f309\u00a0hab. · CC de la Région d'Audruicq")
 
 
 def test_epci_by_short_name_full_name_and_siren(geo: Geography) -> None:

@@ -1,8 +1,55 @@
-"""Comparing what people type: case, accents, apostrophes and spacing folded (stdlib only)."""
+"""French as it is written: numbers, units, dates, months, and folding for comparison.
+
+The one source of French formatting for every room: the site's pages, the diagnostic, the
+rules' messages, the charts and the applicant's PDF all format through these functions.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator
+NBSP = "\u00a0"  # no-break space: between a number and its unit
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                "oct.", "nov.", "déc.")
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """French format: "53 812", "0,41", "1 234,5"; rounds half up (53 812,5 → "53 813")."""
+    exact = Decimal(repr(round(float(value), decimals + 6)))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
+    if text.lstrip("-").strip("0,.") == "":
+        text = text.lstrip("-")
+    return text.replace(",", NNBSP).replace(".", ",")
+
+
+def with_unit(value: float, unit: str, decimals: int = 0) -> str:
+    """A number and its unit, joined by a no-break space: "53 812 ha"."""
+    return f"{format_number(value, decimals)}{NBSP}{unit}"
+
+
+def format_amount(value: float, decimals: int = 2) -> str:
+    """A figure shown without useless decimals: 30 → "30", 12.5 → "12,5", 1/3 → "0,33"."""
+    text = format_number(value, decimals)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def french_date(value: date | None) -> str:
+    """« 3 mars 2026 », « 1er mai 2026 »; empty for no date."""
+    if value is None:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month_label(value: date) -> str:
+    """A chart's axis label: « mars 2026 », « janv. 2027 »."""
+    return f"{SHORT_MONTHS[value.month - 1]} {value.year}"
 
 
 def fold(text: str, *, hyphens: bool = False) -> str:

@@ -14,8 +14,8 @@ from itertools import pairwise
 from typing import Any
 
 from ecopole_kit.foundation.documents import Document, dotted
+from ecopole_kit.foundation.french import format_amount
 from ecopole_kit.models import Issue
-from ecopole_kit.territory.diagnostic import format_number
 from ecopole_kit.territory.geography import Geography
 
 Path = Sequence[str | int]
@@ -156,9 +156,9 @@ def _funders_total(context: Context) -> Iterator[Issue]:
     total = sum(f["part_pct"] for f in funders)
     if document is not None and funders and abs(total - 100) > 0.01:
         yield _issue(document, ["paniers_solidaires", "financeurs"],
-                     f"les parts des financeurs font {_percent(total)} % au lieu de 100 % ; "
+                     f"les parts des financeurs font {format_amount(total)} % au lieu de 100 % ; "
                      f"ajustez-les (il {'manque' if total < 100 else 'y a en trop'} "
-                     f"{_percent(abs(100 - total))} %).")
+                     f"{format_amount(abs(100 - total))} %).")
 
 
 def _tiers(context: Context) -> Iterator[Issue]:
@@ -169,14 +169,14 @@ def _tiers(context: Context) -> Iterator[Issue]:
     shares = [t.get("part_foyers_pct") for t in tiers]
     if all(s is not None for s in shares) and abs(sum(shares) - 100) > 0.01:
         yield _issue(document, ["paniers_solidaires", "tranches"],
-                     f"les parts des foyers par tranche font {_percent(sum(shares))} % au lieu "
-                     "de 100 % ; ajustez « part_foyers_pct ».")
+                     f"les parts des foyers par tranche font {format_amount(sum(shares))} % "
+                     "au lieu de 100 % ; ajustez « part_foyers_pct ».")
     bounds = [(i, t["quotient_max"]) for i, t in enumerate(tiers) if "quotient_max" in t]
     for (_, low), (index, high) in pairwise(bounds):
         if high <= low:
             yield _issue(document, ["paniers_solidaires", "tranches", index, "quotient_max"],
                          f"les tranches doivent aller du quotient le plus bas au plus haut "
-                         f"({_percent(high)} ne dépasse pas {_percent(low)}).")
+                         f"({format_amount(high)} ne dépasse pas {format_amount(low)}).")
 
 
 def _indicator_fiches(context: Context) -> Iterator[Issue]:
@@ -191,5 +191,3 @@ def _indicator_fiches(context: Context) -> Iterator[Issue]:
                          f"fiche inconnue « {fiche} ».{hint}")
 
 
-def _percent(value: float) -> str:
-    return format_number(value, 0 if float(value).is_integer() else 2)

@@ -29,10 +29,11 @@ from slugify import slugify
 from ecopole_kit import __version__
 from ecopole_kit.errors import EcopoleError, FileSystemError, os_reason
 from ecopole_kit.foundation.documents import Document, read_text, write_bytes_atomic
+from ecopole_kit.foundation.french import french_date
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.project.scaffold import generate_project
-from ecopole_kit.site.pages import RenderedSite, french_date
+from ecopole_kit.site.pages import RenderedSite
 from ecopole_kit.site.territory_pages import CHART_DIR
 from ecopole_kit.territory.geography import RESOLVE_KINDS, load_geography
 from ecopole_kit.workflows.build import SITE_DIR, USER_DOCS, build_site
@@ -291,7 +292,6 @@ def _cover(config: Mapping[str, Any], with_territory: bool, day: date) -> tuple[
     """The PDF's title and cover page; person-typed text is escaped."""
     territory = config["territoire"]["nom"] if with_territory else "non précisé"
     title = f"Référentiel Ecopôle alimentaire — territoire : {territory}"
-    when = f"1er{french_date(day)[1:]}" if day.day == 1 else french_date(day)
     return html.escape(title), (
         '<section class="cover"><p class="network">Réseau des Ecopôles alimentaires</p>'
         "<h1>Référentiel Ecopôle alimentaire</h1>"
@@ -299,7 +299,8 @@ def _cover(config: Mapping[str, Any], with_territory: bool, day: date) -> tuple[
         '<p class="label">Préparé pour</p>'
         f'<p class="applicant">{html.escape(config["contact"]["nom"])}</p>'
         f'<p class="organisation">{html.escape(config["portage"]["nom"])}</p>'
-        f'<p class="stamp">Le {when}<br>ecopole-kit {html.escape(__version__)}</p></section>')
+        f'<p class="stamp">Le {french_date(day)}<br>'
+        f"ecopole-kit {html.escape(__version__)}</p></section>")
 
 
 def _render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str) -> bytes:

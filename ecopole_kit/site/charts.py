@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ecopole_kit.foundation.french import format_number, month_label, with_unit
 from ecopole_kit.territory.diagnostic import (
     REFERENCE_HOUSEHOLD_SHARE,
     SOURCES,
     BasketScenario,
     Figure,
     LandNeed,
-    format_number,
-    with_unit,
 )
 
 if TYPE_CHECKING:
@@ -211,8 +210,6 @@ class RoadmapBar:
 
 STAGE_COLOURS = {"idée": "#CC79A7", "en projet": "#E69F00", "en cours": "#56B4E9",
                  "opérationnel": "#009E73"}
-_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-           "nov.", "déc.")
 
 
 def roadmap_chart_svg(bars: Sequence[RoadmapBar], territory_name: str) -> Chart:
@@ -248,4 +245,4 @@ def _month_label(value: float, _position: int) -> str:
     from matplotlib.dates import num2date
 
     moment = num2date(value)  # type: ignore[no-untyped-call]
-    return f"{_MONTHS[moment.month - 1]} {moment.year}"
+    return month_label(moment)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ecopole_kit.territory.diagnostic import format_number
+from ecopole_kit.foundation.french import format_number, with_unit
 
 CommuneNames = Mapping[str, str]
 
@@ -37,8 +37,7 @@ def _number(value: float | None, unit: str = "", decimals: int = 0) -> str:
     if value is None:
         return "—"
     places = decimals if not float(value).is_integer() else 0
-    text = format_number(value, places)
-    return f"{text}\u00a0{unit}" if unit else text
+    return with_unit(value, unit, places) if unit else format_number(value, places)
 
 
 def _food_system(config: Mapping[str, Any], communes: CommuneNames) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from ecopole_kit.site.charts import Chart, RoadmapBar, roadmap_chart_svg
-from ecopole_kit.territory.diagnostic import format_number
+from ecopole_kit.foundation.french import format_number, french_date
 from ecopole_kit.requests.email_import import CONSENT_PROMPT
 from ecopole_kit.site.function_views import config_view
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
@@ -33,8 +33,6 @@ ECOPOLES = {"audruicq": "Ecopôle de la région d'Audruicq", "gohelle": "Ecopôl
             "pays-tolosan": "Ecopôle du Pays Tolosan", "reseau-cocagne": "Réseau Cocagne"}
 MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
          ("Équipements", "equipements"), ("Ordres de grandeur budgétaires", "budget"))
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
 CALENDAR_FILE = "feuille-de-route.ics"
 REQUEST_MARKER = "[[formulaire-de-demande]]"
 ROADMAP_CHART = "assets/feuille-de-route.svg"
@@ -211,10 +209,6 @@ def _dated(item: Engagement, referentiel: Referentiel) -> dict[str, Any]:
     return {"fiche": trust(referentiel.fiches[item.fiche_id]), "stage": item.stage,
             "start": french_date(item.start), "end": french_date(item.end) if item.end else "—",
             "lead": item.lead or "—"}
-
-
-def french_date(value: date | None) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
 def _targets(referentiel: Referentiel) -> dict[str, str]:

@@ -22,9 +22,9 @@ from ecopole_kit.territory.diagnostic import (
     Funder,
     Source,
     diagnose,
-    format_number,
 )
 from ecopole_kit.errors import EcopoleError
+from ecopole_kit.foundation.french import format_number
 from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.site.templating import render
 from ecopole_kit.territory.geography import ResolvedTerritory

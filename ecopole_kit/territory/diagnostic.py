@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from ecopole_kit.errors import EcopoleError
+from ecopole_kit.foundation.french import NNBSP, format_number, with_unit
 
-NNBSP = "\u202f"  # narrow no-break space: French thousands separator
-NBSP = "\u00a0"  # no-break space: between a number and its unit
 REFERENCE_HOUSEHOLD_SHARE = 30.0  # "30 000 paniers solidaires": the family pays at most ~30 %
 FOOD_KG_PER_PERSON_DAY = 1.4  # CRATer, from INCA 3
 
@@ -83,21 +81,6 @@ PARCEL_EXAMPLES: tuple[ParcelExample, ...] = (
     ParcelExample("Tourtoirac", 649, 19, "Emplois agricoles (100 % bio)", "emplois"),
     ParcelExample("Vannes", 53_200, 540, "Agriculteurs supplémentaires", "agriculteurs"),
 )
-
-
-def format_number(value: float, decimals: int = 0) -> str:
-    """French format: "53 812", "0,41", "1 234,5"; rounds half up (53 812,5 → "53 813")."""
-    exact = Decimal(repr(round(float(value), decimals + 6)))
-    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.{decimals}f}"
-    if text.lstrip("-").strip("0,.") == "":
-        text = text.lstrip("-")
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
-def with_unit(value: float, unit: str, decimals: int = 0) -> str:
-    """A number and its unit, joined by a no-break space: "53 812 ha"."""
-    return f"{format_number(value, decimals)}{NBSP}{unit}"
 
 
 def _pct(value: float) -> str:

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from ecopole_kit.errors import EcopoleError, UsageError
+from ecopole_kit.foundation.french import with_unit
 
 LOOKUP_KINDS = ("commune", "epci", "departement", "region")
 RESOLVE_KINDS = ("commune", "epci", "plusieurs-epci", "departement")
@@ -373,7 +374,7 @@ def _edit_score(code: str, candidate: str) -> float:
 
 
 def _inhabitants(population: int | None) -> str:
-    return "population inconnue" if population is None else f"{population:_} hab.".replace("_", " ")
+    return "population inconnue" if population is None else with_unit(population, "hab.")
 
 
 def _count(number: int, noun: str) -> str:
