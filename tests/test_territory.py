@@ -189,3 +189,12 @@ def test_normalize() -> None:
     assert normalize("L'Haÿ-les-Roses") == "l hay les roses"
     assert normalize("Saint-Étienne") == normalize("st etienne") == "st etienne"
     assert normalize("Œuilly") == "oeuilly"
+
+
+def test_the_schema_lists_the_kinds_of_the_kinds_table() -> None:
+    from ecopole_kit.foundation.resources import load_schema
+    from ecopole_kit.territory.kinds import TERRITORY_KINDS
+
+    schema = load_schema("territoire")
+    enum = schema["properties"]["territoire"]["properties"]["type"]["enum"]
+    assert tuple(enum) == TERRITORY_KINDS

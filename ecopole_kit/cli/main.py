@@ -26,6 +26,7 @@ from ecopole_kit.errors import (
     InterviewInterrupted,
     InvalidDocuments,
 )
+from ecopole_kit.territory.kinds import LOOKUP_KINDS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PROJECT_ARG = click.argument("project", required=False, default=".", metavar="[PROJET]",
@@ -147,7 +148,7 @@ def serve(project: Path, port: int) -> None:
 @main.command()
 @click.argument("query", nargs=-1, required=True, metavar="RECHERCHE…")
 @click.option("--type", "kinds", multiple=True,
-              type=click.Choice(["commune", "epci", "departement", "region"]),
+              type=click.Choice(LOOKUP_KINDS),
               help="Ne chercher que ce type de territoire (répétable).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
               metavar="N",

@@ -16,6 +16,7 @@ from slugify import slugify
 from ecopole_kit.foundation.french import fold
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.models import Question
+from ecopole_kit.territory.kinds import KINDS
 
 SCHEMA = "territoire"
 SKIP = ""
@@ -89,8 +90,7 @@ def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
     return question.default
 
 
-SEARCH_KINDS = {"commune": ("commune",), "epci": ("epci",), "plusieurs-epci": ("epci",),
-                "departement": ("departement",)}
+SEARCH_KINDS = {kind.id: (kind.searches,) for kind in KINDS.values()}
 
 
 def official_name(kind: Any, codes: Any) -> str | None:

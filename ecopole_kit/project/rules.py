@@ -17,6 +17,7 @@ from ecopole_kit.foundation.documents import Document, dotted
 from ecopole_kit.foundation.french import format_amount
 from ecopole_kit.models import Issue
 from ecopole_kit.territory.geography import Geography
+from ecopole_kit.territory.kinds import KINDS
 
 Path = Sequence[str | int]
 
@@ -59,12 +60,11 @@ def _territory_codes(context: Context) -> Iterator[Issue]:
     declared = context.territory.data["territoire"]
     kind = declared["type"]
     unknown = set(context.geography.resolve(kind, declared["codes"]).unknown)
-    label = {"commune": "de commune", "epci": "d'EPCI", "plusieurs-epci": "d'EPCI",
-             "departement": "de département"}[kind]
+    label = KINDS[kind].code_label
     for index, code in enumerate(declared["codes"]):
         if code in unknown:
             yield _issue(context.territory, ["territoire", "codes", index],
-                         f"code {label} inconnu « {code} »."
+                         f"{label} inconnu « {code} »."
                          + _suggestions(context, kind, code))
 
 

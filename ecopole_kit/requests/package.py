@@ -35,7 +35,8 @@ from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.project.scaffold import generate_project
 from ecopole_kit.site.pages import RenderedSite
 from ecopole_kit.site.territory_pages import CHART_DIR
-from ecopole_kit.territory.geography import RESOLVE_KINDS, load_geography
+from ecopole_kit.territory.geography import load_geography
+from ecopole_kit.territory.kinds import TERRITORY_KINDS
 from ecopole_kit.workflows.build import SITE_DIR, USER_DOCS, build_site
 
 UNSPECIFIED_NAME = "votre territoire"
@@ -204,7 +205,7 @@ def _territory(request: Mapping[str, Any] | None, organisation: str) -> dict[str
         return {"nom": UNSPECIFIED_NAME, "slug": _slug(organisation), "type": "commune",
                 "codes": [PLACEHOLDER_COMMUNE]}
     kind, codes = request.get("type"), request.get("codes")
-    if kind not in RESOLVE_KINDS or not isinstance(codes, list) or not all(
+    if kind not in TERRITORY_KINDS or not isinstance(codes, list) or not all(
             isinstance(code, str) for code in codes):
         raise EcopoleError("Territoire de la demande invalide : type (commune, epci, plusieurs-"
                            "epci, departement) et liste de codes attendus.", hint=_CODES_HINT)

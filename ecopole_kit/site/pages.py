@@ -10,25 +10,23 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import jinja2
 from markupsafe import Markup
 
-from ecopole_kit.site.charts import Chart, RoadmapBar, roadmap_chart_svg
 from ecopole_kit.foundation.french import format_number, french_date
-from ecopole_kit.requests.email_import import CONSENT_PROMPT
-from ecopole_kit.site.function_views import config_view
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel.content import STAGES, Referentiel
+from ecopole_kit.requests.email_import import CONSENT_PROMPT
+from ecopole_kit.site.charts import Chart, RoadmapBar, roadmap_chart_svg
+from ecopole_kit.site.function_views import config_view
 from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
 from ecopole_kit.site.templating import environment, render, trust
 from ecopole_kit.site.territory_pages import Place, diagnostic_pages, territory_page
+from ecopole_kit.territory.kinds import KINDS
 
-KIND_LABELS = {"commune": "commune", "epci": "intercommunalité",
-               "plusieurs-epci": "plusieurs intercommunalités", "departement": "département"}
 ECOPOLES = {"audruicq": "Ecopôle de la région d'Audruicq", "gohelle": "Ecopôle de Gohelle",
             "pays-tolosan": "Ecopôle du Pays Tolosan", "reseau-cocagne": "Réseau Cocagne"}
 MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
@@ -56,7 +54,7 @@ def territory_view(config: Mapping[str, Any]) -> dict[str, Any]:
     partners = config["portage"].get("partenaires", [])
     presentation = context.get("presentation")
     return {
-        "nom": territory["nom"], "kind_label": KIND_LABELS[territory["type"]],
+        "nom": territory["nom"], "kind_label": KINDS[territory["type"]].label,
         "codes": ", ".join(territory["codes"]), "milieu": context["milieu"],
         "porteur": config["portage"]["nom"], "partenaires": ", ".join(partners),
         "contact_nom": contact["nom"], "contact_courriel": contact["courriel"],

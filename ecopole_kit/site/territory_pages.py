@@ -12,7 +12,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ecopole_kit.errors import EcopoleError
+from ecopole_kit.foundation.french import format_number
+from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg
+from ecopole_kit.site.templating import render
 from ecopole_kit.territory.diagnostic import (
     BasketParams,
     BasketScenario,
@@ -23,16 +27,10 @@ from ecopole_kit.territory.diagnostic import (
     Source,
     diagnose,
 )
-from ecopole_kit.errors import EcopoleError
-from ecopole_kit.foundation.french import format_number
-from ecopole_kit.foundation.markdown_text import literal
-from ecopole_kit.site.templating import render
 from ecopole_kit.territory.geography import ResolvedTerritory
+from ecopole_kit.territory.kinds import KINDS
 
 CHART_DIR = "assets/diagnostic"
-KIND_SENTENCES = {"commune": "une commune", "epci": "une intercommunalité",
-                  "plusieurs-epci": "un territoire de plusieurs intercommunalités",
-                  "departement": "un département"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ class Place:
 def territory_page(territory: Mapping[str, Any], place: Place) -> str:
     resolved = place.resolved
     view = {
-        "kind_sentence": KIND_SENTENCES[resolved.kind],
+        "kind_sentence": KINDS[resolved.kind].sentence,
         "population": format_number(resolved.population),
         "commune_count": len(resolved.communes),
         "epcis_text": ", ".join(e.nom for e in resolved.epcis) or "—",

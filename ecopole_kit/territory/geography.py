@@ -18,9 +18,8 @@ from typing import Any, NamedTuple
 
 from ecopole_kit.errors import EcopoleError, UsageError
 from ecopole_kit.foundation.french import with_unit
+from ecopole_kit.territory.kinds import KINDS, LOOKUP_KINDS, TERRITORY_KINDS
 
-LOOKUP_KINDS = ("commune", "epci", "departement", "region")
-RESOLVE_KINDS = ("commune", "epci", "plusieurs-epci", "departement")
 _TIER_SCORES = (1.0, 0.9, 0.8, 0.7)
 _FUZZY_CANDIDATES = 60
 _FUZZY_CUTOFF = 0.75
@@ -133,8 +132,9 @@ class Geography:
                          for c in payload["communes"]}
         self.epcis = {e[0]: Epci(e[0], e[1], e[2], tuple(e[3]), e[4]) for e in payload["epci"]}
         self._tables: dict[str, Mapping[str, Any]] = {
-            "commune": self.communes, "epci": self.epcis, "plusieurs-epci": self.epcis,
+            "commune": self.communes, "epci": self.epcis,
             "departement": self.departements, "region": self.regions}
+        self._tables.update({k.id: self._tables[k.searches] for k in KINDS.values()})
         self._old_codes = dict(payload["anciens_codes"])
         self._old_codes.update({c: p for c, _, p in payload["anciennes_communes"] if c != p})
         self._by_postcode: dict[str, list[str]] = {}
@@ -267,9 +267,9 @@ class Geography:
 
     def resolve(self, kind: str, codes: Sequence[str]) -> ResolvedTerritory:
         """Gather the communes, EPCI and départements of a territory; unknown codes are kept."""
-        if kind not in RESOLVE_KINDS:
+        if kind not in TERRITORY_KINDS:
             raise UsageError(f"Type de territoire inconnu : « {kind} ».",
-                             hint=f"Types possibles : {', '.join(RESOLVE_KINDS)}.")
+                             hint=f"Types possibles : {', '.join(TERRITORY_KINDS)}.")
         cleaned = list(dict.fromkeys(_clean_code(c) for c in codes if c.strip()))
         table = self._tables[kind]
         known = [c for c in cleaned if c in table]
@@ -286,7 +286,7 @@ class Geography:
 
     def _territory(self, kind: str, codes: Sequence[str], communes: Sequence[Commune], *,
                    unknown: Sequence[str]) -> ResolvedTerritory:
-        if kind in ("epci", "plusieurs-epci"):
+        if KINDS[kind].searches == "epci":
             epcis = [self.epcis[c] for c in codes]
             population = sum(e.population for e in epcis)
         else:
@@ -304,7 +304,7 @@ class Geography:
 
     def suggest(self, kind: str, code: str, limit: int = 3) -> list[Match]:
         """Close codes of the same kind for an unknown code (typo, old code, postal code)."""
-        lookup_kind = "epci" if kind == "plusieurs-epci" else kind
+        lookup_kind = KINDS[kind].searches if kind in KINDS else kind
         _check_kinds([lookup_kind])
         code = _clean_code(code)
         found = [f for f in self._code_refs(code)

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
 from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
+from ecopole_kit.territory.kinds import KINDS
 from ecopole_kit.workflows.requests import record_request
 
 if TYPE_CHECKING:
@@ -47,12 +48,7 @@ CSRF_TIME_LIMIT = 4 * 3600  # seconds: time to write a motivation without losing
 SOURCE = "formulaire"
 TEXT_FIELDS = ("nom", "organisation", "courriel", "motivation")
 FIELDS = (*TEXT_FIELDS[:3], "territoire_type", "territoire_codes", "motivation", "consentement")
-TERRITORY_TYPES = (
-    ("commune", "Une commune"),
-    ("epci", "Une intercommunalité (EPCI)"),
-    ("plusieurs-epci", "Plusieurs intercommunalités"),
-    ("departement", "Un département"),
-)
+TERRITORY_TYPES = tuple((kind.id, kind.choice) for kind in KINDS.values())
 _LOG = logging.getLogger(__name__)
 _CODE_SEPARATORS = re.compile(r"[\s,;]+")
 _MISSING_NAME = re.compile(r"«\s*([\w-]+)\s*»")

@@ -14,6 +14,7 @@ from ecopole_kit.foundation.documents import Document, dump_yaml
 from ecopole_kit.foundation.validation import check_value, validate_document
 from ecopole_kit.models import Question
 from ecopole_kit.project import questions as answer_rules
+from ecopole_kit.territory.kinds import KINDS
 
 
 class Prompter(Protocol):
@@ -128,7 +129,7 @@ def _ask_territory(prompter: Prompter, question: Question, known: dict[str, Any]
                    position: str) -> list[str]:
     """Search official territories by name or code; several EPCI are added one by one."""
     kind = str(known.get("territoire.type", "epci"))
-    several = kind == "plusieurs-epci"
+    several = KINDS[kind].several if kind in KINDS else False
     chosen = [str(code) for code in known.get(question.dotted) or []]
     search = replace(question, is_list=False)
     while True:

@@ -39,10 +39,11 @@ def record_request(register: Register, data: dict[str, Any], *, by: str, source:
 
 
 def _territory_issues(data: dict[str, Any]) -> list[Issue]:
-    from ecopole_kit.territory.geography import RESOLVE_KINDS, load_geography
+    from ecopole_kit.territory.geography import load_geography
+    from ecopole_kit.territory.kinds import TERRITORY_KINDS
 
     territory = data.get("territoire")
-    if not isinstance(territory, dict) or territory.get("type") not in RESOLVE_KINDS \
+    if not isinstance(territory, dict) or territory.get("type") not in TERRITORY_KINDS \
             or not isinstance(territory.get("codes"), list):
         return []  # the schema reports a malformed territory
     codes = [str(code) for code in territory["codes"]]
