@@ -187,7 +187,7 @@ def test_status_choices_of_the_cli_are_the_register_s() -> None:
     import click
 
     from ecopole_kit.cli.requests import requests_list
-    from ecopole_kit.requests.register import STATUSES
+    from ecopole_kit.requests.statuses import STATUSES
 
     option = next(p for p in requests_list.params if p.name == "statut")
     assert isinstance(option.type, click.Choice)

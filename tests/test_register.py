@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
-from ecopole_kit.requests.register import STATUSES, TRANSITIONS, Event, Register, Request, Shipment
+from ecopole_kit.requests.register import Event, Register, Request, Shipment
+from ecopole_kit.requests.statuses import STATUSES, TRANSITIONS
 
 NAME = "Camille Martin"
 EMAIL = "camille.martin@exemple.fr"

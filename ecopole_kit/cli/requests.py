@@ -13,6 +13,7 @@ import click
 
 from ecopole_kit.cli import console
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.requests.statuses import STATUSES
 
 REGISTER_OPTION = click.option(
     "--registre", "register_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -81,8 +82,7 @@ def requests_import(ctx: click.Context, courriels: tuple[Path, ...]) -> None:
 
 
 @requests.command("list")
-@click.option("--statut", type=click.Choice(["reçue", "en examen", "acceptée", "refusée",
-                                             "envoyée"]), help="Seulement ce statut.")
+@click.option("--statut", type=click.Choice(STATUSES), help="Seulement ce statut.")
 @click.pass_context
 def requests_list(ctx: click.Context, statut: str | None) -> None:
     """Lister les demandes, des plus anciennes aux plus récentes."""

@@ -23,11 +23,8 @@ from ecopole_kit.foundation.french import fold
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
+from ecopole_kit.requests.statuses import STATUSES, TRANSITIONS, Status
 
-STATUSES = ("reçue", "en examen", "acceptée", "refusée", "envoyée")
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "reçue": ("en examen", "acceptée", "refusée"), "en examen": ("acceptée", "refusée"),
-    "acceptée": ("envoyée",), "refusée": (), "envoyée": ()}
 SOURCES = ("formulaire", "courriel", "saisie")
 PERSONAL_FIELDS = ("nom", "organisation", "courriel", "territoire", "motivation")
 BUSY_SECONDS = 10.0
@@ -134,13 +131,14 @@ class Register:
         values = (*(record[name] for name in ("nom", "organisation", "courriel")),
                   record["courriel"].casefold(),
                   None if territoire is None else json.dumps(territoire, ensure_ascii=False),
-                  record["motivation"], int(record["consentement"]), at, source, "reçue")
+                  record["motivation"], int(record["consentement"]), at, source,
+                  Status.RECEIVED.value)
         with self._transaction("IMMEDIATE") as conn:
             request_id = int(conn.execute(
                 "INSERT INTO requests (nom, organisation, courriel, courriel_cle, territoire, "
                 "motivation, consentement, recue_le, source, statut) "
                 f"VALUES ({', '.join('?' * len(values))})", values).lastrowid or 0)
-            _add_event(conn, request_id, "reçue", actor, at, None)
+            _add_event(conn, request_id, Status.RECEIVED.value, actor, at, None)
             return _one(conn, request_id)
 
     def get(self, request_id: int) -> Request:
@@ -155,19 +153,19 @@ class Register:
             return _load(conn, where, params)
 
     def review(self, request_id: int, *, by: str) -> Request:
-        return self._move(request_id, "en examen", by, None)
+        return self._move(request_id, Status.IN_REVIEW.value, by, None)
 
     def accept(self, request_id: int, *, by: str, reason: str | None = None) -> Request:
-        return self._move(request_id, "acceptée", by, (reason or "").strip() or None)
+        return self._move(request_id, Status.ACCEPTED.value, by, (reason or "").strip() or None)
 
     def refuse(self, request_id: int, *, by: str, reason: str) -> Request:
         why = _required(reason, f"Refus de la demande n° {request_id} : le motif est "
                         "obligatoire ; indiquez en une phrase pourquoi elle est refusée.")
-        return self._move(request_id, "refusée", by, why)
+        return self._move(request_id, Status.REFUSED.value, by, why)
 
     def record_shipment(self, request_id: int, files: Sequence[str], *, by: str) -> Request:
         """Record what was sent for an accepted request; it becomes « envoyée »."""
-        return self._move(request_id, "envoyée", by, None, _file_names(request_id, files))
+        return self._move(request_id, Status.SENT.value, by, None, _file_names(request_id, files))
 
     def export_person(self, courriel: str) -> builtins.list[dict[str, Any]]:
         """Right of access: every request sent from this address (case-insensitive)."""

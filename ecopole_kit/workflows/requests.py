@@ -16,7 +16,8 @@ from typing import Any
 from ecopole_kit.errors import EcopoleError, InvalidDocuments, os_reason
 from ecopole_kit.foundation.documents import Document, load_yaml
 from ecopole_kit.models import Issue
-from ecopole_kit.requests.register import TRANSITIONS, Register, Request, checked_request
+from ecopole_kit.requests.register import Register, Request, checked_request
+from ecopole_kit.requests.statuses import TRANSITIONS, Status
 
 SHIPMENTS_DIR = "envois"
 
@@ -141,7 +142,7 @@ def accept_and_package(register: Register, register_path: Path, request_id: int,
     request = register.get(request_id)
     if request.anonymise or not request.nom or not request.courriel:
         raise EcopoleError(f"La demande n° {request_id} a été effacée : plus de paquet possible.")
-    if "acceptée" not in TRANSITIONS[request.statut]:
+    if Status.ACCEPTED.value not in TRANSITIONS[request.statut]:
         raise EcopoleError(f"La demande n° {request_id} est « {request.statut} » : elle ne peut "
                            "plus être acceptée.")
     folder = package_folder(register_path, request_id)
