@@ -129,3 +129,77 @@ class InterviewAborted(EcopoleError):
             else "Rien n'a été écrit."
         )
         super().__init__("Entretien interrompu.", hint=hint)
+
+
+# The référentiel and the official data shipped with the kit.
+
+
+class ReferentielInvalid(EcopoleError):
+    """The référentiel's own content is wrong (a bad link, a fiche that does not validate)."""
+
+
+class GeographyUnavailable(EcopoleError):
+    """The shipped extract of the official geography cannot be read."""
+
+
+class TerritoryNotFound(EcopoleError):
+    """No official territory answers a search or a set of codes."""
+
+
+class ScenarioInvalid(EcopoleError):
+    """A diagnostic cannot be computed from the figures given (population, baskets)."""
+
+
+class ProjectFileConflict(EcopoleError):
+    """A file a person added to the project takes a name the kit produces."""
+
+
+# The register of requests and the applicant's package.
+
+
+class RegisterError(EcopoleError):
+    """Root of the failures of the register of requests."""
+
+
+class RegisterUnavailable(RegisterError):
+    """The register cannot be opened, read or written (missing, locked, damaged, newer)."""
+
+
+class RequestNotFound(RegisterError):
+    """No request has this number."""
+
+    def __init__(self, *, request_id: int, hint: str | None = None) -> None:
+        self.request_id = request_id
+        super().__init__(f"Demande n° {request_id} introuvable.", hint=hint)
+
+
+class StepNotAllowed(RegisterError):
+    """The request's status (or its erased data) does not allow this step."""
+
+
+class InvalidRequest(RegisterError):
+    """What staff or the form gave for a request is not usable (origin, status, actor…)."""
+
+
+class DuplicateRequest(InvalidRequest):
+    """The same person already sent the same request."""
+
+
+class PackageError(EcopoleError):
+    """The applicant's package cannot be produced or found."""
+
+
+class PdfEngineMissing(PackageError):
+    """WeasyPrint or Pango is not installed."""
+
+
+class EmailUnreadable(EcopoleError):
+    """A request e-mail cannot be read."""
+
+
+class FormUnavailable(EcopoleError):
+    """The intake form cannot start (missing extras, unreadable settings)."""
+
+
+class FileUnreadable(EcopoleError):
+    """A file named on the command line cannot be read."""

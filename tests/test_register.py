@@ -16,7 +16,14 @@ from typing import Any
 
 import pytest
 
-from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.errors import (
+    EcopoleError,
+    InvalidDocuments,
+    InvalidRequest,
+    RegisterUnavailable,
+    RequestNotFound,
+    StepNotAllowed,
+)
 from ecopole_kit.requests.register import Event, Register, Request, Shipment
 from ecopole_kit.requests.statuses import STATUSES, TRANSITIONS
 
@@ -114,8 +121,9 @@ def test_add_needs_a_known_source_and_an_author(register: Register,
 
 
 def test_get_an_unknown_request(register: Register) -> None:
-    with pytest.raises(EcopoleError) as caught:
+    with pytest.raises(RequestNotFound) as caught:
         register.get(42)
+    assert caught.value.request_id == 42
     assert caught.value.message == "Demande n° 42 introuvable."
     assert "ecopole-kit requests list" in (caught.value.hint or "")
 
@@ -133,7 +141,7 @@ def test_list_oldest_first_and_by_status(register: Register) -> None:
 
 
 def test_list_an_unknown_status(register: Register) -> None:
-    with pytest.raises(EcopoleError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         register.list("perdue")
     message = str(caught.value)
     assert "« perdue » inconnu" in message
@@ -328,7 +336,7 @@ def test_no_personal_data_in_any_error(register: Register, tmp_path: Path) -> No
 # The file ----------------------------------------------------------------------------------
 
 def test_the_folder_must_exist(tmp_path: Path) -> None:
-    with pytest.raises(EcopoleError, match="dossier introuvable"):
+    with pytest.raises(RegisterUnavailable, match="dossier introuvable"):
         Register(tmp_path / "absent" / "demandes.sqlite")
 
 
@@ -398,3 +406,10 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert sorted(r.id for r in requests) == sorted(ids)
     assert all([e.status for e in r.events][:2] == ["reçue", "en examen"] for r in requests)
     assert len(Register(path).list("acceptée")) == 48 and len(Register(path).list("refusée")) == 52
+
+
+def test_a_step_the_status_does_not_allow_is_its_own_failure(register: Register) -> None:
+    request = register.add(person(), by="x", source="saisie")
+    register.refuse(request.id, by="x", reason="hors réseau")
+    with pytest.raises(StepNotAllowed, match="plus aucune étape possible"):
+        register.review(request.id, by="x")

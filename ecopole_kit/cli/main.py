@@ -25,6 +25,7 @@ from ecopole_kit.errors import (
     InterviewAborted,
     InterviewInterrupted,
     InvalidDocuments,
+    TerritoryNotFound,
 )
 from ecopole_kit.territory.kinds import LOOKUP_KINDS
 
@@ -160,7 +161,7 @@ def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int) -> None:
     text = " ".join(query)
     matches = load_geography().lookup(text, kinds=kinds or None, limit=limit)
     if not matches:
-        raise EcopoleError(f"Aucun territoire trouvé pour « {text} ».",
+        raise TerritoryNotFound(f"Aucun territoire trouvé pour « {text} ».",
                            hint="Essayez un autre nom, sans abréviation, ou un code officiel.")
     console.matches(matches)
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ecopole_kit.cli import console
-from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.errors import InvalidDocuments, RegisterUnavailable
 from ecopole_kit.requests.statuses import STATUSES
 
 REGISTER_OPTION = click.option(
@@ -42,7 +42,7 @@ def _register(ctx: click.Context, *, create: bool = False) -> Any:
 
     path: Path = ctx.obj["path"]
     if not create and not path.is_file():
-        raise EcopoleError(f"{path} : registre introuvable.",
+        raise RegisterUnavailable(f"{path} : registre introuvable.",
                            hint="Vérifiez --registre ou $ECOPOLE_KIT_REGISTRE ; les commandes "
                                 "add, import et serve créent le registre.")
     return Register(path, retention_days=ctx.obj["retention_days"])

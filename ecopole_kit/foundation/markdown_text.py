@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from ecopole_kit.errors import EcopoleError
+from ecopole_kit.errors import ReferentielInvalid
 
 # Characters Python-Markdown honours a backslash escape for (plus "|" for tables).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -44,7 +44,7 @@ def resolve_links(markdown: str, page: str, targets: Mapping[str, str], source: 
         kind, ident, anchor = match.group(1), match.group(2), match.group(3) or ""
         target = targets.get(f"{kind}:{ident}")
         if target is None:
-            raise EcopoleError(
+            raise ReferentielInvalid(
                 f"{source} : lien vers {kind} inconnue « {ident} ».",
                 hint="Corrigez l'identifiant du lien dans le référentiel.",
             )
@@ -54,6 +54,6 @@ def resolve_links(markdown: str, page: str, targets: Mapping[str, str], source: 
     resolved = _LINK.sub(replace, markdown)
     leftover = _MALFORMED.search(resolved)
     if leftover:
-        raise EcopoleError(f"{source} : lien mal formé « {leftover.group(0)} ».",
+        raise ReferentielInvalid(f"{source} : lien mal formé « {leftover.group(0)} ».",
                            hint="Un lien du référentiel s'écrit [texte](fiche:identifiant).")
     return resolved

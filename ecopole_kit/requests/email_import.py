@@ -30,7 +30,7 @@ from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 from typing import Any
 
-from ecopole_kit.errors import EcopoleError
+from ecopole_kit.errors import EcopoleError, EmailUnreadable
 from ecopole_kit.foundation.french import fold
 
 LABELS = {
@@ -82,7 +82,7 @@ def received_date(raw: bytes) -> datetime | None:
 
 
 def _malformed(name: str, reason: str) -> EcopoleError:
-    return EcopoleError(f"{name} : courriel illisible : {reason}.",
+    return EmailUnreadable(f"{name} : courriel illisible : {reason}.",
                         hint="Enregistrez le message depuis la messagerie au format .eml "
                              "(« Enregistrer sous »), puis relancez l'import.")
 

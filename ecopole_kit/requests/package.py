@@ -27,7 +27,14 @@ import markdown  # type: ignore[import, unused-ignore]
 from slugify import slugify
 
 from ecopole_kit import __version__
-from ecopole_kit.errors import EcopoleError, FileSystemError, os_reason
+from ecopole_kit.errors import (
+    FileSystemError,
+    InvalidRequest,
+    PackageError,
+    PdfEngineMissing,
+    TerritoryNotFound,
+    os_reason,
+)
 from ecopole_kit.foundation.documents import Document, read_text, write_bytes_atomic
 from ecopole_kit.foundation.french import french_date
 from ecopole_kit.foundation.resources import shipped
@@ -136,7 +143,7 @@ def applicant_config(applicant: Applicant) -> dict[str, Any]:
     issues = validate_document(Document("demande", config, None), "territoire")
     if issues:
         fields = ", ".join(dict.fromkeys(FIELD_LABELS.get(i.path, i.path) for i in issues))
-        raise EcopoleError(f"Demande incomplète ou invalide ({fields}) : paquet non produit.",
+        raise InvalidRequest(f"Demande incomplète ou invalide ({fields}) : paquet non produit.",
                            hint="Corrigez ces champs de la demande puis relancez.")
     return config
 
@@ -207,11 +214,11 @@ def _territory(request: Mapping[str, Any] | None, organisation: str) -> dict[str
     kind, codes = request.get("type"), request.get("codes")
     if kind not in TERRITORY_KINDS or not isinstance(codes, list) or not all(
             isinstance(code, str) for code in codes):
-        raise EcopoleError("Territoire de la demande invalide : type (commune, epci, plusieurs-"
+        raise InvalidRequest("Territoire de la demande invalide : type (commune, epci, plusieurs-"
                            "epci, departement) et liste de codes attendus.", hint=_CODES_HINT)
     resolved = load_geography().resolve(kind, codes)
     if resolved.unknown or not resolved.codes:
-        raise EcopoleError("Territoire de la demande introuvable : code officiel inconnu.",
+        raise TerritoryNotFound("Territoire de la demande introuvable : code officiel inconnu.",
                            hint=_CODES_HINT)
     name = resolved.nom if len(resolved.nom) <= NAME_MAX else \
         f"{resolved.nom[:NAME_MAX - 2].rsplit(' ', 1)[0]} …"  # several EPCI: cut at a word
@@ -226,14 +233,14 @@ def _weasyprint() -> Any:
     try:
         import weasyprint  # type: ignore[import, unused-ignore]
     except (ImportError, OSError):
-        raise EcopoleError("Impossible de produire le PDF : WeasyPrint ou Pango est absent.",
+        raise PdfEngineMissing("Impossible de produire le PDF : WeasyPrint ou Pango est absent.",
                            hint="Installez ecopole-kit[demandes] et, sous Debian ou Ubuntu : "
                                 "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
     return weasyprint
 
 
-def _output_error(error: OSError) -> EcopoleError:
-    return EcopoleError(f"Écriture du paquet impossible : {os_reason(error)}.",
+def _output_error(error: OSError) -> PackageError:
+    return PackageError(f"Écriture du paquet impossible : {os_reason(error)}.",
                         hint="Choisissez un dossier de sortie où vous avez le droit d'écrire.")
 
 

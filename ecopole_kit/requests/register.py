@@ -17,7 +17,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePath
 from typing import Any
 
-from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments
+from ecopole_kit.errors import (
+    FileSystemError,
+    InvalidDocuments,
+    InvalidRequest,
+    RegisterUnavailable,
+    RequestNotFound,
+    StepNotAllowed,
+)
 from ecopole_kit.foundation.documents import Document
 from ecopole_kit.foundation.french import fold
 from ecopole_kit.foundation.resources import load_schema
@@ -101,11 +108,11 @@ class Register:
     def __init__(self, path: Path, *, retention_days: int = 365) -> None:
         self.path = Path(path)
         if not isinstance(retention_days, int) or retention_days < 0:
-            raise EcopoleError(f"Durée de conservation « {retention_days} » invalide : un "
+            raise InvalidRequest(f"Durée de conservation « {retention_days} » invalide : un "
                                "nombre de jours positif est attendu (365 par défaut).")
         self.retention_days = retention_days
         if not self.path.parent.is_dir():
-            raise EcopoleError(f"{self.path.parent} : dossier introuvable ; le registre des "
+            raise RegisterUnavailable(f"{self.path.parent} : dossier introuvable ; le registre des "
                                "demandes ne peut pas y être créé.", hint="Créez ce dossier.")
         try:  # readable by its owner only: it holds personal data
             self.path.touch(mode=0o600, exist_ok=True)
@@ -114,7 +121,7 @@ class Register:
         self._use_wal()
         with self._transaction("IMMEDIATE") as conn:
             if int(conn.execute("PRAGMA user_version").fetchone()[0]) > SCHEMA_VERSION:
-                raise EcopoleError(f"{path} : registre créé par une version plus récente "
+                raise RegisterUnavailable(f"{path} : registre créé par une version plus récente "
                                    "d'ecopole-kit.", hint="Mettez ecopole-kit à jour.")
             for statement in (*_SCHEMA, f"PRAGMA user_version = {SCHEMA_VERSION}"):
                 conn.execute(statement)
@@ -124,7 +131,7 @@ class Register:
         """Record a valid request (schema « demande ») with its first event « reçue »."""
         actor = _required(by, ACTOR_NEEDED)
         if source not in SOURCES:
-            raise EcopoleError(f"Origine « {source} » inconnue ; origines possibles : "
+            raise InvalidRequest(f"Origine « {source} » inconnue ; origines possibles : "
                                f"{_quoted(SOURCES)}.")
         record, at = checked_request(data), _stamp(received_at)
         territoire = record.get("territoire")
@@ -197,7 +204,7 @@ class Register:
             if target not in allowed:
                 raise _impossible(request_id, row["statut"], target, allowed)
             if files is not None and row["anonymise"]:
-                raise EcopoleError(f"La demande n° {request_id} est anonymisée : plus aucun "
+                raise StepNotAllowed(f"La demande n° {request_id} est anonymisée : plus aucun "
                                    "envoi possible (adresse effacée).")
             conn.execute("UPDATE requests SET statut = ? WHERE id = ?", (target, request_id))
             _add_event(conn, request_id, target, actor, at, reason, files)
@@ -261,7 +268,7 @@ def status_named(text: str) -> str:
     found = [status for status in STATUSES
              if fold(status, hyphens=True) == fold(str(text), hyphens=True)]
     if not found:
-        raise EcopoleError(f"Statut « {text} » inconnu ; statuts possibles : "
+        raise InvalidRequest(f"Statut « {text} » inconnu ; statuts possibles : "
                            f"{_quoted(STATUSES)}.")
     return found[0]
 
@@ -280,14 +287,14 @@ def _stamp(moment: datetime | None = None) -> str:
 
 def _required(value: str, message: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise EcopoleError(message)
+        raise InvalidRequest(message)
     return value.strip()
 
 
 def _file_names(request_id: int, files: Sequence[str]) -> tuple[str, ...]:
     names = (files,) if isinstance(files, str) else tuple(files)
     if not names or not all(isinstance(name, str) and name.strip() for name in names):
-        raise EcopoleError(f"Envoi de la demande n° {request_id} : indiquez au moins un "
+        raise InvalidRequest(f"Envoi de la demande n° {request_id} : indiquez au moins un "
                            "fichier envoyé.")
     return tuple(name.strip() for name in names)
 
@@ -298,11 +305,11 @@ _FAILURES = {"locked": f"registre occupé par un autre traitement depuis {BUSY_S
              "unable to open": "ouverture du registre impossible", "full": "disque plein"}
 
 
-def _failure(path: Path, error: sqlite3.Error) -> EcopoleError:
+def _failure(path: Path, error: sqlite3.Error) -> RegisterUnavailable:
     """A French message for a database failure (never SQLite's text: it may quote data)."""
     reason = next((text for key, text in _FAILURES.items() if key in str(error).lower()),
                   f"erreur de la base de données ({type(error).__name__})")
-    return EcopoleError(f"{path} : {reason}.",
+    return RegisterUnavailable(f"{path} : {reason}.",
                         hint="Réessayez ; si cela persiste, vérifiez le fichier et ses droits.")
 
 
@@ -336,18 +343,18 @@ def _row(conn: sqlite3.Connection, request_id: int) -> sqlite3.Row:
     row: sqlite3.Row | None = conn.execute(
         "SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
     if row is None:
-        raise EcopoleError(f"Demande n° {request_id} introuvable.", hint=LIST_HINT)
+        raise RequestNotFound(request_id=request_id, hint=LIST_HINT)
     return row
 
 
 def _impossible(request_id: int, current: str, target: str,
-                allowed: tuple[str, ...]) -> EcopoleError:
+                allowed: tuple[str, ...]) -> StepNotAllowed:
     where = f"La demande n° {request_id} est « {current} »"
     if not allowed:
-        return EcopoleError(f"{where} : plus aucune étape possible.", hint=LIST_HINT)
+        return StepNotAllowed(f"{where} : plus aucune étape possible.", hint=LIST_HINT)
     plural = "s" if len(allowed) > 1 else ""
     step = "elle l'est déjà" if target == current else f"elle ne peut pas passer à « {target} »"
-    return EcopoleError(f"{where} : {step} ; étape{plural} possible{plural} : "
+    return StepNotAllowed(f"{where} : {step} ; étape{plural} possible{plural} : "
                         f"{_quoted(allowed)}.", hint=LIST_HINT)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ecopole_kit.errors import EcopoleError
+from ecopole_kit.errors import ScenarioInvalid
 from ecopole_kit.foundation.french import format_number
 from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg
@@ -68,7 +68,7 @@ def diagnostic_pages(territory: Mapping[str, Any], place: Place,
     params, hint = basket_params(accessibility)
     try:
         diagnostic = diagnose(place.resolved.population or 1, params)
-    except EcopoleError as error:  # the project's rules report it; the page says it too
+    except ScenarioInvalid as error:  # the project's rules report it; the page says it too
         diagnostic = diagnose(place.resolved.population or 1, None)
         hint = Markup(f"Le scénario des paniers solidaires ne peut pas être calculé. "
                       f"{literal(error.message)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ecopole_kit.errors import EcopoleError
+from ecopole_kit.errors import EcopoleError, ScenarioInvalid
 from ecopole_kit.foundation.french import NNBSP, format_number, with_unit
 
 REFERENCE_HOUSEHOLD_SHARE = 30.0  # "30 000 paniers solidaires": the family pays at most ~30 %
@@ -118,7 +118,7 @@ class LandNeed:
 
 def _check_population(population: int) -> None:
     if isinstance(population, bool) or not isinstance(population, int) or population <= 0:
-        raise EcopoleError(f"Population invalide : {population!r}.",
+        raise ScenarioInvalid(f"Population invalide : {population!r}.",
                            hint="Indiquez un nombre entier d'habitants supérieur à zéro.")
 
 
@@ -227,7 +227,7 @@ class BasketScenario:
 
 
 def _invalid(message: str, hint: str) -> EcopoleError:
-    return EcopoleError(f"Scénario de paniers solidaires : {message}", hint=hint)
+    return ScenarioInvalid(f"Scénario de paniers solidaires : {message}", hint=hint)
 
 
 def _check_total(total: float, what: str) -> None:

@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any, NamedTuple
 
-from ecopole_kit.errors import EcopoleError, UsageError
+from ecopole_kit.errors import GeographyUnavailable, UsageError
 from ecopole_kit.foundation.french import with_unit
 from ecopole_kit.territory.kinds import KINDS, LOOKUP_KINDS, TERRITORY_KINDS
 
@@ -392,7 +392,8 @@ def load_geography() -> Geography:
     try:
         payload = json.loads(gzip.decompress(data.read_bytes()))
     except (OSError, ValueError) as error:
-        raise EcopoleError(f"Données géographiques illisibles ou absentes ({error}).", hint=(
-            "Réinstallez ecopole-kit, ou reconstruisez-les : python scripts/build_geodata.py"
-        )) from error
+        raise GeographyUnavailable(
+            f"Données géographiques illisibles ou absentes ({error}).",
+            hint="Réinstallez ecopole-kit, ou reconstruisez-les : "
+                 "python scripts/build_geodata.py") from error
     return Geography(payload)

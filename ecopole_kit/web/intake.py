@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.errors import FormUnavailable, InvalidDocuments
 from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
 from ecopole_kit.territory.kinds import KINDS
@@ -134,7 +134,7 @@ def _require_web() -> None:
         import flask_limiter  # noqa: F401
         import flask_wtf  # type: ignore[import-untyped]  # noqa: F401
     except ImportError as error:
-        raise EcopoleError(
+        raise FormUnavailable(
             f"Le formulaire web a besoin de Flask, Flask-WTF et Flask-Limiter "
             f"(module « {error.name} » absent).",
             hint="Installez-les : pip install flask flask-wtf flask-limiter") from None
@@ -146,7 +146,7 @@ def _checked_rate(rate_limit: str) -> str:
     try:
         parse_many(rate_limit)
     except ValueError:
-        raise EcopoleError(f"Limite d'envois « {rate_limit} » illisible.",
+        raise FormUnavailable(f"Limite d'envois « {rate_limit} » illisible.",
                            hint="Écrivez-la en anglais, par exemple « 5 per minute » ou "
                                 "« 20 per hour ».") from None
     return rate_limit

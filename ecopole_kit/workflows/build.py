@@ -16,7 +16,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.errors import BuildFailed, EcopoleError, FileSystemError, InvalidDocuments
+from ecopole_kit.errors import (
+    BuildFailed,
+    EcopoleError,
+    FileSystemError,
+    InvalidDocuments,
+    ProjectFileConflict,
+)
 from ecopole_kit.foundation.documents import (
     check_syntax,
     dump_yaml,
@@ -149,7 +155,7 @@ def _user_pages(root: Path, reserved: set[str]) -> dict[str, Path]:
         if not path.is_file() or any(part.startswith(".") for part in relative.parts):
             continue
         if relative.as_posix() in reserved:
-            raise EcopoleError(
+            raise ProjectFileConflict(
                 f"{USER_DOCS}/{relative.as_posix()} : ce nom est réservé à un fichier produit "
                 "par le kit.",
                 hint="Renommez votre fichier (par exemple en le plaçant dans un sous-dossier).")

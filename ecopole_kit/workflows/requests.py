@@ -13,7 +13,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ecopole_kit.errors import EcopoleError, InvalidDocuments, os_reason
+from ecopole_kit.errors import (
+    DuplicateRequest,
+    EmailUnreadable,
+    FileUnreadable,
+    InvalidDocuments,
+    InvalidRequest,
+    PackageError,
+    StepNotAllowed,
+    os_reason,
+)
 from ecopole_kit.foundation.documents import Document, load_yaml
 from ecopole_kit.models import Issue
 from ecopole_kit.requests.register import Register, Request, checked_request
@@ -93,7 +102,7 @@ def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Impo
             added.append(request)
         except InvalidDocuments as error:
             issues.extend(_email_issue(path, issue) for issue in error.issues)
-        except EcopoleError as error:
+        except (EmailUnreadable, FileUnreadable, InvalidRequest) as error:
             issues.append(Issue(str(path), None, "", error.message))
     return Imported(tuple(added), tuple(issues))
 
@@ -110,7 +119,7 @@ def _key(address: str | None, motivation: str | None) -> tuple[str, str]:
 def _refuse_duplicate(known: dict[tuple[str, str], int], data: dict[str, Any]) -> None:
     number = known.get(_key(data.get("courriel"), data.get("motivation")))
     if number is not None:
-        raise EcopoleError(f"déjà enregistrée (demande n° {number}) ; courriel ignoré.")
+        raise DuplicateRequest(f"déjà enregistrée (demande n° {number}) ; courriel ignoré.")
 
 
 def _email_issue(path: Path, issue: Issue) -> Issue:
@@ -121,12 +130,12 @@ def _email_issue(path: Path, issue: Issue) -> Issue:
 
 def _read_bytes(path: Path) -> bytes:
     if not path.is_file():
-        raise EcopoleError(f"{path} : fichier introuvable, ou c'est un dossier.",
+        raise FileUnreadable(f"{path} : fichier introuvable, ou c'est un dossier.",
                            hint="Indiquez un courriel enregistré au format .eml.")
     try:
         return path.read_bytes()
     except OSError as error:
-        raise EcopoleError(f"{path} : lecture impossible : {os_reason(error)}.") from None
+        raise FileUnreadable(f"{path} : lecture impossible : {os_reason(error)}.") from None
 
 
 def package_folder(register_path: Path, request_id: int) -> Path:
@@ -141,9 +150,9 @@ def accept_and_package(register: Register, register_path: Path, request_id: int,
 
     request = register.get(request_id)
     if request.anonymise or not request.nom or not request.courriel:
-        raise EcopoleError(f"La demande n° {request_id} a été effacée : plus de paquet possible.")
+        raise StepNotAllowed(f"La demande n° {request_id} a été effacée : plus de paquet possible.")
     if Status.ACCEPTED.value not in TRANSITIONS[request.statut]:
-        raise EcopoleError(f"La demande n° {request_id} est « {request.statut} » : elle ne peut "
+        raise StepNotAllowed(f"La demande n° {request_id} est « {request.statut} » : elle ne peut "
                            "plus être acceptée.")
     folder = package_folder(register_path, request_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -170,7 +179,7 @@ def mark_sent(register: Register, register_path: Path, request_id: int, *, by: s
     folder = package_folder(register_path, request_id)
     files = sorted(str(p) for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
     if not files:
-        raise EcopoleError(f"Aucun paquet pour la demande n° {request_id}.",
+        raise PackageError(f"Aucun paquet pour la demande n° {request_id}.",
                            hint=f"Acceptez-la d'abord : ecopole-kit requests accept "
                                 f"{request_id}.")
     return register.record_shipment(request_id, files, by=by)
