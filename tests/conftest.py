@@ -83,3 +83,16 @@ def write_yaml(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     return path
+
+
+def knowledge() -> Any:
+    """The shipped référentiel and geography, as the workflows pass them to the core."""
+    from ecopole_kit.workflows.validate import load_knowledge
+
+    return load_knowledge()
+
+
+def geography() -> Any:
+    from ecopole_kit.territory.geography import load_geography
+
+    return load_geography()

@@ -11,7 +11,7 @@ from ecopole_kit import __version__
 from ecopole_kit.errors import DestinationError, InvalidDocuments
 from ecopole_kit.project.files import load_project
 from ecopole_kit.project.scaffold import generate_project
-from tests.conftest import example
+from tests.conftest import example, geography, knowledge
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_yaml_files_declare_their_schema_on_the_first_line(project: Path) -> Non
 
 
 def test_generated_project_is_valid_and_round_trips(project: Path) -> None:
-    loaded = load_project(project)
+    loaded = load_project(project, knowledge())
     assert loaded.config == example("pays-tolosan")
     assert set(loaded.functions) == {"systeme-alimentaire", "accessibilite", "emploi",
                                      "evaluation"}
@@ -129,7 +129,7 @@ def test_typed_names_never_lead_outside_the_destination(tmp_path: Path, name: st
     from ecopole_kit.project.questions import default_for, questions
 
     slug_question = next(q for q in questions() if q.dotted == "territoire.slug")
-    slug = default_for(slug_question, {"territoire.nom": name})
+    slug = default_for(slug_question, {"territoire.nom": name}, geography())
     config = example("gohelle")
     config["territoire"].update(nom=name, slug=slug)
     if slug is None:  # nothing usable in the name: the interview asks for a slug instead

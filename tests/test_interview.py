@@ -7,7 +7,7 @@ import pytest
 from ecopole_kit.errors import MissingAnswers
 from ecopole_kit.project import questions as answers
 from ecopole_kit.workflows.interview import interview
-from tests.conftest import ScriptedPrompter, example
+from tests.conftest import ScriptedPrompter, example, geography
 
 IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "Cocagne du Val", "",
             "Alex Dupont", "alex@exemple.fr", "", "", "", "1, 3", "Un territoire rural.", "", ""]
@@ -33,7 +33,7 @@ def test_questions_come_from_the_schema_in_sections() -> None:
 
 def test_full_interview_with_defaults_choices_and_progress() -> None:
     prompter = ScriptedPrompter(_all_answers())
-    config = interview(prompter, {})
+    config = interview(prompter, {}, geography=geography())
     assert config["territoire"] == {"type": "commune", "codes": ["62057"],
                                     "nom": "Val d'Audruicq", "slug": "val-d-audruicq"}
     assert config["contexte"]["milieu"] == "périurbain"
@@ -52,7 +52,7 @@ def test_invalid_answer_is_explained_and_asked_again() -> None:
     script[8:9] = ["pas-un-courriel", "alex@exemple.fr"]
     script[0:1] = ["village", "1"]
     prompter = ScriptedPrompter(script)
-    config = interview(prompter, {})
+    config = interview(prompter, {}, geography=geography())
     assert config["contact"]["courriel"] == "alex@exemple.fr"
     assert config["territoire"]["type"] == "commune"
     assert any("adresse électronique attendue" in m for m in prompter.explained)
@@ -63,14 +63,14 @@ def test_required_answer_cannot_be_left_empty() -> None:
     script = _all_answers()
     script[5:6] = ["", "Cocagne du Val"]
     prompter = ScriptedPrompter(script)
-    interview(prompter, {})
+    interview(prompter, {}, geography=geography())
     assert any(m.startswith("Réponse obligatoire") for m in prompter.explained)
 
 
 def test_stages_of_actions_are_asked_per_function() -> None:
     actions = len(answers.questions()) - ASKED
     stages = ["4", "en projet"] + [""] * (actions - 2)
-    config = interview(ScriptedPrompter(_all_answers(stages)), {})
+    config = interview(ScriptedPrompter(_all_answers(stages)), {}, geography=geography())
     assert config["fonctions"] == {"systeme-alimentaire": {
         "mises-en-culture-concertees": "opérationnel", "livraison-mutualisee": "en projet"}}
 
@@ -83,7 +83,7 @@ def test_answers_file_means_only_missing_questions_are_asked() -> None:
     missing = [q for q in answers.questions()
                if q.dotted not in answers.flatten(given) and q.dotted != "contact.courriel"]
     prompter.answers += [""] * len(missing)
-    config = interview(prompter, given)
+    config = interview(prompter, given, geography=geography())
     assert prompter.asked[0][0] == "contact.courriel"
     assert len(prompter.asked) == 1 + len(missing)
     assert {q.dotted for q in missing} >= {"demandes.courriel", "demandes.formulaire"}
@@ -96,7 +96,7 @@ def test_invalid_value_in_answers_file_is_asked_again() -> None:
     given["territoire"]["type"] = "ville"
     rest = [q for q in answers.questions() if q.dotted not in answers.flatten(given)]
     prompter = ScriptedPrompter(["epci"] + [""] * len(rest))
-    config = interview(prompter, given)
+    config = interview(prompter, given, geography=geography())
     assert config["territoire"]["type"] == "epci"
     assert any("« ville » n'est pas une valeur permise" in m for m in prompter.explained)
 
@@ -105,7 +105,7 @@ def test_summary_can_be_corrected_before_anything_is_written() -> None:
     questions = answers.questions()
     prompter = ScriptedPrompter([*_all_answers(), "Val d'Oye"], confirms=[False, True],
                                 corrections=[2])
-    config = interview(prompter, {})
+    config = interview(prompter, {}, geography=geography())
     assert config["territoire"]["nom"] == "Val d'Oye"
     assert len(prompter.summaries) == 2
     assert prompter.asked[-1][0] == questions[2].dotted
@@ -113,7 +113,7 @@ def test_summary_can_be_corrected_before_anything_is_written() -> None:
 
 def test_no_input_lists_every_missing_required_answer() -> None:
     with pytest.raises(MissingAnswers) as raised:
-        interview(None, {"territoire": {"nom": "Ailleurs"}})
+        interview(None, {"territoire": {"nom": "Ailleurs"}}, geography=geography())
     missing = raised.value.questions
     assert "territoire.codes (Codes officiels)" in missing
     assert "contact.courriel (Courriel du contact)" in missing
@@ -124,14 +124,14 @@ def test_no_input_lists_every_missing_required_answer() -> None:
 def test_no_input_fills_defaults() -> None:
     given = example("pays-tolosan")
     del given["contexte"]["milieu"]
-    config = interview(None, given)
+    config = interview(None, given, geography=geography())
     assert config["contexte"]["milieu"] == "périurbain"
 
 
 def test_territory_is_found_by_name_and_names_the_default() -> None:
     prompter = ScriptedPrompter(_all_answers())
     prompter.answers[3] = ""  # accept the official name as the territory's name
-    config = interview(prompter, {})
+    config = interview(prompter, {}, geography=geography())
     assert config["territoire"]["codes"] == ["62057"]
     assert config["territoire"]["nom"] == "Audruicq"
     assert config["territoire"]["slug"] == "audruicq"
@@ -142,7 +142,7 @@ def test_several_epci_are_added_one_by_one() -> None:
     script = ["plusieurs-epci", "Frontonnais", "1", "", "Hauts-Tolosans", "1", "",
               "Pays Tolosan", *_all_answers()[4:]]
     prompter = ScriptedPrompter(script)
-    config = interview(prompter, {})
+    config = interview(prompter, {}, geography=geography())
     assert config["territoire"]["codes"] == ["200034957", "200071314"]
     assert any("en compte au moins deux" in message for message in prompter.explained)
 
@@ -151,7 +151,7 @@ def test_a_search_without_result_is_explained_and_asked_again() -> None:
     script = _all_answers()
     script[1:2] = ["Xqzwvv", "audruicq"]
     prompter = ScriptedPrompter(script)
-    assert interview(prompter, {})["territoire"]["codes"] == ["62057"]
+    assert interview(prompter, {}, geography=geography())["territoire"]["codes"] == ["62057"]
     assert "Aucun résultat pour « Xqzwvv »" in prompter.explained[0]
 
 
@@ -159,7 +159,7 @@ def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
     script = _all_answers()
     script[10:11] = ["beaucoup", "27 000"]  # contexte.menages
     prompter = ScriptedPrompter(script)
-    config = interview(prompter, {})
+    config = interview(prompter, {}, geography=geography())
     assert config["contexte"]["menages"] == 27000
     assert "« beaucoup » : un nombre entier est attendu (ex. : 27000)." in prompter.explained
 
@@ -177,7 +177,7 @@ def test_a_problem_no_question_can_mend_ends_the_interview_with_file_and_line(
             if q.dotted not in answers.flatten(read_answers(answers_file).data)]
     prompter = ScriptedPrompter([""] * len(rest), confirms=[])
     with pytest.raises(InvalidDocuments) as raised:
-        complete_answers(read_answers(answers_file), prompter)
+        complete_answers(read_answers(answers_file), prompter, geography=geography())
     line = text.splitlines().index("contacts:") + 1
     assert [(i.line, i.path) for i in raised.value.issues] == [(line, "contacts")]
     assert "vouliez-vous dire « contact » ?" in raised.value.issues[0].message

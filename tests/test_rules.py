@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ecopole_kit.project.files import load_project, validate_paths
+from ecopole_kit.project.files import load_project
 from ecopole_kit.project.scaffold import generate_project
-from tests.conftest import example
+from ecopole_kit.workflows.validate import validate_paths
+from tests.conftest import example, knowledge
 
 HEADER = "# configuration de test\n"
 
@@ -101,7 +102,7 @@ def test_valid_configurations_pass_every_rule(project: Path) -> None:
     for function_id, content in VALID.items():
         _write(project, function_id, content)
     assert validate_paths([project]) == []
-    loaded = load_project(project)
+    loaded = load_project(project, knowledge())
     assert loaded.functions["accessibilite"]["paniers_solidaires"]["prix_panier"] == 16
 
 

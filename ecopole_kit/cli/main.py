@@ -88,7 +88,7 @@ def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: boo
                     "Ctrl-C : arrêter sans rien écrire.")
     try:
         created = create_project(dest, answers_file=answers_file, prompter=prompter,
-                                 force=force)
+                                 here=Path.cwd(), force=force)
     except InterviewInterrupted as stopped:
         target = free_answers_path(Path.cwd())
         if stopped.answers and console.offer_to_save(target):
@@ -107,7 +107,7 @@ def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: boo
               show_default=True, help="Format du rapport.")
 def validate(chemins: tuple[Path, ...], output_format: str) -> None:
     """Vérifier un projet (territoire.yaml, fonctions/*.yaml) ou des fichiers isolés."""
-    from ecopole_kit.project.files import validate_paths
+    from ecopole_kit.workflows.validate import validate_paths
 
     issues = validate_paths(list(chemins) or [Path(".")])
     console.report_issues(issues, output_format=output_format)

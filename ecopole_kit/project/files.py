@@ -9,12 +9,13 @@ from typing import Any
 
 from ecopole_kit.errors import InvalidDocuments, ProjectNotFound
 from ecopole_kit.foundation.documents import Document, parse_yaml, read_text
+from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
-from ecopole_kit.referentiel.content import FUNCTION_IDS
+from ecopole_kit.project.layout import FUNCTIONS_DIR, TERRITORY_FILE
+from ecopole_kit.project.rules import Context, check_rules
+from ecopole_kit.referentiel.content import FUNCTION_IDS, Referentiel
+from ecopole_kit.territory.geography import Geography
 
-TERRITORY_FILE = "territoire.yaml"
-FUNCTIONS_DIR = "fonctions"
-RECORD_DIR = ".ecopole"
 _SCHEMA_LINE = re.compile(r"\$schema=\S*?([a-z-]+)\.schema\.json")
 
 
@@ -65,7 +66,6 @@ def project_files(root: Path) -> list[Path]:
 
 def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
     """Parse and validate one file against its schema; problems are returned, not raised."""
-    from ecopole_kit.foundation.validation import validate_document
 
     try:
         text = read_text(path, display)
@@ -83,7 +83,16 @@ def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
     return document, problems + validate_document(document, schema)
 
 
-def _check_project(root: Path) -> tuple[dict[str, Document], list[Issue]]:
+@dataclass(frozen=True)
+class Knowledge:
+    """What the rules across files check against: the référentiel's fiches and the geography."""
+
+    referentiel: Referentiel
+    geography: Geography
+
+
+def check_project(root: Path, knowledge: Knowledge) -> tuple[dict[str, Document], list[Issue]]:
+    """Every problem of a project's files, then of the rules across them; and its documents."""
     issues: list[Issue] = []
     documents: dict[str, Document] = {}
     for path in project_files(root):
@@ -92,45 +101,26 @@ def _check_project(root: Path) -> tuple[dict[str, Document], list[Issue]]:
         if document is not None and not found:
             documents[path.relative_to(root).as_posix()] = document
     if not issues:
-        issues = _rules(documents[TERRITORY_FILE], {
+        issues = check_across(knowledge, documents[TERRITORY_FILE], {
             fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"] for fid in FUNCTION_IDS
             if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents})
     return documents, issues
 
 
-def _rules(territory: Document, functions: dict[str, Document]) -> list[Issue]:
-    from ecopole_kit.project.rules import Context, check_rules
-    from ecopole_kit.referentiel.content import load_referentiel
-    from ecopole_kit.territory.geography import load_geography
-
+def check_across(knowledge: Knowledge, territory: Document,
+                 functions: dict[str, Document]) -> list[Issue]:
+    """The rules across files (codes exist, shares add up, dates in order…)."""
     return check_rules(Context(territory=territory, functions=functions,
-                               geography=load_geography(),
-                               fiche_ids=set(load_referentiel().fiches)))
+                               geography=knowledge.geography,
+                               fiche_ids=set(knowledge.referentiel.fiches)))
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, knowledge: Knowledge) -> Project:
     """Load and validate a whole project, or raise with every problem found."""
-    documents, issues = _check_project(root)
+    documents, issues = check_project(root, knowledge)
     if issues:
         raise InvalidDocuments(issues=issues)
     functions = {fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"].data or {}
                  for fid in FUNCTION_IDS if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents}
     return Project(root=root, config=documents[TERRITORY_FILE].data,
                    functions={fid: functions.get(fid, {}) for fid in FUNCTION_IDS})
-
-
-def validate_paths(paths: list[Path]) -> list[Issue]:
-    """Every problem in the given projects (folders) and files, in order."""
-    issues: list[Issue] = []
-    for path in paths:
-        if not path.is_dir():
-            document, found = check_file(path, str(path))
-            if document is not None and not found and path.name == TERRITORY_FILE:
-                found = _rules(document, {})
-            issues.extend(found)
-            continue
-        try:
-            issues.extend(_check_project(path)[1])
-        except ProjectNotFound as error:
-            issues.append(Issue(str(path), None, "", error.message))
-    return issues

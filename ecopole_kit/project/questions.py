@@ -16,6 +16,7 @@ from slugify import slugify
 from ecopole_kit.foundation.french import fold
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.models import Question
+from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import KINDS
 
 SCHEMA = "territoire"
@@ -81,25 +82,24 @@ def _choices(node: dict[str, Any]) -> list[Any]:
     return []
 
 
-def default_for(question: Question, answers: Mapping[str, Any]) -> Any:
+def default_for(question: Question, answers: Mapping[str, Any], geography: Geography) -> Any:
     """The default of a question, possibly derived from an earlier answer."""
     if question.derived_from and answers.get(question.derived_from):
         return slugify(str(answers[question.derived_from]))[:60].strip("-") or None
     if question.named_from and answers.get(question.named_from):
-        return official_name(answers.get("territoire.type"), answers[question.named_from])
+        return official_name(geography, answers.get("territoire.type"),
+                             answers[question.named_from])
     return question.default
 
 
 SEARCH_KINDS = {kind.id: (kind.searches,) for kind in KINDS.values()}
 
 
-def official_name(kind: Any, codes: Any) -> str | None:
+def official_name(geography: Geography, kind: Any, codes: Any) -> str | None:
     """The official name of a territory from its codes, when they are all known."""
-    from ecopole_kit.territory.geography import load_geography
-
     if kind not in SEARCH_KINDS or not isinstance(codes, list) or not codes:
         return None
-    resolved = load_geography().resolve(kind, [str(c) for c in codes])
+    resolved = geography.resolve(kind, [str(c) for c in codes])
     return None if resolved.unknown else resolved.nom
 
 

@@ -25,13 +25,7 @@ from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.foundation.resources import load_schema, shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import GeneratedProject
-from ecopole_kit.project.files import RECORD_DIR
-
-ACTION_IDS = tuple(action for function in load_schema("territoire")["properties"]["fonctions"]
-                   ["properties"].values() for action in function["properties"])
-RECORD_FILE = "projet.yaml"
-BACKUP_DIR = "sauvegardes"
-SCHEMA_DIR = "schemas"
+from ecopole_kit.project.layout import BACKUP_DIR, RECORD_DIR, RECORD_FILE, SCHEMA_DIR
 
 
 def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
@@ -71,9 +65,15 @@ def _context(config: dict[str, Any], demo: bool) -> dict[str, Any]:
     }
     values["_engaged"] = {fiche: True for actions in config.get("fonctions", {}).values()
                           for fiche in actions}
-    values["_engaged"].update({fiche: False for fiche in ACTION_IDS if fiche not in
+    values["_engaged"].update({fiche: False for fiche in _action_ids() if fiche not in
                                values["_engaged"]})
     return {"cookiecutter": values}
+
+
+def _action_ids() -> tuple[str, ...]:
+    """Every action the territory schema knows, engaged or not (the template asks of each)."""
+    functions = load_schema("territoire")["properties"]["fonctions"]["properties"]
+    return tuple(action for function in functions.values() for action in function["properties"])
 
 
 def _record(demo: bool) -> dict[str, Any]:

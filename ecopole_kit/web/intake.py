@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from ecopole_kit.errors import FormUnavailable, InvalidDocuments
 from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
+from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.territory.kinds import KINDS
 from ecopole_kit.workflows.requests import record_request
 
@@ -103,6 +104,7 @@ footer{margin-top:2rem;border-top:1px solid #ccc;color:#3d3d3d;font-size:.95rem}
 @dataclass(frozen=True)
 class _Settings:
     register: Register
+    geography: Geography
     retention_days: int
     contact: str | None
 
@@ -120,7 +122,7 @@ def create_app(register_path: Path, *, secret_key: bytes | None = None,
                       static_folder=None)
     _configure(app, secret_key or _process_secret())
     settings = _Settings(Register(register_path, retention_days=retention_days),
-                         retention_days, contact)
+                         load_geography(), retention_days, contact)
     limiter = _install_guards(app)
     _add_routes(app, settings, limiter.limit(_checked_rate(rate_limit), methods=["POST"]))
     _add_handlers(app, settings)
@@ -280,7 +282,8 @@ def _add_routes(app: flask.Flask, settings: _Settings, limited: RouteLimit) -> N
             return _render_form({name: "" for name in FIELDS}, {})
         values = {name: flask.request.form.get(name, "") for name in FIELDS}
         try:
-            record_request(settings.register, build_record(values), by=SOURCE, source=SOURCE)
+            record_request(settings.register, build_record(values), by=SOURCE, source=SOURCE,
+                           geography=settings.geography)
         except InvalidDocuments as error:
             return _render_form(values, field_errors(error.issues)), 422
         return flask.redirect(flask.url_for("merci"), code=303)

@@ -31,10 +31,12 @@ from ecopole_kit.foundation.documents import (
 )
 from ecopole_kit.foundation.resources import shipped_file
 from ecopole_kit.models import BuiltSite
-from ecopole_kit.project.files import RECORD_DIR, load_project
-from ecopole_kit.referentiel.content import load_referentiel
+from ecopole_kit.project.files import load_project
+from ecopole_kit.project.layout import RECORD_DIR
 from ecopole_kit.site.pages import RenderedSite, render_site
 from ecopole_kit.site.territory_pages import Place
+from ecopole_kit.territory.geography import Geography
+from ecopole_kit.workflows.validate import load_knowledge
 
 BUILD_DIR = f"{RECORD_DIR}/build"
 SITE_DIR = "site"
@@ -57,10 +59,11 @@ def prepare(root: Path, *, transform: Transform | None = None) -> Path:
     ``transform`` may change the rendered site before it is written (the applicant's
     package removes and adds pages this way).
     """
-    project = load_project(root)
+    knowledge = load_knowledge()
+    project = load_project(root, knowledge)
     check_syntax(root / "mkdocs.yml", str(root / "mkdocs.yml"))
-    rendered = render_site(load_referentiel(), project.config, project.functions,
-                           _place(project.config))
+    rendered = render_site(knowledge.referentiel, project.config, project.functions,
+                           _place(project.config, knowledge.geography))
     if transform is not None:
         rendered = transform(rendered)
     build = root / BUILD_DIR
@@ -84,10 +87,7 @@ def prepare(root: Path, *, transform: Transform | None = None) -> Path:
     return config
 
 
-def _place(config: dict[str, Any]) -> Place:
-    from ecopole_kit.territory.geography import load_geography
-
-    geography = load_geography()
+def _place(config: dict[str, Any], geography: Geography) -> Place:
     declared = config["territoire"]
     return Place(resolved=geography.resolve(declared["type"], declared["codes"]),
                  attribution=geography.attribution,

@@ -11,6 +11,7 @@ from ecopole_kit.foundation.resources import example_path
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import BuiltSite, GeneratedProject, Issue
 from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.workflows.build import build_site
 from ecopole_kit.workflows.interview import Prompter, interview
 
@@ -31,12 +32,13 @@ def read_answers(path: Path | None) -> Document:
     return document
 
 
-def complete_answers(answers: Document, prompter: Prompter | None) -> dict[str, Any]:
+def complete_answers(answers: Document, prompter: Prompter | None, *,
+                     geography: Geography) -> dict[str, Any]:
     """Ask what is missing, then check the whole configuration against the schema.
 
     Problems are located in the answers file, whose shape is that of territoire.yaml.
     """
-    config = interview(prompter, answers.data)
+    config = interview(prompter, answers.data, geography=geography)
     issues = validate_document(Document(answers.name, config, answers.root), "territoire")
     if issues:
         raise InvalidDocuments(issues=issues)
@@ -61,15 +63,19 @@ def save_answers(answers: dict[str, Any], path: Path) -> None:
 
 
 def create_project(dest: Path | None, *, answers_file: Path | None,
-                   prompter: Prompter | None, force: bool = False) -> GeneratedProject:
-    """Interview (or read answers), validate the whole configuration, then generate."""
-    config = complete_answers(read_answers(answers_file), prompter)
-    target = dest if dest is not None else Path.cwd() / config["territoire"]["slug"]
+                   prompter: Prompter | None, here: Path, force: bool = False) -> GeneratedProject:
+    """Interview (or read answers), validate the whole configuration, then generate.
+
+    Without ``dest``, the project goes into a folder of ``here`` named after the territory.
+    """
+    config = complete_answers(read_answers(answers_file), prompter, geography=load_geography())
+    target = dest if dest is not None else here / config["territoire"]["slug"]
     return generate_project(config, target, force=force)
 
 
 def run_demo(dest: Path) -> BuiltSite:
     """Generate and build the Pays Tolosan example in one go."""
-    config = complete_answers(read_answers(example_path(DEMO_EXAMPLE)), None)
+    config = complete_answers(read_answers(example_path(DEMO_EXAMPLE)), None,
+                              geography=load_geography())
     project = generate_project(config, dest, demo=True)
     return build_site(project.path)

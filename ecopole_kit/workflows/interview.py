@@ -14,6 +14,7 @@ from ecopole_kit.foundation.documents import Document, dump_yaml
 from ecopole_kit.foundation.validation import check_value, validate_document
 from ecopole_kit.models import Question
 from ecopole_kit.project import questions as answer_rules
+from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import KINDS
 
 
@@ -33,26 +34,30 @@ class Prompter(Protocol):
     def choose_correction(self, questions: list[Question]) -> int | None: ...
 
 
-def interview(prompter: Prompter | None, given: Mapping[str, Any]) -> dict[str, Any]:
-    """Complete ``given`` (nested answers) by asking; None as prompter means --no-input."""
+def interview(prompter: Prompter | None, given: Mapping[str, Any], *,
+              geography: Geography) -> dict[str, Any]:
+    """Complete ``given`` (nested answers) by asking; None as prompter means --no-input.
+
+    ``geography`` finds the territories a person searches and names the one chosen.
+    """
     known = answer_rules.flatten(given)
     questions = answer_rules.questions()
     if prompter is None:
-        return answer_rules.nest(_fill_defaults(questions, known))
+        return answer_rules.nest(_fill_defaults(questions, known, geography))
     try:
-        return _converse(prompter, questions, known)
+        return _converse(prompter, questions, known, geography)
     except KeyboardInterrupt:
         raise InterviewInterrupted(answers=answer_rules.nest(known)) from None
 
 
-def _converse(prompter: Prompter, questions: list[Question],
-              known: dict[str, Any]) -> dict[str, Any]:
+def _converse(prompter: Prompter, questions: list[Question], known: dict[str, Any],
+              geography: Geography) -> dict[str, Any]:
     todo = [q for q in questions if q.dotted not in known or _problems(q, known[q.dotted])]
     for question in todo:
         if question.dotted in known:
             problems = _problems(question, known[question.dotted])
             prompter.explain(f"{question.label} : " + "; ".join(problems))
-    _ask_all(prompter, todo, known)
+    _ask_all(prompter, todo, known, geography)
     while True:
         config = answer_rules.nest(known)
         prompter.summary(dump_yaml(config))
@@ -65,7 +70,7 @@ def _converse(prompter: Prompter, questions: list[Question],
             return config
         chosen = prompter.choose_correction(questions)
         if chosen is not None:
-            _ask_all(prompter, [questions[chosen]], known, force=True)
+            _ask_all(prompter, [questions[chosen]], known, geography)
 
 
 def _answerable(path: str, questions: list[Question]) -> bool:
@@ -75,12 +80,13 @@ def _answerable(path: str, questions: list[Question]) -> bool:
                                for q in questions)
 
 
-def _fill_defaults(questions: list[Question], known: dict[str, Any]) -> dict[str, Any]:
+def _fill_defaults(questions: list[Question], known: dict[str, Any],
+                   geography: Geography) -> dict[str, Any]:
     missing = []
     for question in questions:
         if question.dotted in known:
             continue
-        default = answer_rules.default_for(question, known)
+        default = answer_rules.default_for(question, known, geography)
         if default is not None:
             known[question.dotted] = default
         elif question.required:
@@ -91,21 +97,21 @@ def _fill_defaults(questions: list[Question], known: dict[str, Any]) -> dict[str
 
 
 def _ask_all(prompter: Prompter, todo: list[Question], known: dict[str, Any],
-             *, force: bool = False) -> None:
+             geography: Geography) -> None:
     section = None
     for index, question in enumerate(todo, 1):
         if question.section != section:
             section = question.section
             prompter.section(section)
         position = f"{index}/{len(todo)}"
-        known[question.dotted] = _ask_one(prompter, question, known, position)
+        known[question.dotted] = _ask_one(prompter, question, known, position, geography)
 
 
 def _ask_one(prompter: Prompter, question: Question, known: dict[str, Any],
-             position: str) -> Any:
+             position: str, geography: Geography) -> Any:
     if question.search:
-        return _ask_territory(prompter, question, known, position)
-    default = answer_rules.default_for(question, known)
+        return _ask_territory(prompter, question, known, position, geography)
+    default = answer_rules.default_for(question, known, geography)
     current = known.get(question.dotted, default)
     while True:
         raw = prompter.ask(question, default=_shown(current), position=position)
@@ -126,7 +132,7 @@ def _ask_one(prompter: Prompter, question: Question, known: dict[str, Any],
 
 
 def _ask_territory(prompter: Prompter, question: Question, known: dict[str, Any],
-                   position: str) -> list[str]:
+                   position: str, geography: Geography) -> list[str]:
     """Search official territories by name or code; several EPCI are added one by one."""
     kind = str(known.get("territoire.type", "epci"))
     several = KINDS[kind].several if kind in KINDS else False
@@ -148,7 +154,7 @@ def _ask_territory(prompter: Prompter, question: Question, known: dict[str, Any]
                 return chosen
             prompter.explain("; ".join(problems))
             continue
-        code = _pick_match(prompter, question, kind, text, position)
+        code = _pick_match(prompter, question, kind, text, position, geography)
         if code is not None and not several:
             return [code]
         if code is not None and code not in chosen:
@@ -156,10 +162,8 @@ def _ask_territory(prompter: Prompter, question: Question, known: dict[str, Any]
 
 
 def _pick_match(prompter: Prompter, question: Question, kind: str, text: str,
-                position: str) -> str | None:
-    from ecopole_kit.territory.geography import load_geography
-
-    matches = load_geography().lookup(text, kinds=answer_rules.SEARCH_KINDS[kind], limit=9)
+                position: str, geography: Geography) -> str | None:
+    matches = geography.lookup(text, kinds=answer_rules.SEARCH_KINDS[kind], limit=9)
     if not matches:
         prompter.explain(f"Aucun résultat pour « {text} » ; essayez un autre nom ou un code.")
         return None

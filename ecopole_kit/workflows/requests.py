@@ -25,8 +25,11 @@ from ecopole_kit.errors import (
 )
 from ecopole_kit.foundation.documents import Document, load_yaml
 from ecopole_kit.models import Issue
+from ecopole_kit.requests.email_import import parse_request_email, received_date
 from ecopole_kit.requests.register import Register, Request, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
+from ecopole_kit.territory.geography import Geography, load_geography
+from ecopole_kit.territory.kinds import TERRITORY_KINDS
 
 SHIPMENTS_DIR = "envois"
 
@@ -40,24 +43,21 @@ class Imported:
 
 
 def record_request(register: Register, data: dict[str, Any], *, by: str, source: str,
-                   received_at: datetime | None = None) -> Request:
+                   geography: Geography, received_at: datetime | None = None) -> Request:
     """Check a request (schema, then official codes) and record it."""
-    issues = _territory_issues(checked_request(data))  # the schema first, values unquoted
+    issues = _territory_issues(checked_request(data), geography)  # schema first, unquoted
     if issues:
         raise InvalidDocuments(issues=issues)
     return register.add(data, by=by, source=source, received_at=received_at)
 
 
-def _territory_issues(data: dict[str, Any]) -> list[Issue]:
-    from ecopole_kit.territory.geography import load_geography
-    from ecopole_kit.territory.kinds import TERRITORY_KINDS
-
+def _territory_issues(data: dict[str, Any], geography: Geography) -> list[Issue]:
     territory = data.get("territoire")
     if not isinstance(territory, dict) or territory.get("type") not in TERRITORY_KINDS \
             or not isinstance(territory.get("codes"), list):
         return []  # the schema reports a malformed territory
     codes = [str(code) for code in territory["codes"]]
-    unknown = load_geography().resolve(str(territory["type"]), codes).unknown
+    unknown = geography.resolve(str(territory["type"]), codes).unknown
     return [Issue("demande", None, f"territoire.codes[{codes.index(code)}]",
                   f"code inconnu « {code} » ; vérifiez le code INSEE de la commune, le SIREN "
                   "de l'EPCI ou le code du département.")
@@ -72,7 +72,8 @@ def add_from_file(register: Register, path: Path, *, by: str) -> Request:
                                              "(nom, organisation, courriel, motivation, "
                                              "consentement) est attendu.")])
     try:
-        return record_request(register, document.data, by=by, source="saisie")
+        return record_request(register, document.data, by=by, source="saisie",
+                              geography=load_geography())
     except InvalidDocuments as error:
         raise InvalidDocuments(issues=[_located(i, document.name, document)
                                        for i in error.issues]) from None
@@ -86,18 +87,13 @@ def _located(issue: Issue, name: str, document: Document) -> Issue:
 
 def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Imported:
     """Record each saved e-mail as a request; every problem is collected, none stops the rest."""
-    from ecopole_kit.requests.email_import import parse_request_email, received_date
-
     added: list[Request] = []
     issues: list[Issue] = []
     known = {_key(r.courriel, r.motivation): r.id for r in register.list()}  # read once
+    geography = load_geography()
     for path in paths:
         try:
-            raw = _read_bytes(path)
-            data = parse_request_email(raw, name=str(path))
-            _refuse_duplicate(known, data)
-            request = record_request(register, data, by=by, source="courriel",
-                                     received_at=received_date(raw))
+            request = _import_one(register, path, known, by=by, geography=geography)
             known[_key(request.courriel, request.motivation)] = request.id
             added.append(request)
         except InvalidDocuments as error:
@@ -105,6 +101,15 @@ def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Impo
         except (EmailUnreadable, FileUnreadable, InvalidRequest) as error:
             issues.append(Issue(str(path), None, "", error.message))
     return Imported(tuple(added), tuple(issues))
+
+
+def _import_one(register: Register, path: Path, known: dict[tuple[str, str], int], *,
+                by: str, geography: Geography) -> Request:
+    raw = _read_bytes(path)
+    data = parse_request_email(raw, name=str(path))
+    _refuse_duplicate(known, data)
+    return record_request(register, data, by=by, source="courriel", geography=geography,
+                          received_at=received_date(raw))
 
 
 NO_CONSENT = ("le courriel ne dit pas que la personne accepte le traitement de ses données ; "
