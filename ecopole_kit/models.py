@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+FieldPath = tuple[str | int, ...]
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """A field path as people read it: ``fonctions.emploi.postes[0].heures``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem found in a file, located as precisely as possible."""
+    """One problem found in a file, located as precisely as possible.
+
+    ``path`` is the field's path in the document (keys and list positions); ``()`` for the
+    document as a whole.
+    """
 
     file: str
     line: int | None
-    path: str
+    path: FieldPath
     message: str
+
+    @property
+    def field(self) -> str:
+        """The field as people read it: ``territoire.codes[0]``."""
+        return dotted(self.path)
 
     def as_text(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        field_path = self.path or "(document)"
-        return f"{where}: {field_path}: {self.message}"
+        return f"{where}: {self.field or '(document)'}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"fichier": self.file, "ligne": self.line, "champ": self.path,
+        return {"fichier": self.file, "ligne": self.line, "champ": self.field,
                 "message": self.message}
 
 

@@ -283,10 +283,10 @@ def test_build_record_trims_and_leaves_out_empty_fields() -> None:
 
 def test_field_errors_place_missing_fields() -> None:
     issues = [
-        Issue("demande", None, "", "champ obligatoire « consentement » manquant (Consentement)"),
-        Issue("demande", None, "territoire", "champ obligatoire « codes » manquant (Codes)"),
-        Issue("demande", None, "territoire.codes[1]", "code attendu."),
-        Issue("demande", None, "", "autre problème."),
+        Issue("demande", None, (), "champ obligatoire « consentement » manquant (Consentement)"),
+        Issue("demande", None, ("territoire",), "champ obligatoire « codes » manquant (Codes)"),
+        Issue("demande", None, ("territoire", "codes", 1), "code attendu."),
+        Issue("demande", None, (), "autre problème."),
     ]
     errors = field_errors(issues)
     assert list(errors) == ["", "territoire_codes", "consentement"]

@@ -179,5 +179,5 @@ def test_a_problem_no_question_can_mend_ends_the_interview_with_file_and_line(
     with pytest.raises(InvalidDocuments) as raised:
         complete_answers(read_answers(answers_file), prompter, geography=geography())
     line = text.splitlines().index("contacts:") + 1
-    assert [(i.line, i.path) for i in raised.value.issues] == [(line, "contacts")]
+    assert [(i.line, i.field) for i in raised.value.issues] == [(line, "contacts")]
     assert "vouliez-vous dire « contact » ?" in raised.value.issues[0].message

@@ -121,7 +121,7 @@ def test_unknown_territory_code_suggests_close_codes(project: Path) -> None:
     territory = project / "territoire.yaml"
     territory.write_text(territory.read_text("utf-8").replace("200034957", "200034975"), "utf-8")
     issues = validate_paths([project])
-    assert [i.path for i in issues] == ["territoire.codes[0]"]
+    assert [i.field for i in issues] == ["territoire.codes[0]"]
     assert issues[0].message.startswith("code d'EPCI inconnu « 200034975 ». Vouliez-vous dire")
     assert "« 200034957 » (CC du Frontonnais)" in issues[0].message
 
@@ -142,5 +142,5 @@ def test_engagement_dates_must_be_ordered(project: Path) -> None:
         "    places-a-vivres:\n      stade: en projet\n      debut: 2027-05-01\n"
         "      fin: 2027-01-01\n"), "utf-8")
     issues = validate_paths([project])
-    assert [i.path for i in issues] == ["fonctions.accessibilite.places-a-vivres.fin"]
+    assert [i.field for i in issues] == ["fonctions.accessibilite.places-a-vivres.fin"]
     assert "précède la date de début (2027-05-01)" in issues[0].message

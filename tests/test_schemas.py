@@ -99,7 +99,7 @@ def test_valid_examples(name: str) -> None:
 def test_invalid_examples(name: str) -> None:
     mutations, path, fragment = INVALID[name]
     issues = validate_document(Document("t.yaml", _config(mutations), None), "territoire")
-    assert any(i.path == path and fragment in i.message for i in issues), issues
+    assert any(i.field == path and fragment in i.message for i in issues), issues
 
 
 @pytest.mark.parametrize("schema_file", sorted(p.name for p in shipped("schemas").glob("*.json")))

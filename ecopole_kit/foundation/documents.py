@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ecopole_kit.errors import InvalidDocuments, os_reason
-from ecopole_kit.models import Issue
+from ecopole_kit.models import FieldPath, Issue
 
 MAX_BYTES = 2 * 1024 * 1024
 SCHEMA_COMMENT = "# yaml-language-server: $schema={url}\n"
@@ -75,16 +75,8 @@ def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     return None
 
 
-def dotted(path: Sequence[str | int]) -> str:
-    """A field path as people read it: ``fonctions.emploi.postes[0].heures``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def _problem(name: str, line: int | None, message: str) -> InvalidDocuments:
-    return InvalidDocuments(issues=[Issue(name, line, "", message)])
+    return InvalidDocuments(issues=[Issue(name, line, (), message)])
 
 
 def read_text(path: Path, name: str | None = None) -> str:
@@ -145,12 +137,12 @@ def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -
     return Document(name=name, data=data, root=root)
 
 
-def _duplicate_keys(node: yaml.Node, name: str, trail: str = "") -> Iterator[Issue]:
+def _duplicate_keys(node: yaml.Node, name: str, trail: FieldPath = ()) -> Iterator[Issue]:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            here = f"{trail}.{key}" if trail else key
+            here = (*trail, key)
             if key in seen:
                 yield Issue(name, key_node.start_mark.line + 1, here,
                             "clé en double ; gardez une seule occurrence.")
@@ -158,7 +150,7 @@ def _duplicate_keys(node: yaml.Node, name: str, trail: str = "") -> Iterator[Iss
             yield from _duplicate_keys(value_node, name, here)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _duplicate_keys(item, name, f"{trail}[{index}]")
+            yield from _duplicate_keys(item, name, (*trail, index))
 
 
 def load_yaml(path: Path, name: str | None = None) -> Document:

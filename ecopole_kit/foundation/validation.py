@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from ecopole_kit.foundation.documents import Document, dotted
+from ecopole_kit.foundation.documents import Document
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.models import Issue
 
@@ -38,7 +38,7 @@ def validator_for(schema_name: str) -> jsonschema.protocols.Validator:
 def validate_document(document: Document, schema_name: str) -> list[Issue]:
     """Every schema problem of a document, located by line and field path, in French."""
     if document.data is None:
-        return [Issue(document.name, None, "", "le fichier est vide ; remplissez-le (voir "
+        return [Issue(document.name, None, (), "le fichier est vide ; remplissez-le (voir "
                       "l'exemple dans la documentation) ou recréez-le avec « ecopole-kit new ».")]
     validator = validator_for(schema_name)
     errors = sorted(validator.iter_errors(document.data), key=_order)
@@ -49,7 +49,7 @@ def validate_document(document: Document, schema_name: str) -> list[Issue]:
 def _not_finite(document: Document, value: Any, path: list[str | int]) -> Iterator[Issue]:
     """YAML's .nan and .inf are numbers for the schema, but no figure a person can mean."""
     if isinstance(value, float) and not math.isfinite(value):
-        yield Issue(document.name, document.line_of(path), dotted(path),
+        yield Issue(document.name, document.line_of(path), tuple(path),
                     "nombre attendu (.nan et .inf ne sont pas des valeurs possibles).")
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -99,11 +99,11 @@ def _issues(document: Document, error: ValidationError) -> list[Issue]:
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         return [
-            Issue(document.name, document.key_line(path, str(key)), dotted([*path, key]),
+            Issue(document.name, document.key_line(path, str(key)), (*path, key),
                   _unknown_key(str(key), _schema(error)))
             for key in _extra_keys(error)
         ]
-    return [Issue(document.name, document.line_of(path), dotted(path), _message(error))]
+    return [Issue(document.name, document.line_of(path), tuple(path), _message(error))]
 
 
 def _schema(error: ValidationError) -> dict[str, Any]:

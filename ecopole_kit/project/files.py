@@ -54,7 +54,7 @@ def _schema_line_issues(path: Path, text: str, display: str) -> list[Issue]:
     hint = (f"ce fichier suit le schéma « {expected} » : corrigez la première ligne "
             f"($schema=…/{expected}.schema.json)." if expected else
             "schémas connus : " + ", ".join(EDITABLE_SCHEMAS) + ".")
-    return [Issue(display, 1, "", f"schéma déclaré inconnu ou inattendu « {declared} » ; {hint}")]
+    return [Issue(display, 1, (), f"schéma déclaré inconnu ou inattendu « {declared} » ; {hint}")]
 
 
 def project_files(root: Path) -> list[Path]:
@@ -78,7 +78,7 @@ def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
         return Document(document.name, {}, document.root), problems  # nothing filled in yet
     if schema is None:
         return document, problems or [Issue(
-            display, None, "", "type de fichier inconnu : seuls territoire.yaml et "
+            display, None, (), "type de fichier inconnu : seuls territoire.yaml et "
             "fonctions/<fonction>.yaml sont vérifiés.")]
     return document, problems + validate_document(document, schema)
 

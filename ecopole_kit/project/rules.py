@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from ecopole_kit.foundation.documents import Document, dotted
+from ecopole_kit.foundation.documents import Document
 from ecopole_kit.foundation.french import format_amount
 from ecopole_kit.models import Issue
 from ecopole_kit.territory.geography import Geography
@@ -45,7 +45,7 @@ def check_rules(context: Context) -> list[Issue]:
 
 
 def _issue(document: Document, path: Path, message: str) -> Issue:
-    return Issue(document.name, document.line_of(path), dotted(path), message)
+    return Issue(document.name, document.line_of(path), tuple(path), message)
 
 
 def _suggestions(context: Context, kind: str, code: str) -> str:

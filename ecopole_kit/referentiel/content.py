@@ -66,7 +66,7 @@ def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, dict[str, Any]]:
                 continue
             data = document.data
             if data["id"] != path.stem or data["fonction"] != function_id:
-                issues.append(Issue(document.name, 1, "id",
+                issues.append(Issue(document.name, 1, ("id",),
                                     "l'identifiant et la fonction doivent être le nom du "
                                     "fichier et de son dossier."))
             fiches[data["id"]] = data
@@ -74,7 +74,7 @@ def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, dict[str, Any]]:
         for target in fiche.get("liens", []):
             if target not in fiches:
                 issues.append(Issue(f"referentiel/fiches/{fiche['fonction']}/{fiche['id']}.yaml",
-                                    None, "liens", f"fiche inconnue « {target} »."))
+                                    None, ("liens",), f"fiche inconnue « {target} »."))
     return fiches
 
 
@@ -87,7 +87,7 @@ def _load_functions(base: Path, issues: list[Issue]) -> tuple[Function, ...]:
         for e in entries
     )
     if not issues and tuple(f.id for f in functions) != FUNCTION_IDS:
-        issues.append(Issue("referentiel/fonctions.yaml", 1, "",
+        issues.append(Issue("referentiel/fonctions.yaml", 1, (),
                             "les quatre fonctions doivent être listées dans l'ordre."))
     return functions
 

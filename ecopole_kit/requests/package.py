@@ -142,7 +142,7 @@ def applicant_config(applicant: Applicant) -> dict[str, Any]:
     }
     issues = validate_document(Document("demande", config, None), "territoire")
     if issues:
-        fields = ", ".join(dict.fromkeys(FIELD_LABELS.get(i.path, i.path) for i in issues))
+        fields = ", ".join(dict.fromkeys(FIELD_LABELS.get(i.field, i.field) for i in issues))
         raise InvalidRequest(f"Demande incomplète ou invalide ({fields}) : paquet non produit.",
                            hint="Corrigez ces champs de la demande puis relancez.")
     return config

@@ -325,7 +325,7 @@ def checked_request(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _without_value(issue: Issue) -> Issue:
     """Drop the quoted value of a personal field from a message (« x » : …)."""
-    field = issue.path.split(".")[0].split("[")[0]
+    field = str(issue.path[0]) if issue.path else ""
     explanation = load_schema("demande")["properties"].get(field, {}).get("x-message")
     if field not in PERSONAL_FIELDS or not explanation or not issue.message.startswith("« "):
         return issue

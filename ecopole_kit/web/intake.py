@@ -204,7 +204,7 @@ def field_errors(issues: Sequence[Issue]) -> dict[str, list[str]]:
 
 def _field_of(issue: Issue) -> tuple[str, bool]:
     """The form field an issue is about, and whether it says the field is missing."""
-    parts = [part for part in re.split(r"[.\[\]]", issue.path) if part]
+    parts = [str(part) for part in issue.path]
     if parts[:1] == ["territoire"] and len(parts) > 1:
         return f"territoire_{parts[1]}", False
     if parts and parts[0] in FIELDS:

@@ -26,7 +26,7 @@ def read_answers(path: Path | None) -> Document:
     if document.data is None:
         return Document(document.name, {}, document.root)
     if not isinstance(document.data, dict):
-        raise InvalidDocuments(issues=[Issue(document.name, 1, "", "un ensemble de champs "
+        raise InvalidDocuments(issues=[Issue(document.name, 1, (), "un ensemble de champs "
                                              "(clé : valeur) est attendu, comme dans "
                                              "territoire.yaml.")])
     return document

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from itertools import takewhile
 from typing import Any, Protocol
 
 from ecopole_kit.errors import InterviewInterrupted, MissingAnswers
 from ecopole_kit.foundation.documents import Document, dump_yaml
 from ecopole_kit.foundation.validation import check_value, validate_document
-from ecopole_kit.models import Question
+from ecopole_kit.models import FieldPath, Question
 from ecopole_kit.project import questions as answer_rules
 from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import KINDS
@@ -65,7 +66,7 @@ def _converse(prompter: Prompter, questions: list[Question], known: dict[str, An
         if any(not _answerable(issue.path, questions) for issue in issues):
             return config  # no question can mend it: the caller reports it, file and line
         for issue in issues:
-            prompter.explain(f"{issue.path} : {issue.message}")
+            prompter.explain(f"{issue.field} : {issue.message}")
         if not issues and prompter.confirm("Ces réponses sont-elles correctes ?", default=True):
             return config
         chosen = prompter.choose_correction(questions)
@@ -73,11 +74,10 @@ def _converse(prompter: Prompter, questions: list[Question], known: dict[str, An
             _ask_all(prompter, [questions[chosen]], known, geography)
 
 
-def _answerable(path: str, questions: list[Question]) -> bool:
+def _answerable(path: FieldPath, questions: list[Question]) -> bool:
     """Whether re-asking some question can mend a problem at this path."""
-    field = path.split("[")[0]
-    return bool(field) and any(q.dotted == field or q.dotted.startswith(f"{field}.")
-                               for q in questions)
+    keys = tuple(takewhile(lambda part: isinstance(part, str), path))
+    return bool(keys) and any(q.key[:len(keys)] == keys for q in questions)
 
 
 def _fill_defaults(questions: list[Question], known: dict[str, Any],

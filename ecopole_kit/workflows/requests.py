@@ -58,7 +58,7 @@ def _territory_issues(data: dict[str, Any], geography: Geography) -> list[Issue]
         return []  # the schema reports a malformed territory
     codes = [str(code) for code in territory["codes"]]
     unknown = geography.resolve(str(territory["type"]), codes).unknown
-    return [Issue("demande", None, f"territoire.codes[{codes.index(code)}]",
+    return [Issue("demande", None, ("territoire", "codes", codes.index(code)),
                   f"code inconnu « {code} » ; vérifiez le code INSEE de la commune, le SIREN "
                   "de l'EPCI ou le code du département.")
             for code in unknown if code in codes]
@@ -68,7 +68,7 @@ def add_from_file(register: Register, path: Path, *, by: str) -> Request:
     """Record a request written as a YAML (or JSON) file with the fields of the schema."""
     document = load_yaml(path)
     if not isinstance(document.data, dict):
-        raise InvalidDocuments(issues=[Issue(document.name, 1, "", "un ensemble de champs "
+        raise InvalidDocuments(issues=[Issue(document.name, 1, (), "un ensemble de champs "
                                              "(nom, organisation, courriel, motivation, "
                                              "consentement) est attendu.")])
     try:
@@ -80,9 +80,7 @@ def add_from_file(register: Register, path: Path, *, by: str) -> Request:
 
 
 def _located(issue: Issue, name: str, document: Document) -> Issue:
-    path = [int(p) if p.isdigit() else p for p in issue.path.replace("[", ".").replace("]", "")
-            .split(".") if p]
-    return Issue(name, document.line_of(path), issue.path, issue.message)
+    return Issue(name, document.line_of(issue.path), issue.path, issue.message)
 
 
 def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Imported:
@@ -99,7 +97,7 @@ def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Impo
         except InvalidDocuments as error:
             issues.extend(_email_issue(path, issue) for issue in error.issues)
         except (EmailUnreadable, FileUnreadable, InvalidRequest) as error:
-            issues.append(Issue(str(path), None, "", error.message))
+            issues.append(Issue(str(path), None, (), error.message))
     return Imported(tuple(added), tuple(issues))
 
 
@@ -129,7 +127,7 @@ def _refuse_duplicate(known: dict[tuple[str, str], int], data: dict[str, Any]) -
 
 def _email_issue(path: Path, issue: Issue) -> Issue:
     if "« consentement »" in issue.message:
-        return Issue(str(path), None, "consentement", NO_CONSENT)
+        return Issue(str(path), None, ("consentement",), NO_CONSENT)
     return Issue(str(path), None, issue.path, issue.message)
 
 

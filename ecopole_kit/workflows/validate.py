@@ -38,4 +38,4 @@ def _project_issues(path: Path, knowledge: Knowledge) -> list[Issue]:
     try:
         return check_project(path, knowledge)[1]
     except ProjectNotFound as error:
-        return [Issue(str(path), None, "", error.message)]
+        return [Issue(str(path), None, (), error.message)]
