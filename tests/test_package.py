@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from ecopole_kit.errors import EcopoleError
-from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.requests import package
 from ecopole_kit.requests.package import Applicant, Package, applicant_config, build_package
 from ecopole_kit.territory.diagnostic import format_number
@@ -223,11 +223,11 @@ def test_memory_fetcher_refuses_everything_else() -> None:
 
 
 def test_applicant_config_is_valid_and_official() -> None:
-    from ecopole_kit.foundation.documents import Document
-
     config = applicant_config(Applicant("Camille Martin", "Les Jardins", AUDRUICQ,
                                         "camille@exemple.fr"))
-    assert validate_document(Document("demande", config, None), "territoire") == []
+    for part in ("territoire", "portage", "contact"):
+        assert check_value("territoire", (part,), config[part]) == [], part
+    assert config["contexte"] == {}  # the milieu is unknown: nothing is invented
     assert config["territoire"] == {"nom": "CC de la Région d'Audruicq",
                                     "slug": "cc-de-la-region-d-audruicq", "type": "epci",
                                     "codes": ["246200844"]}
@@ -238,7 +238,7 @@ def test_applicant_config_is_valid_and_official() -> None:
 def test_without_organisation_the_applicant_carries_the_project() -> None:
     config = applicant_config(Applicant("Camille Martin", "  ", None, "c@exemple.fr"))
     assert config["portage"] == {"nom": "Camille Martin"}
-    assert config["territoire"]["nom"] == "votre territoire"
+    assert config["territoire"] == {"nom": "votre territoire", "slug": "camille-martin"}
 
 
 @pytest.mark.parametrize("territoire", [{"type": "epci", "codes": ["999999999"]},

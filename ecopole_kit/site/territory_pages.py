@@ -12,7 +12,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ecopole_kit.errors import EcopoleError
+from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg
+from ecopole_kit.site.templating import render
 from ecopole_kit.territory.diagnostic import (
     BasketParams,
     BasketScenario,
@@ -24,9 +27,6 @@ from ecopole_kit.territory.diagnostic import (
     diagnose,
     format_number,
 )
-from ecopole_kit.errors import EcopoleError
-from ecopole_kit.foundation.markdown_text import literal
-from ecopole_kit.site.templating import render
 from ecopole_kit.territory.geography import ResolvedTerritory
 
 CHART_DIR = "assets/diagnostic"
