@@ -175,6 +175,18 @@ def test_no_territory_means_no_territory_pages(generic: Built) -> None:
     assert len(generic.pages) >= 20
 
 
+def test_the_applicant_copy_leaves_out_what_is_not_theirs(tailored: Built,
+                                                          generic: Built) -> None:
+    for built in (tailored, generic):
+        text = built.text
+        assert "Milieu" not in text and "périurbain" not in text  # unknown, never invented
+        assert "Faire votre demande" not in text and "formulaire-de-demande" not in text
+        assert "{territoire}" not in text and "{porteur}" not in text
+        assert "Milieu" not in built.zip_text("index.html")
+    assert "Diagnostic : terres, emplois" not in generic.text
+    assert "Diagnostic : terres, emplois" in tailored.text
+
+
 def test_no_territory_zip_has_no_territory_pages(generic: Built) -> None:
     names = generic.zip_names()
     assert "territoire.html" not in names and "diagnostic.html" not in names
