@@ -31,7 +31,7 @@ def test_wheel_ships_the_resources(wheel: Path) -> None:
                      "ecopole_kit/_shipped/referentiel/fiches/accessibilite/paniers-solidaires.yaml",
                      "ecopole_kit/_shipped/examples/pays-tolosan.yaml",
                      "ecopole_kit/site/templates/fiche.md.j2",
-                     "ecopole_kit/vendor/iframe-worker/shim.js"):
+                     "ecopole_kit/site/vendor/iframe-worker/shim.js"):
         assert expected in names
     assert not any(name.startswith("tests/") for name in names)
 

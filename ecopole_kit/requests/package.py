@@ -138,13 +138,18 @@ def applicant_config(applicant: Applicant) -> dict[str, Any]:
         "contexte": {},
         "fonctions": {},
     }
+    _refuse_invalid(config)
+    return config
+
+
+def _refuse_invalid(config: Mapping[str, Any]) -> None:
+    """Each field checked against the project schema; only their names are reported."""
     invalid = [".".join(pointer) for pointer in _checked_fields(config)
                if check_value("territoire", pointer, config[pointer[0]][pointer[1]])]
     if invalid:
         fields = ", ".join(dict.fromkeys(FIELD_LABELS.get(path, path) for path in invalid))
         raise EcopoleError(f"Demande incomplète ou invalide ({fields}) : paquet non produit.",
                            hint="Corrigez ces champs de la demande puis relancez.")
-    return config
 
 
 def _checked_fields(config: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -164,10 +169,12 @@ def applicant_copy(config: Mapping[str, Any]) -> RenderedSite:
     declared = config["territoire"]
     with_territory = _has_territory(config)
     place = place_of(declared["type"], declared["codes"]) if with_territory else None
-    licence = ExtraPage(LICENCE_TITLE, LICENCE_PAGE,
-                        _licence_page(with_territory=with_territory))
-    options = RenderOptions(project_context=False, request_form=False, extra_pages=(licence,))
-    return render_site(load_referentiel(), config, {}, place, options)
+    return render_site(load_referentiel(), config, {}, place, _options(with_territory))
+
+
+def _options(with_territory: bool) -> RenderOptions:
+    licence = ExtraPage(LICENCE_TITLE, LICENCE_PAGE, _licence_page(with_territory=with_territory))
+    return RenderOptions(project_context=False, request_form=False, extra_pages=(licence,))
 
 
 def build_package(applicant: Applicant, out_dir: Path, *, today: date | None = None) -> Package:
@@ -198,11 +205,15 @@ def _static_site(config: Mapping[str, Any], packaged: RenderedSite,
                                  site_name=site_title(config["territoire"]["nom"]))
     try:
         with tempfile.TemporaryDirectory(prefix="ecopole-paquet-") as work:
-            paths = engine.SitePaths(work_dir=Path(work) / "build", site_dir=Path(work) / "site",
-                                     inherit=shipped(THEME_CONFIG[0]).joinpath(*THEME_CONFIG[1:]))
-            return _zip(engine.build(sources, paths), day)
+            return _zip(engine.build(sources, _paths(Path(work))), day)
     except OSError as error:
         raise FileSystemError(error=error, action="construction du site") from None
+
+
+def _paths(work: Path) -> engine.SitePaths:
+    """A throw-away work folder; the theme is the project template's."""
+    return engine.SitePaths(work_dir=work / "build", site_dir=work / "site",
+                            inherit=shipped(THEME_CONFIG[0]).joinpath(*THEME_CONFIG[1:]))
 
 
 def _licence_page(*, with_territory: bool) -> str:
