@@ -1,4 +1,6 @@
-"""Render the référentiel for one territory: a pure function of (référentiel, configuration).
+"""Render the référentiel for one territory: a pure function of (référentiel, configuration,
+place, options). ``RenderOptions`` decide what one rendering holds (the public site or the
+applicant's copy); links to pages it does not produce are resolved to their text.
 
 Text written by the référentiel's authors is trusted Markdown; everything that comes from a
 person's configuration goes through ``literal`` (the Jinja ``finalize`` hook does it for any
