@@ -200,7 +200,7 @@ def test_received_date() -> None:
 @pytest.mark.parametrize("answer, consent", [("oui", True), ("Oui.", True),
                                              ("oui, j'accepte", True), ("non", None), ("", None)])
 def test_the_consent_line_of_the_prefilled_mail(answer: str, consent: bool | None) -> None:
-    from ecopole_kit.requests.email_import import CONSENT_PROMPT
+    from ecopole_kit.site.request_mail import CONSENT_PROMPT
 
     raw = ("From: Camille <c@exemple.fr>\nContent-Type: text/plain; charset=utf-8\n\n"
            f"Organisation : Val\n\nNous voulons créer un pôle alimentaire territorial.\n\n"

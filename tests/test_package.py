@@ -15,11 +15,12 @@ import pytest
 from pypdf import PdfReader
 
 from ecopole_kit.errors import EcopoleError
-from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.requests import package
 from ecopole_kit.requests.package import Applicant, Package, applicant_config, build_package
 from ecopole_kit.territory.diagnostic import format_number
 from ecopole_kit.territory.geography import load_geography
+from tests.conftest import geography, knowledge
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +84,7 @@ def guard() -> Iterator[Guard]:
 
 def build(guard: Guard, folder: Path, applicant: Applicant) -> Built:
     before = len(guard.fetchers)
-    built = build_package(applicant, folder, today=DAY)
+    built = build_package(applicant, folder, knowledge=knowledge(), today=DAY)
     pages = [page.extract_text() for page in PdfReader(built.pdf).pages]
     return Built(built, pages, guard.fetchers[before:])
 
@@ -175,6 +176,18 @@ def test_no_territory_means_no_territory_pages(generic: Built) -> None:
     assert len(generic.pages) >= 20
 
 
+def test_the_applicant_copy_leaves_out_what_is_not_theirs(tailored: Built,
+                                                          generic: Built) -> None:
+    for built in (tailored, generic):
+        text = built.text
+        assert "Milieu" not in text and "périurbain" not in text  # unknown, never invented
+        assert "Faire votre demande" not in text and "formulaire-de-demande" not in text
+        assert "{territoire}" not in text and "{porteur}" not in text
+        assert "Milieu" not in built.zip_text("index.html")
+    assert "Diagnostic : terres, emplois" not in generic.text
+    assert "Diagnostic : terres, emplois" in tailored.text
+
+
 def test_no_territory_zip_has_no_territory_pages(generic: Built) -> None:
     names = generic.zip_names()
     assert "territoire.html" not in names and "diagnostic.html" not in names
@@ -223,11 +236,11 @@ def test_memory_fetcher_refuses_everything_else() -> None:
 
 
 def test_applicant_config_is_valid_and_official() -> None:
-    from ecopole_kit.foundation.documents import Document
-
     config = applicant_config(Applicant("Camille Martin", "Les Jardins", AUDRUICQ,
-                                        "camille@exemple.fr"))
-    assert validate_document(Document("demande", config, None), "territoire") == []
+                                        "camille@exemple.fr"), geography())
+    for part in ("territoire", "portage", "contact"):
+        assert check_value("territoire", (part,), config[part]) == [], part
+    assert config["contexte"] == {}  # the milieu is unknown: nothing is invented
     assert config["territoire"] == {"nom": "CC de la Région d'Audruicq",
                                     "slug": "cc-de-la-region-d-audruicq", "type": "epci",
                                     "codes": ["246200844"]}
@@ -236,9 +249,9 @@ def test_applicant_config_is_valid_and_official() -> None:
 
 
 def test_without_organisation_the_applicant_carries_the_project() -> None:
-    config = applicant_config(Applicant("Camille Martin", "  ", None, "c@exemple.fr"))
+    config = applicant_config(Applicant("Camille Martin", "  ", None, "c@exemple.fr"), geography())
     assert config["portage"] == {"nom": "Camille Martin"}
-    assert config["territoire"]["nom"] == "votre territoire"
+    assert config["territoire"] == {"nom": "votre territoire", "slug": "camille-martin"}
 
 
 @pytest.mark.parametrize("territoire", [{"type": "epci", "codes": ["999999999"]},
@@ -246,12 +259,13 @@ def test_without_organisation_the_applicant_carries_the_project() -> None:
                                         {"type": "epci", "codes": "246200844"}])
 def test_bad_territory_is_refused(territoire: dict[str, Any]) -> None:
     with pytest.raises(EcopoleError, match="Territoire de la demande"):
-        applicant_config(Applicant("Camille", "Jardins", territoire, "c@exemple.fr"))
+        applicant_config(Applicant("Camille", "Jardins", territoire, "c@exemple.fr"), geography())
 
 
 def test_bad_email_is_refused_without_echoing_it() -> None:
     with pytest.raises(EcopoleError) as caught:
-        applicant_config(Applicant("Camille Secret", "Jardins", None, "pas-une-adresse"))
+        applicant_config(Applicant("Camille Secret", "Jardins", None, "pas-une-adresse"),
+                         geography())
     assert "courriel" in str(caught.value)
     assert "pas-une-adresse" not in str(caught.value) and "Secret" not in str(caught.value)
 
@@ -261,7 +275,7 @@ def test_unwritable_output_folder(tmp_path: Path) -> None:
     blocker.write_text("x")
     applicant = Applicant("Camille Secret", "Jardins", None, "c@exemple.fr")
     with pytest.raises(EcopoleError, match="Écriture du paquet impossible") as caught:
-        build_package(applicant, blocker / "paquets")
+        build_package(applicant, blocker / "paquets", knowledge=knowledge())
     assert "Secret" not in str(caught.value)
 
 
@@ -270,6 +284,6 @@ def test_missing_weasyprint_says_what_to_install(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     applicant = Applicant("Camille", "Jardins", None, "c@exemple.fr")
     with pytest.raises(EcopoleError) as caught:
-        build_package(applicant, tmp_path)
+        build_package(applicant, tmp_path, knowledge=knowledge())
     assert "libpango-1.0-0 libpangoft2-1.0-0" in str(caught.value)
     assert list(tmp_path.iterdir()) == []

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from ecopole_kit.site.pages import mailto
+from ecopole_kit.site.request_mail import mailto
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite, avec la communauté "
               "de communes, créer un pôle alimentaire territorial pour les habitants.")
@@ -169,7 +169,7 @@ def test_a_failed_package_leaves_the_request_as_it_was(run_cli, tmp_path: Path,
 
 def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(applicant: object, folder: Path) -> None:
+    def fake(applicant: object, folder: Path, **_: object) -> None:
         (folder / "referentiel.pdf").write_bytes(b"%PDF")
 
     monkeypatch.setattr("ecopole_kit.requests.package.build_package", fake)

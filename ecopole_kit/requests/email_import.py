@@ -39,8 +39,6 @@ LABELS = {
     "territoire": "territoire",
 }
 LONG_LINE_WORDS = 25  # a consent line longer than this stays in the motivation
-# The consent question of the prefilled e-mail (rendering.mailto): answered « oui » or not.
-CONSENT_PROMPT = "Accord pour le traitement de mes données (oui ou non) :"
 _CONSENT_ANSWER = re.compile(r"donnees \(oui ou non\)\s*:\s*(\S*)")
 _LABELLED = re.compile(r"^\s*[-*•]*\s*([^:]{1,30}?)\s*[*]*\s*:\s*(.*)$")
 _ATTRIBUTION = re.compile(r"(a écrit|wrote)\s*:\s*$", re.IGNORECASE)

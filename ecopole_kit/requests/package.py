@@ -1,10 +1,12 @@
 """Package the référentiel for an applicant: a PDF and a zip of its static site.
 
-``build_package`` generates a site project in a temporary folder, builds its static site and
-prints the same pages, in navigation order, to an A4 PDF with a cover, a table of contents,
-the terms of use and the credits. Without a territory, the pages drawn from official data
-(territory, diagnostic) are left out of both. WeasyPrint is imported lazily and fetches
-nothing: its URL fetcher serves the site's SVG charts from memory and refuses the rest.
+``build_package`` renders the référentiel for the applicant (``applicant_copy``: no project
+context, no request form, a licence page), builds its static site with the site engine in a
+temporary folder and prints the same pages, in navigation order, to an A4 PDF with a cover,
+a table of contents, the terms of use and the credits. Without a territory, the pages drawn
+from official data (territory, diagnostic) are not produced for either. WeasyPrint is
+imported lazily and fetches nothing: its URL fetcher serves the site's SVG charts from
+memory and refuses the rest.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import html
 import io
 import posixpath
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -35,29 +36,36 @@ from ecopole_kit.errors import (
     TerritoryNotFound,
     os_reason,
 )
-from ecopole_kit.foundation.documents import Document, read_text, write_bytes_atomic
+from ecopole_kit.foundation.documents import read_text, write_bytes_atomic
 from ecopole_kit.foundation.french import french_date
 from ecopole_kit.foundation.resources import shipped
-from ecopole_kit.foundation.validation import validate_document
-from ecopole_kit.project.scaffold import generate_project
-from ecopole_kit.site.pages import RenderedSite
-from ecopole_kit.site.territory_pages import CHART_DIR
-from ecopole_kit.territory.geography import load_geography
+from ecopole_kit.foundation.validation import check_value
+from ecopole_kit.project.files import Knowledge
+from ecopole_kit.site import engine
+from ecopole_kit.site.pages import (
+    SITE_COPYRIGHT,
+    ExtraPage,
+    RenderedSite,
+    RenderOptions,
+    render_site,
+    site_title,
+)
+from ecopole_kit.site.places import place_of
+from ecopole_kit.site.rendered import NavSection, nav_pages
+from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import TERRITORY_KINDS
-from ecopole_kit.workflows.build import SITE_DIR, USER_DOCS, build_site
 
 UNSPECIFIED_NAME = "votre territoire"
-# A real commune, only so that a configuration without territory is valid: the pages drawn
-# from it (territory, diagnostic) are removed before anything is shown or packaged.
-PLACEHOLDER_COMMUNE = "26274"
-TERRITORY_PAGES = ("territoire.md", "diagnostic.md")
+# The project template's mkdocs.yml: the applicant's site looks like a project's.
+THEME_CONFIG = ("template", "{{cookiecutter.project_slug}}", "mkdocs.yml")
 LICENCE_PAGE = "licence-et-credits.md"
 LICENCE_TITLE = "Licence et crédits"
 MEMORY_SCHEME = "ecopole-memoire:"
 EXTENSIONS = ["admonition", "tables", "toc", "pymdownx.details"]
 NAME_MAX = 120
 FIELD_LABELS = {"contact.nom": "nom", "contact.courriel": "courriel",
-                "portage.nom": "organisation", "territoire.codes": "codes du territoire"}
+                "portage.nom": "organisation", "territoire.nom": "nom du territoire",
+                "territoire.codes": "codes du territoire"}
 SOURCES = (  # the référentiel's own sources; each page cites those of its figures
     "Présentation de l'Ecopôle alimentaire, source principale (ecopolealimentaire.fr)",
     "Réseau Cocagne : Jardins de Cocagne, ateliers et chantiers d'insertion (reseaucocagne.org)",
@@ -101,12 +109,6 @@ img { max-width: 100%; max-height: 115mm; } code { font-family: monospace; font-
 """
 _CODES_HINT = "Vérifiez le territoire de la demande (« ecopole-kit lookup NOM ») et relancez."
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)")
-_LINK_ITEM = re.compile(r"^[ \t]*- \[(?:\\.|[^\]\\])*\]\(([^)\s]+)\)[ \t]*\n", re.MULTILINE)
-_MILIEU_LINE = re.compile(r"^ {4}- \*\*Milieu :\*\*.*\n", re.MULTILINE)
-_TERRITORY_LINE = re.compile(r"^( {4}- \*\*Territoire :\*\*).*$", re.MULTILINE)
-_REQUEST_BLOCK = re.compile(r'^(?:!!! \w+ "Faire votre demande"\n(?:(?: {4}.*)?\n)*'
-                            r"|\[\[formulaire-de-demande\]\]\n)", re.MULTILINE)
 _TAG = re.compile(r"<([a-z][a-z0-9]*)(\s[^<>]*)?>")
 _ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
 
@@ -130,74 +132,111 @@ class Package:
     files: tuple[str, ...]
 
 
-def applicant_config(applicant: Applicant) -> dict[str, Any]:
-    """A valid territory configuration for the applicant, with no engaged action."""
+def applicant_config(applicant: Applicant, geography: Geography) -> dict[str, Any]:
+    """The applicant's configuration: who they are and, if given, the official territory.
+
+    Nothing is invented: without a territory there are no codes, and the project's context
+    (its « milieu ») is unknown, so the applicant's copy shows neither.
+    """
     organisation = " ".join(applicant.organisation.split()) or " ".join(applicant.nom.split())
     config = {
-        "territoire": _territory(applicant.territoire, organisation),
+        "territoire": _territory(applicant.territoire, organisation, geography),
         "portage": {"nom": organisation},
         "contact": {"nom": " ".join(applicant.nom.split()), "courriel": applicant.courriel.strip()},
-        "contexte": {"milieu": "périurbain"},  # required but unknown: not shown in a package
+        "contexte": {},
         "fonctions": {},
     }
-    issues = validate_document(Document("demande", config, None), "territoire")
-    if issues:
-        fields = ", ".join(dict.fromkeys(FIELD_LABELS.get(i.field, i.field) for i in issues))
-        raise InvalidRequest(f"Demande incomplète ou invalide ({fields}) : paquet non produit.",
-                           hint="Corrigez ces champs de la demande puis relancez.")
+    _refuse_invalid(config)
     return config
 
 
-def build_package(applicant: Applicant, out_dir: Path, *, today: date | None = None) -> Package:
+def _refuse_invalid(config: Mapping[str, Any]) -> None:
+    """Each field checked against the project schema; only their names are reported."""
+    invalid = [".".join(pointer) for pointer in _checked_fields(config)
+               if check_value("territoire", pointer, config[pointer[0]][pointer[1]])]
+    if invalid:
+        fields = ", ".join(dict.fromkeys(FIELD_LABELS.get(path, path) for path in invalid))
+        raise InvalidRequest(f"Demande incomplète ou invalide ({fields}) : paquet non produit.",
+                           hint="Corrigez ces champs de la demande puis relancez.")
+
+
+def _checked_fields(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    fields = [("contact", "nom"), ("contact", "courriel"), ("portage", "nom"),
+              ("territoire", "nom")]
+    return fields + ([("territoire", "codes")] if _has_territory(config) else [])
+
+
+def _has_territory(config: Mapping[str, Any]) -> bool:
+    return "codes" in config["territoire"]
+
+
+def applicant_copy(config: Mapping[str, Any], knowledge: Knowledge) -> RenderedSite:
+    """The référentiel as the applicant gets it: no project context, no request form (they
+    already have the référentiel), the licence page; without a territory, no page drawn
+    from official data."""
+    declared = config["territoire"]
+    with_territory = _has_territory(config)
+    geography = knowledge.geography
+    place = place_of(geography, declared["type"], declared["codes"]) if with_territory else None
+    attribution = geography.attribution if with_territory else None
+    return render_site(knowledge.referentiel, config, {}, place, _options(attribution))
+
+
+def _options(attribution: str | None) -> RenderOptions:
+    licence = ExtraPage(LICENCE_TITLE, LICENCE_PAGE, _licence_page(attribution))
+    return RenderOptions(project_context=False, request_form=False, extra_pages=(licence,))
+
+
+def build_package(applicant: Applicant, out_dir: Path, *, knowledge: Knowledge,
+                  today: date | None = None) -> Package:
     """Write ``referentiel-<slug>.pdf`` and ``site-<slug>.zip`` into ``out_dir``."""
     weasyprint = _weasyprint()
-    config, day = applicant_config(applicant), today or date.today()
-    with_territory = bool(applicant.territoire)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=out_dir).close()  # fail before the long part
-    except OSError as error:
-        raise _output_error(error) from None
-    try:
-        with tempfile.TemporaryDirectory(prefix="ecopole-paquet-") as work:
-            packaged = _build_site(config, Path(work) / "projet", with_territory)
-            archive, names = _zip(Path(work) / "projet" / SITE_DIR, day)
-    except OSError as error:
-        raise FileSystemError(error=error, action="construction du site") from None
-    pdf = _render_pdf(weasyprint, packaged, *_cover(config, with_territory, day))
+    config, day = applicant_config(applicant, knowledge.geography), today or date.today()
+    _check_output(out_dir)
+    packaged = applicant_copy(config, knowledge)
+    archive, names = _static_site(config, packaged, day)
+    pdf = _render_pdf(weasyprint, packaged, *_cover(config, _has_territory(config), day))
     slug = config["territoire"]["slug"]
     return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", pdf),
                    site_zip=_publish(out_dir / f"site-{slug}.zip", archive), files=names)
 
 
-def packaged_site(rendered: RenderedSite, *, with_territory: bool, licence: str) -> RenderedSite:
-    """The pages as the applicant gets them: no territory pages without a territory, no
-    request form (the applicant already has the référentiel), and the licence page."""
-    dropped = set() if with_territory else set(TERRITORY_PAGES)
-    pages = {path: _unlinked(text, path, dropped) for path, text in rendered.pages.items()
-             if path not in dropped}
-    home = _MILIEU_LINE.sub("", pages["index.md"])
-    pages["index.md"] = home if with_territory else _TERRITORY_LINE.sub(r"\1 non précisé", home)
-    pages["demander.md"] = _REQUEST_BLOCK.sub("", pages["demander.md"])
-    pages[LICENCE_PAGE] = licence
-    files = {path: data for path, data in rendered.files.items()
-             if with_territory or not path.startswith(f"{CHART_DIR}/")}
-    nav = [{group: [e for e in entries if next(iter(e.values())) not in dropped]
-            for group, entries in section.items()} for section in rendered.nav]
-    nav[-1] = {group: [*entries, {LICENCE_TITLE: LICENCE_PAGE}]
-               for group, entries in nav[-1].items()}
-    return RenderedSite(pages=pages, files=files, nav=nav)
+def _check_output(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out_dir).close()  # fail before the long part
+    except OSError as error:
+        raise _output_error(error) from None
 
 
-def _licence_page(*, with_territory: bool) -> str:
-    """Terms of use (``referentiel/licence.md``) and credits, as one Markdown page."""
+def _static_site(config: Mapping[str, Any], packaged: RenderedSite,
+                 day: date) -> tuple[bytes, tuple[str, ...]]:
+    """Build the applicant's static site in a temporary folder; return it zipped."""
+    sources = engine.SiteSources(rendered=packaged, copyright=SITE_COPYRIGHT,
+                                 site_name=site_title(config["territoire"]["nom"]))
+    try:
+        with tempfile.TemporaryDirectory(prefix="ecopole-paquet-") as work:
+            return _zip(engine.build(sources, _paths(Path(work))), day)
+    except OSError as error:
+        raise FileSystemError(error=error, action="construction du site") from None
+
+
+def _paths(work: Path) -> engine.SitePaths:
+    """A throw-away work folder; the theme is the project template's."""
+    return engine.SitePaths(work_dir=work / "build", site_dir=work / "site",
+                            inherit=shipped(THEME_CONFIG[0]).joinpath(*THEME_CONFIG[1:]))
+
+
+def _licence_page(attribution: str | None) -> str:
+    """Terms of use (``referentiel/licence.md``) and credits, as one Markdown page; the
+    territorial data is credited to ``attribution`` when the copy holds any."""
     terms = read_text(shipped("referentiel") / "licence.md", "referentiel/licence.md")
     parts = [f"# {LICENCE_TITLE}", terms.strip(), "## Crédits", "### Sources du référentiel",
              "\n".join(f"- {source}" for source in SOURCES),
              "Chaque page et chaque fiche citent les sources de leurs chiffres."]
-    if with_territory:
+    if attribution:
         parts += ["### Données territoriales",
-                  f"- {load_geography().attribution} : noms, codes et populations des communes "
+                  f"- {attribution} : noms, codes et populations des communes "
                   "et des intercommunalités, sous Licence Ouverte d'Etalab."]
     parts += ["### Outils", "\n".join((
         f"- ecopole-kit {__version__}, qui a produit ce référentiel.",
@@ -207,16 +246,16 @@ def _licence_page(*, with_territory: bool) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _territory(request: Mapping[str, Any] | None, organisation: str) -> dict[str, Any]:
+def _territory(request: Mapping[str, Any] | None, organisation: str,
+               geography: Geography) -> dict[str, Any]:
     if not request:
-        return {"nom": UNSPECIFIED_NAME, "slug": _slug(organisation), "type": "commune",
-                "codes": [PLACEHOLDER_COMMUNE]}
+        return {"nom": UNSPECIFIED_NAME, "slug": _slug(organisation)}
     kind, codes = request.get("type"), request.get("codes")
     if kind not in TERRITORY_KINDS or not isinstance(codes, list) or not all(
             isinstance(code, str) for code in codes):
         raise InvalidRequest("Territoire de la demande invalide : type (commune, epci, plusieurs-"
                            "epci, departement) et liste de codes attendus.", hint=_CODES_HINT)
-    resolved = load_geography().resolve(kind, codes)
+    resolved = geography.resolve(kind, codes)
     if resolved.unknown or not resolved.codes:
         raise TerritoryNotFound("Territoire de la demande introuvable : code officiel inconnu.",
                            hint=_CODES_HINT)
@@ -252,21 +291,6 @@ def _publish(path: Path, data: bytes) -> Path:
     return path
 
 
-def _build_site(config: dict[str, Any], root: Path, with_territory: bool) -> RenderedSite:
-    """Generate the project, render it once for both outputs, and build its static site."""
-    generate_project(config, root)
-    shutil.rmtree(root / USER_DOCS, ignore_errors=True)  # the template's page for editors
-    kept: list[RenderedSite] = []
-
-    def for_the_applicant(rendered: RenderedSite) -> RenderedSite:
-        kept.append(packaged_site(rendered, with_territory=with_territory,
-                                  licence=_licence_page(with_territory=with_territory)))
-        return kept[0]
-
-    build_site(root, transform=for_the_applicant)
-    return kept[0]
-
-
 def _zip(folder: Path, day: date) -> tuple[bytes, tuple[str, ...]]:
     buffer = io.BytesIO()
     names: list[str] = []
@@ -278,15 +302,6 @@ def _zip(folder: Path, day: date) -> tuple[bytes, tuple[str, ...]]:
             archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
             names.append(info.filename)
     return buffer.getvalue(), tuple(names)
-
-
-def _unlinked(text: str, page: str, dropped: set[str]) -> str:
-    """Remove list items that only link to a dropped page; other such links become text."""
-    def gone(href: str) -> bool:
-        return _target(page, href)[0] in dropped
-
-    text = _LINK_ITEM.sub(lambda m: "" if gone(m.group(1)) else m.group(0), text)
-    return _LINK.sub(lambda m: m.group(1) if gone(m.group(2)) else m.group(0), text)
 
 
 def _target(page: str, href: str) -> tuple[str, str]:
@@ -312,27 +327,26 @@ def _cover(config: Mapping[str, Any], with_territory: bool, day: date) -> tuple[
 
 
 def _render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str) -> bytes:
-    groups = [(group, [next(iter(e.items())) for e in entries])
-              for section in packaged.nav for group, entries in section.items()]
-    ids = {path: "p-" + path.removesuffix(".md").replace("/", "_")
-           for _, entries in groups for _, path in entries}
+    ids = {page.path: "p-" + page.path.removesuffix(".md").replace("/", "_")
+           for page in nav_pages(packaged.nav)}
     converter = markdown.Markdown(extensions=EXTENSIONS)
-    sections = [f'<section class="page" id="{ids[path]}">'
-                f"{_page_html(converter, packaged, path, ids)}</section>"
-                for _, entries in groups for _, path in entries]
+    sections = [f'<section class="page" id="{ids[page.path]}">'
+                f"{_page_html(converter, packaged, page.path, ids)}</section>"
+                for page in nav_pages(packaged.nav)]
     document = (f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
                 f"<title>{title}</title><style>{STYLESHEET}</style></head><body>"
-                f"{cover}{_toc(groups, ids)}{''.join(sections)}</body></html>")
+                f"{cover}{_toc(packaged.nav, ids)}{''.join(sections)}</body></html>")
     fetcher = MemoryFetcher(packaged.files)  # nothing else may be read: no network, no disk
     return bytes(weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf())
 
 
-def _toc(groups: list[tuple[str, list[tuple[str, str]]]], ids: Mapping[str, str]) -> str:
+def _toc(nav: tuple[NavSection, ...], ids: Mapping[str, str]) -> str:
     parts = ['<section class="toc"><h1>Sommaire</h1>']
-    for group, entries in groups:
-        items = "".join(f'<li><a href="#{ids[path]}">{html.escape(title)}</a></li>'
-                        for title, path in entries)
-        parts.append(f"<h2>{html.escape(group)}</h2><ul>{items}</ul>")
+    for section in nav:
+        items = "".join(f'<li><a href="#{ids[page.path]}">'
+                        f"{html.escape(page.title or page.path)}</a></li>"
+                        for page in section.entries)
+        parts.append(f"<h2>{html.escape(section.title)}</h2><ul>{items}</ul>")
     return "".join(parts) + "</section>"
 
 

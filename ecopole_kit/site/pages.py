@@ -1,4 +1,6 @@
-"""Render the référentiel for one territory: a pure function of (référentiel, configuration).
+"""Render the référentiel for one territory: a pure function of (référentiel, configuration,
+place, options). ``RenderOptions`` decide what one rendering holds (the public site or the
+applicant's copy); links to pages it does not produce are resolved to their text.
 
 Text written by the référentiel's authors is trusted Markdown; everything that comes from a
 person's configuration goes through ``literal`` (the Jinja ``finalize`` hook does it for any
@@ -8,10 +10,10 @@ plain string), so it is shown exactly as typed and never acts as markup or templ
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -19,13 +21,16 @@ from markupsafe import Markup
 from ecopole_kit.foundation.french import format_number, french_date
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel.content import STAGES, Referentiel
-from ecopole_kit.requests.email_import import CONSENT_PROMPT
 from ecopole_kit.site.charts import Chart, RoadmapBar, roadmap_chart_svg
 from ecopole_kit.site.function_views import config_view
+from ecopole_kit.site.rendered import Nav, NavPage, NavSection, RenderedSite
+from ecopole_kit.site.request_mail import mailto
 from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
 from ecopole_kit.site.templating import environment, render, trust
 from ecopole_kit.site.territory_pages import Place, diagnostic_pages, territory_page
 from ecopole_kit.territory.kinds import KINDS
+
+__all__ = ["ExtraPage", "RenderOptions", "RenderedSite", "render_site"]
 
 ECOPOLES = {"audruicq": "Ecopôle de la région d'Audruicq", "gohelle": "Ecopôle de Gohelle",
             "pays-tolosan": "Ecopôle du Pays Tolosan", "reseau-cocagne": "Réseau Cocagne"}
@@ -37,37 +42,76 @@ ROADMAP_CHART = "assets/feuille-de-route.svg"
 GENERATED_PAGES = ("index", "territoire", "diagnostic", "feuille-de-route", "glossaire")
 STATIC_PAGES = {"ecopole": "Qu'est-ce qu'un Ecopôle ?", "histoire": "Histoire",
                 "creer-un-ecopole": "Créer un Ecopôle", "demander": "Demander le référentiel"}
+HOME_SECTION = "L'Ecopôle"
+RESOURCES_SECTION = "Ressources"
+HOME_ENTRIES = (("Accueil", "index.md"), ("Le territoire", "territoire.md"),
+                ("Diagnostic", "diagnostic.md"), ("Feuille de route", "feuille-de-route.md"),
+                *((STATIC_PAGES[p], f"{p}.md")
+                  for p in ("ecopole", "histoire", "creer-un-ecopole")))
+SITE_COPYRIGHT = ("Données territoriales : INSEE, Code officiel géographique, via Etalab "
+                  "(Licence Ouverte). Site produit par ecopole-kit.")
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]"
+                   r"\(((?:fiche|page|fonction):[a-z0-9-]+)(?:#[a-z0-9-]+)?\)")
 
 
 @dataclass(frozen=True)
-class RenderedSite:
-    """Markdown pages by path, and the navigation that orders them."""
+class ExtraPage:
+    """A page added at the end of the « Ressources » section; its Markdown is the kit's own."""
 
-    pages: dict[str, str]
-    files: dict[str, bytes]
-    nav: list[dict[str, Any]]
+    title: str
+    path: str
+    markdown: str
 
 
-def territory_view(config: Mapping[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RenderOptions:
+    """What one rendering shows; the defaults make the public site of a project.
+
+    The applicant's copy has no project context yet (``project_context``: the « Milieu »
+    line), needs no way to ask for the référentiel (``request_form``) and gets its licence
+    page (``extra_pages``). Without a place (no territory), the pages drawn from official
+    data are not produced, the territory is « non précisé » and links to them become text.
+    """
+
+    project_context: bool = True
+    request_form: bool = True
+    extra_pages: tuple[ExtraPage, ...] = ()
+
+
+PUBLIC_SITE = RenderOptions()
+
+
+def site_title(name: str) -> str:
+    """The site's name for a territory (escaped by the engine, never here)."""
+    return f"Ecopôle alimentaire — {name}"
+
+
+def territory_view(config: Mapping[str, Any], place: Place | None = None,
+                   options: RenderOptions = PUBLIC_SITE) -> dict[str, Any]:
     """What the pages show of the territory, with person-typed text kept as plain strings."""
     territory, contact, context = config["territoire"], config["contact"], config["contexte"]
     partners = config["portage"].get("partenaires", [])
     presentation = context.get("presentation")
-    return {
-        "nom": territory["nom"], "kind_label": KINDS[territory["type"]].label,
-        "codes": ", ".join(territory["codes"]), "milieu": context["milieu"],
+    view = {
+        "nom": territory["nom"], "official": place is not None,
+        "milieu": context["milieu"] if options.project_context else None,
         "porteur": config["portage"]["nom"], "partenaires": ", ".join(partners),
         "contact_nom": contact["nom"], "contact_courriel": contact["courriel"],
         "atouts": ", ".join(context.get("atouts", [])),
         "presentation": literal_paragraphs(presentation) if presentation else None,
     }
+    if place is not None:
+        view.update(kind_label=KINDS[territory["type"]].label,
+                    codes=", ".join(territory["codes"]),
+                    population=format_number(place.resolved.population))
+    return view
 
 
 def render_site(referentiel: Referentiel, config: Mapping[str, Any],
-                function_configs: Mapping[str, Any], place: Place) -> RenderedSite:
+                function_configs: Mapping[str, Any], place: Place | None,
+                options: RenderOptions = PUBLIC_SITE) -> RenderedSite:
     """Every page of a territory's référentiel site, links resolved: a pipeline of stages."""
-    territory = territory_view(config)
-    territory["population"] = format_number(place.resolved.population)
+    territory = territory_view(config, place, options)
     functions = _functions(referentiel, config, function_configs, place)
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
@@ -76,27 +120,33 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
     for function in functions:
         _render_function(environment(), referentiel, function, territory, pages)
     _roadmap_pages(referentiel, config, territory, functions, pages, files)
+    if place is not None:
+        _official_pages(config, function_configs, place, pages, files)
+    _reference_pages(referentiel, config, options, pages)
+    return RenderedSite(pages=_resolved(referentiel, pages), files=files,
+                        nav=_nav(functions, pages, options.extra_pages))
+
+
+def _functions(referentiel: Referentiel, config: Mapping[str, Any],
+               function_configs: Mapping[str, Any], place: Place | None) -> list[dict[str, Any]]:
+    engagement = config.get("fonctions", {})
+    functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
+    names = place.commune_names if place is not None else {}
+    for function in functions:
+        function_id = str(function["id"])
+        function["config"] = config_view(function_id, function_configs.get(function_id, {}),
+                                         names)
+    return functions
+
+
+def _official_pages(config: Mapping[str, Any], function_configs: Mapping[str, Any],
+                    place: Place, pages: dict[str, str], files: dict[str, bytes]) -> None:
+    """The pages drawn from official data: the territory and its diagnostic."""
     pages["territoire.md"] = territory_page(config["territoire"], place)
     pages["diagnostic.md"], charts = diagnostic_pages(
         config["territoire"], place, function_configs.get("accessibilite", {}),
         config["contexte"])
     files.update(charts)
-    _reference_pages(referentiel, config, pages)
-    targets = _targets(referentiel)
-    resolved = {path: resolve_links(text, path, targets, f"page {path}")
-                for path, text in pages.items()}
-    return RenderedSite(pages=resolved, files=files, nav=_nav(referentiel, functions))
-
-
-def _functions(referentiel: Referentiel, config: Mapping[str, Any],
-               function_configs: Mapping[str, Any], place: Place) -> list[dict[str, Any]]:
-    engagement = config.get("fonctions", {})
-    functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
-    for function in functions:
-        function_id = str(function["id"])
-        function["config"] = config_view(function_id, function_configs.get(function_id, {}),
-                                         place.commune_names)
-    return functions
 
 
 def _roadmap_pages(referentiel: Referentiel, config: Mapping[str, Any],
@@ -114,14 +164,16 @@ def _roadmap_pages(referentiel: Referentiel, config: Mapping[str, Any],
 
 
 def _reference_pages(referentiel: Referentiel, config: Mapping[str, Any],
-                     pages: dict[str, str]) -> None:
+                     options: RenderOptions, pages: dict[str, str]) -> None:
     pages["glossaire.md"] = render(
         "glossary.md.j2",
         glossary=[{**trust(e), "source": _source_text(e["source"]) if "source" in e else None}
                   for e in sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
     for page_id in STATIC_PAGES:
         pages[f"{page_id}.md"] = referentiel.pages[page_id]
-    pages["demander.md"] = pages["demander.md"].replace(REQUEST_MARKER, _request_block(config))
+    block = _request_block(config) if options.request_form else ""
+    pages["demander.md"] = pages["demander.md"].replace(REQUEST_MARKER, block)
+    pages.update({extra.path: extra.markdown for extra in options.extra_pages})
 
 
 def _function_view(referentiel: Referentiel, function_id: str,
@@ -195,18 +247,24 @@ def _request_block(config: Mapping[str, Any]) -> str:
                   form_url=Markup(html.escape(form)) if form else None)
 
 
-def mailto(address: str) -> str:
-    """A mailto: link whose body holds the headings the e-mail import reads back."""
-    body = f"Nom : \nOrganisation : \nTerritoire : \n\n\n\n{CONSENT_PROMPT} \n"
-    query = urlencode({"subject": "Demande du référentiel Ecopôle alimentaire", "body": body},
-                      quote_via=quote)
-    return f"mailto:{quote(address, safe='@')}?{query}"
-
-
 def _dated(item: Engagement, referentiel: Referentiel) -> dict[str, Any]:
     return {"fiche": trust(referentiel.fiches[item.fiche_id]), "stage": item.stage,
             "start": french_date(item.start), "end": french_date(item.end) if item.end else "—",
             "lead": item.lead or "—"}
+
+
+def _resolved(referentiel: Referentiel, pages: Mapping[str, str]) -> dict[str, str]:
+    """Links resolved; a link to a page the référentiel knows but this site does not hold
+    (the diagnostic without a territory) becomes its text."""
+    known = _targets(referentiel)
+    targets = {key: path for key, path in known.items() if path in pages}
+    absent = known.keys() - targets.keys()
+
+    def unlinked(text: str) -> str:
+        return _LINK.sub(lambda m: m.group(1) if m.group(2) in absent else m.group(0), text)
+
+    return {path: resolve_links(unlinked(text), path, targets, f"page {path}")
+            for path, text in pages.items()}
 
 
 def _targets(referentiel: Referentiel) -> dict[str, str]:
@@ -218,18 +276,18 @@ def _targets(referentiel: Referentiel) -> dict[str, str]:
     return targets
 
 
-def _nav(referentiel: Referentiel, functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    nav: list[dict[str, Any]] = [{"L'Ecopôle": [
-        {"Accueil": "index.md"}, {"Le territoire": "territoire.md"},
-        {"Diagnostic": "diagnostic.md"}, {"Feuille de route": "feuille-de-route.md"},
-        *({STATIC_PAGES[p]: f"{p}.md"} for p in ("ecopole", "histoire", "creer-un-ecopole")),
-    ]}]
-    for function in functions:
-        entries: list[dict[str, str]] = [{"Présentation": f"{function['id']}/index.md"}]
-        for item in function["engaged"] + function["to_explore"]:
-            fiche = item["fiche"]
-            entries.append({str(fiche["titre"]): f"{function['id']}/{fiche['id']}.md"})
-        nav.append({str(function["titre_court"]): entries})
-    nav.append({"Ressources": [{"Glossaire": "glossaire.md"},
-                               {STATIC_PAGES["demander"]: "demander.md"}]})
-    return nav
+def _nav(functions: list[dict[str, Any]], pages: Mapping[str, str],
+         extra: tuple[ExtraPage, ...]) -> Nav:
+    home = tuple(NavPage(title, path) for title, path in HOME_ENTRIES if path in pages)
+    resources = (NavPage("Glossaire", "glossaire.md"),
+                 NavPage(STATIC_PAGES["demander"], "demander.md"),
+                 *(NavPage(page.title, page.path) for page in extra))
+    return (NavSection(HOME_SECTION, home),
+            *(NavSection(str(f["titre_court"]), _function_nav(f)) for f in functions),
+            NavSection(RESOURCES_SECTION, resources))
+
+
+def _function_nav(function: Mapping[str, Any]) -> tuple[NavPage, ...]:
+    fiches = (item["fiche"] for item in function["engaged"] + function["to_explore"])
+    return (NavPage("Présentation", f"{function['id']}/index.md"),
+            *(NavPage(str(f["titre"]), f"{function['id']}/{f['id']}.md") for f in fiches))

@@ -30,6 +30,7 @@ from ecopole_kit.requests.register import Register, Request, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
 from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.territory.kinds import TERRITORY_KINDS
+from ecopole_kit.workflows.validate import load_knowledge
 
 SHIPMENTS_DIR = "envois"
 
@@ -155,13 +156,14 @@ def accept_and_package(register: Register, register_path: Path, request_id: int,
     if request.anonymise or not request.nom or not request.courriel:
         raise StepNotAllowed(f"La demande n° {request_id} a été effacée : plus de paquet possible.")
     if Status.ACCEPTED.value not in TRANSITIONS[request.statut]:
-        raise StepNotAllowed(f"La demande n° {request_id} est « {request.statut} » : elle ne peut "
-                           "plus être acceptée.")
+        raise StepNotAllowed(f"La demande n° {request_id} est « {request.statut} » : elle ne "
+                             "peut plus être acceptée.")
     folder = package_folder(register_path, request_id)
     folder.mkdir(parents=True, exist_ok=True)
     # The package first: if it cannot be made, the request keeps its status.
-    build_package(Applicant(nom=request.nom, organisation=request.organisation or "",
-                            courriel=request.courriel, territoire=request.territoire), folder)
+    applicant = Applicant(nom=request.nom, organisation=request.organisation or "",
+                          courriel=request.courriel, territoire=request.territoire)
+    build_package(applicant, folder, knowledge=load_knowledge())
     return register.accept(request_id, by=by, reason=reason), folder
 
 

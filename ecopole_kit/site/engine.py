@@ -1,0 +1,179 @@
+"""The site engine: turn rendered pages into a static site with mkdocs (its only caller).
+
+It knows no project: it is given the pages (a ``RenderedSite``), files to copy as they are,
+and explicit paths (a work folder, the output folder, an optional mkdocs configuration to
+inherit the theme from). It writes ``docs/`` and ``mkdocs.yml`` into the work folder,
+touching only files whose content changed and removing those no longer produced, then
+runs ``python -m mkdocs`` as a subprocess, in strict mode.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecopole_kit.errors import BuildFailed
+from ecopole_kit.foundation.documents import dump_yaml, write_bytes_atomic, write_text_atomic
+from ecopole_kit.foundation.resources import shipped_file
+from ecopole_kit.site.rendered import Nav, RenderedSite
+
+DOCS_DIR = "docs"
+CONFIG_FILE = "mkdocs.yml"
+CONFIG_HEADER = "# Produit par ecopole-kit build : ne pas modifier.\n"
+# Files the kit adds to every site. The search shim is served from the site itself:
+# mkdocs-material's offline plugin would otherwise fetch it from a CDN.
+SHIM_TARGET = "assets/javascripts/iframe-worker-shim.js"
+STYLESHEET_TARGET = "assets/stylesheets/ecopole.css"
+KIT_ASSETS = {SHIM_TARGET: ("site", "vendor", "iframe-worker", "shim.js"),
+              STYLESHEET_TARGET: ("site", "assets", "ecopole.css"),
+              "assets/javascripts/ecopole.js": ("site", "assets", "ecopole.js")}
+POLL_SECONDS = 0.5
+
+
+def kit_assets() -> dict[str, Path]:
+    """The kit's own files every site holds, by their path in the site."""
+    return {target: shipped_file(*source) for target, source in KIT_ASSETS.items()}
+
+
+@dataclass(frozen=True)
+class SiteSources:
+    """What a site is made of: rendered pages, files copied as they are, and its name."""
+
+    rendered: RenderedSite
+    site_name: str
+    copyright: str
+    copied: Mapping[str, Path] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SitePaths:
+    """Where the engine works: ``work_dir`` receives docs/ and mkdocs.yml, ``site_dir`` the
+    static site; ``inherit`` is a mkdocs configuration whose theme and extensions are kept."""
+
+    work_dir: Path
+    site_dir: Path
+    inherit: Path | None = None
+    assets: Mapping[str, Path] = field(default_factory=kit_assets)
+
+    @property
+    def config(self) -> Path:
+        return self.work_dir / CONFIG_FILE
+
+
+def prepare(sources: SiteSources, paths: SitePaths) -> Path:
+    """Write the pages, files and mkdocs configuration; return the configuration's path."""
+    docs = paths.work_dir / DOCS_DIR
+    rendered = sources.rendered
+    for path, text in rendered.pages.items():
+        _write_if_changed(docs / path, text)
+    for path, data in rendered.files.items():
+        _write_bytes_if_changed(docs / path, data)
+    copied = {**sources.copied, **paths.assets}
+    for relative, source in copied.items():
+        _copy_if_changed(source, docs / relative)
+    _remove_stale(docs, {docs / p for p in [*rendered.pages, *rendered.files, *copied]})
+    _write_if_changed(paths.config, mkdocs_config(sources, paths))
+    return paths.config
+
+
+def build(sources: SiteSources, paths: SitePaths) -> Path:
+    """Prepare, then build the static site into ``paths.site_dir`` (strict mode)."""
+    config = prepare(sources, paths)
+    result = _mkdocs("build", "--strict", "--clean", "--config-file", str(config))
+    if result.returncode != 0:
+        raise BuildFailed(output=_warnings(result.stdout + result.stderr))
+    return paths.site_dir
+
+
+def serve(paths: SitePaths, *, address: str, watch: Path | None,
+          on_tick: Callable[[], None]) -> None:
+    """Preview an already prepared site on ``address`` until mkdocs stops or Ctrl-C;
+    ``on_tick`` runs twice a second meanwhile (to prepare the site again when needed)."""
+    arguments = ["serve", "--config-file", str(paths.config), "--dev-addr", address, "--quiet"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", *arguments, *(["--watch", str(watch)] if watch else [])])
+    try:
+        while process.poll() is None:
+            time.sleep(POLL_SECONDS)
+            on_tick()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def mkdocs_config(sources: SiteSources, paths: SitePaths) -> str:
+    """The mkdocs configuration: name, navigation and folders; the theme is inherited."""
+    config: dict[str, Any] = {}
+    if paths.inherit is not None:
+        config["INHERIT"] = _relative(paths.inherit, paths.work_dir)
+    config.update({
+        "site_name": html_safe(sources.site_name),
+        "docs_dir": DOCS_DIR,
+        "site_dir": _relative(paths.site_dir, paths.work_dir),
+        "nav": mkdocs_nav(sources.rendered.nav),
+        "extra": {"polyfills": [SHIM_TARGET]},
+        "copyright": sources.copyright,
+    })
+    return dump_yaml(config, header=CONFIG_HEADER)
+
+
+def mkdocs_nav(nav: Nav) -> list[dict[str, list[Any]]]:
+    """The typed navigation in mkdocs' format; an untitled page is given by its path."""
+    return [{section.title: [{page.title: page.path} if page.title else page.path
+                             for page in section.entries]} for section in nav]
+
+
+def html_safe(text: str) -> str:
+    """mkdocs-material prints ``site_name`` unescaped in <title> and attributes."""
+    flat = " ".join(text.split())
+    return html.escape(flat, quote=False).replace('"', "&quot;")
+
+
+def _relative(target: Path, start: Path) -> str:
+    try:
+        return Path(os.path.relpath(target, start)).as_posix()
+    except ValueError:  # another drive (Windows): no relative path
+        return target.resolve().as_posix()
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_text_atomic(path, text)
+
+
+def _write_bytes_if_changed(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        write_bytes_atomic(path, data)
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    if not target.is_file() or target.read_bytes() != source.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def _remove_stale(docs: Path, wanted: set[Path]) -> None:
+    for path in sorted(docs.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _mkdocs(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", *arguments],
+                          capture_output=True, text=True, check=False)
+
+
+def _warnings(output: str) -> str:
+    lines = [line for line in output.splitlines()
+             if line.startswith(("WARNING", "ERROR", "Error", "Aborted", "Config value"))]
+    return "\n".join(lines) or output

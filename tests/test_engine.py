@@ -1,0 +1,88 @@
+"""The site engine: any rendered pages into a static site, knowing no project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ecopole_kit.errors import BuildFailed
+from ecopole_kit.project.scaffold import generate_project
+from ecopole_kit.site import engine
+from ecopole_kit.site.rendered import NavPage, NavSection, RenderedSite
+from ecopole_kit.workflows.build import BUILD_DIR, build_site
+from tests.conftest import example
+
+
+def sources(pages: dict[str, str], name: str = "Essai") -> engine.SiteSources:
+    nav = (NavSection("Pages", tuple(NavPage(path.removesuffix(".md").title(), path)
+                                     for path in pages)),)
+    return engine.SiteSources(rendered=RenderedSite(pages, {"data/a.bin": b"\x00"}, nav),
+                              site_name=name, copyright="Essai")
+
+
+def paths(tmp_path: Path) -> engine.SitePaths:
+    return engine.SitePaths(work_dir=tmp_path / "travail", site_dir=tmp_path / "site")
+
+
+def test_config_holds_the_nav_in_mkdocs_format_and_an_escaped_name(tmp_path: Path) -> None:
+    site = sources({"index.md": "# A\n"}, name='<b>"Ré"</b>\n  & co')
+    inherited = engine.SitePaths(tmp_path / "w" / "x", tmp_path / "out", tmp_path / "theme.yml")
+    config = yaml.safe_load(engine.mkdocs_config(site, inherited))
+    assert config["INHERIT"] == "../../theme.yml" and config["site_dir"] == "../../out"
+    assert config["site_name"] == "&lt;b&gt;&quot;Ré&quot;&lt;/b&gt; &amp; co"
+    assert config["nav"] == [{"Pages": [{"Index": "index.md"}]}]
+    assert config["extra"] == {"polyfills": [engine.SHIM_TARGET]}
+    assert "INHERIT" not in yaml.safe_load(engine.mkdocs_config(site, paths(tmp_path)))
+
+
+def test_untitled_pages_are_given_by_their_path() -> None:
+    nav = (NavSection("A", (NavPage("Un", "un.md"), NavPage(None, "deux.md"))),)
+    assert engine.mkdocs_nav(nav) == [{"A": [{"Un": "un.md"}, "deux.md"]}]
+
+
+def test_prepare_writes_only_what_changed_and_removes_the_rest(tmp_path: Path) -> None:
+    where = paths(tmp_path)
+    engine.prepare(sources({"index.md": "# A\n", "vieux/page.md": "# B\n"}), where)
+    docs = where.work_dir / engine.DOCS_DIR
+    assert (docs / engine.STYLESHEET_TARGET).is_file() and (docs / "data/a.bin").is_file()
+    kept = (docs / "index.md").stat().st_mtime_ns
+    engine.prepare(sources({"index.md": "# A\n", "neuf.md": "# C\n"}), where)
+    assert (docs / "index.md").stat().st_mtime_ns == kept
+    assert not (docs / "vieux").exists()
+    assert (docs / "neuf.md").read_text("utf-8") == "# C\n"
+
+
+@pytest.mark.slow
+def test_a_page_no_longer_produced_leaves_the_built_site(tmp_path: Path) -> None:
+    where = paths(tmp_path)
+    site = engine.build(sources({"index.md": "# A\n", "autre.md": "# B\n"}), where)
+    assert (site / "autre.html").is_file() or (site / "autre" / "index.html").is_file()
+    engine.build(sources({"index.md": "# A\n"}), where)
+    assert not (where.work_dir / engine.DOCS_DIR / "autre.md").exists()
+    assert not (site / "autre.html").exists() and not (site / "autre").exists()
+    assert (site / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_strict_mode_fails_in_french(tmp_path: Path) -> None:
+    broken = sources({"index.md": "[ailleurs](absente.md)\n"})
+    with pytest.raises(BuildFailed) as raised:
+        engine.build(broken, paths(tmp_path))
+    assert str(raised.value).startswith("La construction du site a échoué")
+    assert "absente.md" in str(raised.value)
+
+
+@pytest.mark.slow
+def test_a_user_page_removed_from_docs_is_gone_after_the_next_build(tmp_path: Path) -> None:
+    project = generate_project(example("gohelle"), tmp_path / "gohelle").path
+    (project / "docs" / "agenda.md").write_text("# Agenda\n\nRéunion jeudi.\n", "utf-8")
+    site = build_site(project).site_dir
+    built_docs = project / BUILD_DIR / engine.DOCS_DIR
+    assert (site / "agenda.html").is_file() and (built_docs / "agenda.md").is_file()
+    (project / "docs" / "agenda.md").unlink()
+    build_site(project)
+    assert not (built_docs / "agenda.md").exists() and not (site / "agenda.html").exists()
+    assert (site / "notre-ecopole.html").is_file() and (site / "index.html").is_file()
+    assert "agenda.md" not in (project / BUILD_DIR / engine.CONFIG_FILE).read_text("utf-8")
