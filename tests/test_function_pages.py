@@ -91,7 +91,7 @@ def test_indicators_with_baseline_target_and_fiche_link(site: Path) -> None:
 
 def test_roadmap_chart_and_calendar(site: Path) -> None:
     text = _main_text(site / "feuille-de-route.html")
-    assert "1 mars 2027" in text and "30 septembre 2027" in text and "Camille" in text
+    assert "1er mars 2027" in text and "30 septembre 2027" in text and "Camille" in text
     svg = (site / "assets" / "feuille-de-route.svg").read_text("utf-8")
     assert "<svg" in svg and "<script" not in svg
     calendar = Calendar.from_ical((site / "feuille-de-route.ics").read_bytes())

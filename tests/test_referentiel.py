@@ -93,9 +93,9 @@ def test_whole_referentiel_loads_with_four_functions() -> None:
 
 def test_every_fiche_cites_the_presentation_or_a_fact_source() -> None:
     for fiche in load_referentiel().fiches.values():
-        assert fiche["sources"], fiche["id"]
-        for example_entry in fiche.get("exemples", []):
-            assert example_entry["source"]["titre"], fiche["id"]
+        assert fiche.sources, fiche.id
+        for example_entry in fiche.exemples:
+            assert example_entry.source.titre, fiche.id
 
 
 def _copy_referentiel(tmp_path: Path) -> Path:

@@ -100,6 +100,17 @@ def test_applicant_copy_ends_with_the_licence_page(with_territory: bool) -> None
     assert ("Licence Ouverte d'Etalab" in site.pages[LICENCE_PAGE]) is with_territory
 
 
+def test_the_credits_list_every_source_the_referentiel_cites() -> None:
+    """The credits come from the fiches and functions themselves, not from a second list."""
+    credits = applicant(False).pages[LICENCE_PAGE]
+    cited = load_referentiel().sources()
+    assert cited
+    for source in cited:
+        assert source.titre.replace("[", "\\[") in credits
+        if source.url:
+            assert f"]({source.url})" in credits
+
+
 def test_navigation_is_typed_and_lists_every_page_once() -> None:
     site = public()
     assert all(isinstance(section, NavSection) for section in site.nav)

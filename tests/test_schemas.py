@@ -138,7 +138,7 @@ def test_territory_schema_lists_exactly_the_referentiel_fiches() -> None:
     functions = schema["properties"]["fonctions"]["properties"]
     referentiel = load_referentiel()
     for function_id, node in functions.items():
-        assert set(node["properties"]) == {f["id"] for f in referentiel.fiches_of(function_id)}
+        assert set(node["properties"]) == {f.id for f in referentiel.fiches_of(function_id)}
 
 
 @pytest.mark.parametrize("name", ["pays-tolosan", "audruicq", "gohelle"])

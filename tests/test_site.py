@@ -71,7 +71,7 @@ def test_function_page_lists_engaged_actions_first(sites: dict[str, Path]) -> No
     engaged = text.index("Sur Pays Tolosan : actions engagées")
     explore = text.index("À explorer")
     referentiel = load_referentiel()
-    titles = {f["id"]: f["titre"] for f in referentiel.fiches.values()}
+    titles = {f.id: f.titre for f in referentiel.fiches.values()}
     for fiche in ("livraison-mutualisee", "stockage-partage", "mises-en-culture-concertees"):
         assert engaged < text.index(titles[fiche]) < explore
     assert explore < text.index(titles["transformation-partagee"])
@@ -95,7 +95,7 @@ def test_history_and_ecopole_pages(sites: dict[str, Path]) -> None:
 
 def test_roadmap_groups_engaged_actions_by_stage(sites: dict[str, Path]) -> None:
     text = _main_text(sites["gohelle"] / "feuille-de-route.html")
-    titles = {f["id"]: f["titre"] for f in load_referentiel().fiches.values()}
+    titles = {f.id: f.titre for f in load_referentiel().fiches.values()}
     operational, ongoing = text.index("Opérationnel"), text.index("En cours")
     planned = text.index("En projet")
     assert operational < text.index(titles["micro-fermes-servicielles"]) < ongoing
@@ -105,8 +105,8 @@ def test_roadmap_groups_engaged_actions_by_stage(sites: dict[str, Path]) -> None
 
 def test_every_fiche_has_a_page(sites: dict[str, Path]) -> None:
     for fiche in load_referentiel().fiches.values():
-        page = sites["audruicq"] / fiche["fonction"] / f"{fiche['id']}.html"
-        assert fiche["titre"] in _main_text(page)
+        page = sites["audruicq"] / fiche.fonction / f"{fiche.id}.html"
+        assert fiche.titre in _main_text(page)
 
 
 def _pages(site: Path) -> Iterator[Path]:

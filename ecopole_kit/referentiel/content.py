@@ -12,9 +12,9 @@ from ecopole_kit.foundation.documents import load_yaml, read_text
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
+from ecopole_kit.referentiel.fiches import Fiche, Source
 
 FUNCTION_IDS = ("systeme-alimentaire", "accessibilite", "emploi", "evaluation")
-PAGE_IDS = ("ecopole", "histoire", "creer-un-ecopole", "demander")
 STAGES = ("opérationnel", "en cours", "en projet", "idée")
 
 
@@ -26,18 +26,27 @@ class Function:
     titre_court: str
     resume: str
     objectifs: str
-    sources: tuple[dict[str, str], ...]
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True)
 class Referentiel:
+    """The référentiel: its four functions, its fiches by id, its pages and its glossary."""
+
     functions: tuple[Function, ...]
-    fiches: dict[str, dict[str, Any]]
+    fiches: dict[str, Fiche]
     pages: dict[str, str]
     glossary: tuple[dict[str, Any], ...]
 
-    def fiches_of(self, function_id: str) -> list[dict[str, Any]]:
-        return [f for f in self.fiches.values() if f["fonction"] == function_id]
+    def fiches_of(self, function_id: str) -> list[Fiche]:
+        return [f for f in self.fiches.values() if f.fonction == function_id]
+
+    def sources(self) -> tuple[Source, ...]:
+        """Every source the référentiel cites (functions, fiches, examples), once each."""
+        cited = [s for f in self.functions for s in f.sources]
+        cited += [s for f in self.fiches.values() for s in (*f.sources,
+                                                           *(e.source for e in f.exemples))]
+        return tuple(dict.fromkeys(cited))
 
 
 @cache
@@ -48,15 +57,15 @@ def load_referentiel(root: Path | None = None) -> Referentiel:
     fiches = _load_fiches(base, issues)
     functions = _load_functions(base, issues)
     glossary = _load_list(base / "glossaire.yaml", "glossaire", issues)
-    pages = {page: read_text(base / "pages" / f"{page}.md") for page in PAGE_IDS}
+    pages = {path.stem: read_text(path) for path in sorted((base / "pages").glob("*.md"))}
     if issues:
         raise InvalidDocuments(issues=issues)
     return Referentiel(functions=functions, fiches=fiches, pages=pages,
                        glossary=tuple(glossary))
 
 
-def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, dict[str, Any]]:
-    fiches: dict[str, dict[str, Any]] = {}
+def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, Fiche]:
+    fiches: dict[str, Fiche] = {}
     for function_id in FUNCTION_IDS:
         for path in sorted((base / "fiches" / function_id).glob("*.yaml")):
             document = load_yaml(path, f"referentiel/fiches/{function_id}/{path.name}")
@@ -69,11 +78,11 @@ def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, dict[str, Any]]:
                 issues.append(Issue(document.name, 1, ("id",),
                                     "l'identifiant et la fonction doivent être le nom du "
                                     "fichier et de son dossier."))
-            fiches[data["id"]] = data
+            fiches[data["id"]] = Fiche.from_data(data)
     for fiche in fiches.values():
-        for target in fiche.get("liens", []):
+        for target in fiche.liens:
             if target not in fiches:
-                issues.append(Issue(f"referentiel/fiches/{fiche['fonction']}/{fiche['id']}.yaml",
+                issues.append(Issue(f"referentiel/fiches/{fiche.fonction}/{fiche.id}.yaml",
                                     None, ("liens",), f"fiche inconnue « {target} »."))
     return fiches
 
@@ -83,7 +92,7 @@ def _load_functions(base: Path, issues: list[Issue]) -> tuple[Function, ...]:
     functions = tuple(
         Function(id=e["id"], numero=e["numero"], titre=e["titre"], titre_court=e["titre_court"],
                  resume=e["resume"], objectifs=e["objectifs"],
-                 sources=tuple(e.get("sources", ())))
+                 sources=tuple(Source.from_data(s) for s in e.get("sources", ())))
         for e in entries
     )
     if not issues and tuple(f.id for f in functions) != FUNCTION_IDS:

@@ -17,7 +17,7 @@ import posixpath
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
@@ -37,10 +37,11 @@ from ecopole_kit.errors import (
     os_reason,
 )
 from ecopole_kit.foundation.documents import read_text, write_bytes_atomic
-from ecopole_kit.foundation.french import french_date
+from ecopole_kit.foundation.french import fold, french_date
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.project.files import Knowledge
+from ecopole_kit.referentiel.fiches import Source
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import (
     SITE_COPYRIGHT,
@@ -66,21 +67,6 @@ NAME_MAX = 120
 FIELD_LABELS = {"contact.nom": "nom", "contact.courriel": "courriel",
                 "portage.nom": "organisation", "territoire.nom": "nom du territoire",
                 "territoire.codes": "codes du territoire"}
-SOURCES = (  # the référentiel's own sources; each page cites those of its figures
-    "Présentation de l'Ecopôle alimentaire, source principale (ecopolealimentaire.fr)",
-    "Réseau Cocagne : Jardins de Cocagne, ateliers et chantiers d'insertion (reseaucocagne.org)",
-    "Ecopôle alimentaire de la région d'Audruicq (terres-opale-gohelle.cocagnebio.fr)",
-    "Banque des Territoires (2021) : Microferme Cocagne de Gohelle, archipel nourricier",
-    "Ménadel et Saint-Hubert (Loos-en-Gohelle) : la MANNE, monnaie locale",
-    "Resolis : programme « 30 000 paniers solidaires » (resolis.org)",
-    "Agri71 (2021) : paniers solidaires cofinancés par la CAF et la MSA à Mâcon (agri71.fr)",
-    "Avise : « Évaluer l'utilité sociale de son activité » (avise.org)",
-    "ADEME (2020), via le calculateur de surface agricole de Loire-Atlantique",
-    "PARCEL, de Terre de Liens, de la FNAB et du BASIC (parcel-app.org)",
-    "CRATer (Les Greniers d'Abondance) et l'étude INCA 3, pour les besoins alimentaires",
-    "Réseau national des projets alimentaires territoriaux (rnpat.fr)",
-    "ATEMIS : économie de la fonctionnalité et de la coopération",
-)
 STYLESHEET = """
 @page { size: A4; margin: 20mm 18mm;
   @top-left { content: "Référentiel Ecopôle alimentaire"; font-size: 8pt; color: #555; }
@@ -179,11 +165,12 @@ def applicant_copy(config: Mapping[str, Any], knowledge: Knowledge) -> RenderedS
     geography = knowledge.geography
     place = place_of(geography, declared["type"], declared["codes"]) if with_territory else None
     attribution = geography.attribution if with_territory else None
-    return render_site(knowledge.referentiel, config, {}, place, _options(attribution))
+    licence = _licence_page(knowledge.referentiel.sources(), attribution)
+    return render_site(knowledge.referentiel, config, {}, place, _options(licence))
 
 
-def _options(attribution: str | None) -> RenderOptions:
-    licence = ExtraPage(LICENCE_TITLE, LICENCE_PAGE, _licence_page(attribution))
+def _options(licence_markdown: str) -> RenderOptions:
+    licence = ExtraPage(LICENCE_TITLE, LICENCE_PAGE, licence_markdown)
     return RenderOptions(project_context=False, request_form=False, extra_pages=(licence,))
 
 
@@ -227,12 +214,13 @@ def _paths(work: Path) -> engine.SitePaths:
                             inherit=shipped(THEME_CONFIG[0]).joinpath(*THEME_CONFIG[1:]))
 
 
-def _licence_page(attribution: str | None) -> str:
-    """Terms of use (``referentiel/licence.md``) and credits, as one Markdown page; the
-    territorial data is credited to ``attribution`` when the copy holds any."""
+def _licence_page(sources: Sequence[Source], attribution: str | None) -> str:
+    """Terms of use (``referentiel/licence.md``) and credits, as one Markdown page: the
+    sources the référentiel cites; the territorial data, credited to ``attribution`` when
+    the copy holds any."""
     terms = read_text(shipped("referentiel") / "licence.md", "referentiel/licence.md")
     parts = [f"# {LICENCE_TITLE}", terms.strip(), "## Crédits", "### Sources du référentiel",
-             "\n".join(f"- {source}" for source in SOURCES),
+             "\n".join(_credit(source) for source in sorted(sources, key=lambda s: fold(s.titre))),
              "Chaque page et chaque fiche citent les sources de leurs chiffres."]
     if attribution:
         parts += ["### Données territoriales",
@@ -244,6 +232,11 @@ def _licence_page(attribution: str | None) -> str:
         "le site ; Python-Markdown pour la mise en forme des pages.",
         f"- WeasyPrint {version('weasyprint')} (licence BSD), pour le PDF."))]
     return "\n\n".join(parts) + "\n"
+
+
+def _credit(source: Source) -> str:
+    title = source.titre.replace("[", "\\[").replace("]", "\\]")
+    return f"- [{title}]({source.url})" if source.url else f"- {title}"
 
 
 def _territory(request: Mapping[str, Any] | None, organisation: str,

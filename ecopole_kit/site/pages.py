@@ -18,9 +18,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ecopole_kit.errors import ReferentielInvalid
 from ecopole_kit.foundation.french import format_number, french_date
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.referentiel.content import STAGES, Referentiel
+from ecopole_kit.referentiel.fiches import Source
+from ecopole_kit.site import sitemap
 from ecopole_kit.site.charts import Chart, RoadmapBar, roadmap_chart_svg
 from ecopole_kit.site.function_views import config_view
 from ecopole_kit.site.rendered import Nav, NavPage, NavSection, RenderedSite
@@ -39,15 +42,7 @@ MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
 CALENDAR_FILE = "feuille-de-route.ics"
 REQUEST_MARKER = "[[formulaire-de-demande]]"
 ROADMAP_CHART = "assets/feuille-de-route.svg"
-GENERATED_PAGES = ("index", "territoire", "diagnostic", "feuille-de-route", "glossaire")
-STATIC_PAGES = {"ecopole": "Qu'est-ce qu'un Ecopôle ?", "histoire": "Histoire",
-                "creer-un-ecopole": "Créer un Ecopôle", "demander": "Demander le référentiel"}
-HOME_SECTION = "L'Ecopôle"
-RESOURCES_SECTION = "Ressources"
-HOME_ENTRIES = (("Accueil", "index.md"), ("Le territoire", "territoire.md"),
-                ("Diagnostic", "diagnostic.md"), ("Feuille de route", "feuille-de-route.md"),
-                *((STATIC_PAGES[p], f"{p}.md")
-                  for p in ("ecopole", "histoire", "creer-un-ecopole")))
+RESOURCES_TITLE = sitemap.RESOURCES_SECTION[0]
 SITE_COPYRIGHT = ("Données territoriales : INSEE, Code officiel géographique, via Etalab "
                   "(Licence Ouverte). Site produit par ecopole-kit.")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]"
@@ -115,7 +110,7 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
     functions = _functions(referentiel, config, function_configs, place)
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
-    pages["index.md"] = render("index.md.j2", territory=territory, functions=functions,
+    pages[sitemap.HOME.path] = render("index.md.j2", territory=territory, functions=functions,
                                engaged_count=sum(len(f["engaged"]) for f in functions))
     for function in functions:
         _render_function(environment(), referentiel, function, territory, pages)
@@ -142,8 +137,8 @@ def _functions(referentiel: Referentiel, config: Mapping[str, Any],
 def _official_pages(config: Mapping[str, Any], function_configs: Mapping[str, Any],
                     place: Place, pages: dict[str, str], files: dict[str, bytes]) -> None:
     """The pages drawn from official data: the territory and its diagnostic."""
-    pages["territoire.md"] = territory_page(config["territoire"], place)
-    pages["diagnostic.md"], charts = diagnostic_pages(
+    pages[sitemap.TERRITORY.path] = territory_page(config["territoire"], place)
+    pages[sitemap.DIAGNOSTIC.path], charts = diagnostic_pages(
         config["territoire"], place, function_configs.get("accessibilite", {}),
         config["contexte"])
     files.update(charts)
@@ -154,7 +149,7 @@ def _roadmap_pages(referentiel: Referentiel, config: Mapping[str, Any],
                    pages: dict[str, str], files: dict[str, bytes]) -> None:
     items = engagements(config)
     chart = _roadmap_chart(items, referentiel, config["territoire"]["nom"])
-    pages["feuille-de-route.md"] = render(
+    pages[sitemap.ROADMAP.path] = render(
         "roadmap.md.j2", territory=territory, stages=_roadmap(functions),
         dated=[_dated(i, referentiel) for i in items if i.start], calendar_file=CALENDAR_FILE,
         chart_file=ROADMAP_CHART, chart=chart)
@@ -165,15 +160,28 @@ def _roadmap_pages(referentiel: Referentiel, config: Mapping[str, Any],
 
 def _reference_pages(referentiel: Referentiel, config: Mapping[str, Any],
                      options: RenderOptions, pages: dict[str, str]) -> None:
-    pages["glossaire.md"] = render(
+    pages[sitemap.GLOSSARY.path] = render(
         "glossary.md.j2",
-        glossary=[{**trust(e), "source": _source_text(e["source"]) if "source" in e else None}
-                  for e in sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
-    for page_id in STATIC_PAGES:
-        pages[f"{page_id}.md"] = referentiel.pages[page_id]
+        glossary=[_glossary_entry(e) for e in
+                  sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
+    for page in sitemap.FROM_REFERENTIEL:
+        pages[page.path] = _written(referentiel, page)
     block = _request_block(config) if options.request_form else ""
-    pages["demander.md"] = pages["demander.md"].replace(REQUEST_MARKER, block)
+    pages[sitemap.REQUEST.path] = pages[sitemap.REQUEST.path].replace(REQUEST_MARKER, block)
     pages.update({extra.path: extra.markdown for extra in options.extra_pages})
+
+
+def _glossary_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    source = Source.from_data(entry["source"]) if "source" in entry else None
+    return {**trust(entry), "source": _source_text(source) if source else None}
+
+
+def _written(referentiel: Referentiel, page: sitemap.SitePage) -> str:
+    """A page the référentiel's authors wrote (``referentiel/pages/<id>.md``)."""
+    if page.id not in referentiel.pages:
+        raise ReferentielInvalid(f"referentiel/pages/{page.path} : page absente du référentiel.",
+                                 hint="Rétablissez ce fichier : le site le publie.")
+    return referentiel.pages[page.id]
 
 
 def _function_view(referentiel: Referentiel, function_id: str,
@@ -181,32 +189,35 @@ def _function_view(referentiel: Referentiel, function_id: str,
     function = next(f for f in referentiel.functions if f.id == function_id)
     stages = engagement.get(function_id, {})
     fiches = referentiel.fiches_of(function_id)
-    engaged = sorted((f for f in fiches if f["id"] in stages),
-                     key=lambda f: STAGES.index(stage_of(stages[f["id"]])))
+    engaged = sorted((f for f in fiches if f.id in stages),
+                     key=lambda f: STAGES.index(stage_of(stages[f.id])))
     return {
         "id": trusted(function.id), "titre": trusted(function.titre),
         "titre_court": trusted(function.titre_court),
         "resume_md": trusted(f"*{function.resume}*"), "objectifs": trusted(function.objectifs),
         "sources": [_source_text(s) for s in function.sources],
-        "engaged": [{"fiche": trust(f), "stage": stage_of(stages[f["id"]])} for f in engaged],
-        "to_explore": [{"fiche": trust(f)} for f in fiches if f["id"] not in stages],
+        "engaged": [{"fiche": trust(f.as_dict()), "stage": stage_of(stages[f.id])}
+                    for f in engaged],
+        "to_explore": [{"fiche": trust(f.as_dict())} for f in fiches if f.id not in stages],
     }
 
 
 def _render_function(env: jinja2.Environment, referentiel: Referentiel,
                      function: dict[str, Any], territory: dict[str, Any],
                      pages: dict[str, str]) -> None:
-    titles = {ident: trusted(f["titre"]) for ident, f in referentiel.fiches.items()}
+    titles = {ident: trusted(f.titre) for ident, f in referentiel.fiches.items()}
     pages[f"{function['id']}/index.md"] = env.get_template("function.md.j2").render(
         function=function, territory=territory, config=function["config"], titles=titles,
         config_file=Markup(f"fonctions/{function['id']}.yaml"))
     template = env.get_template("fiche.md.j2")
     for item in function["engaged"] + function["to_explore"]:
         fiche = dict(item["fiche"])
-        fiche["au_territoire"] = _tailored(fiche.get("au_territoire"), territory)
-        fiche["exemples"] = [{**e, "source_text": _source_text(e["source"])}
-                             for e in fiche.get("exemples", [])]
-        fiche["source_texts"] = [_source_text(s) for s in fiche["sources"]]
+        model = referentiel.fiches[str(fiche["id"])]
+        fiche["au_territoire"] = _tailored(model.au_territoire, territory)
+        fiche["exemples"] = [{**view, "source_text": _source_text(example.source)}
+                             for view, example in zip(fiche["exemples"], model.exemples,
+                                                     strict=True)]
+        fiche["source_texts"] = [_source_text(s) for s in model.sources]
         stage = item.get("stage")
         pages[f"{function['id']}/{fiche['id']}.md"] = template.render(
             fiche=fiche, stage=stage, stage_key=stage, territory=territory, means=MEANS,
@@ -220,9 +231,9 @@ def _tailored(text: str | None, territory: Mapping[str, Any]) -> Markup | None:
     return trusted(filled.replace("{porteur}", str(literal(territory["porteur"]))))
 
 
-def _source_text(source: Mapping[str, str]) -> Markup:
-    title = str(source["titre"]).replace("[", "\\[").replace("]", "\\]")
-    return trusted(f"[{title}]({source['url']})" if source.get("url") else title)
+def _source_text(source: Source) -> Markup:
+    title = source.titre.replace("[", "\\[").replace("]", "\\]")
+    return trusted(f"[{title}]({source.url})" if source.url else title)
 
 
 def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -233,7 +244,7 @@ def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str) -> Chart | None:
-    bars = [RoadmapBar(referentiel.fiches[i.fiche_id]["titre"], i.stage, i.start,
+    bars = [RoadmapBar(referentiel.fiches[i.fiche_id].titre, i.stage, i.start,
                        i.end or i.start) for i in items if i.start]
     return roadmap_chart_svg(bars, name) if bars else None
 
@@ -248,7 +259,7 @@ def _request_block(config: Mapping[str, Any]) -> str:
 
 
 def _dated(item: Engagement, referentiel: Referentiel) -> dict[str, Any]:
-    return {"fiche": trust(referentiel.fiches[item.fiche_id]), "stage": item.stage,
+    return {"fiche": trust(referentiel.fiches[item.fiche_id].as_dict()), "stage": item.stage,
             "start": french_date(item.start), "end": french_date(item.end) if item.end else "—",
             "lead": item.lead or "—"}
 
@@ -268,23 +279,22 @@ def _resolved(referentiel: Referentiel, pages: Mapping[str, str]) -> dict[str, s
 
 
 def _targets(referentiel: Referentiel) -> dict[str, str]:
-    targets = {f"fiche:{ident}": f"{fiche['fonction']}/{ident}.md"
+    targets = {f"fiche:{ident}": f"{fiche.fonction}/{ident}.md"
                for ident, fiche in referentiel.fiches.items()}
     targets.update({f"fonction:{f.id}": f"{f.id}/index.md" for f in referentiel.functions})
-    targets.update({f"page:{page}": f"{page}.md" for page in STATIC_PAGES})
-    targets.update({f"page:{page}": f"{page}.md" for page in GENERATED_PAGES})
+    targets.update({f"page:{page.id}": page.path for page in sitemap.ALL_PAGES})
     return targets
 
 
 def _nav(functions: list[dict[str, Any]], pages: Mapping[str, str],
          extra: tuple[ExtraPage, ...]) -> Nav:
-    home = tuple(NavPage(title, path) for title, path in HOME_ENTRIES if path in pages)
-    resources = (NavPage("Glossaire", "glossaire.md"),
-                 NavPage(STATIC_PAGES["demander"], "demander.md"),
+    home_title, home_pages = sitemap.HOME_SECTION
+    home = tuple(NavPage(page.title, page.path) for page in home_pages if page.path in pages)
+    resources = (*(NavPage(page.title, page.path) for page in sitemap.RESOURCES_SECTION[1]),
                  *(NavPage(page.title, page.path) for page in extra))
-    return (NavSection(HOME_SECTION, home),
+    return (NavSection(home_title, home),
             *(NavSection(str(f["titre_court"]), _function_nav(f)) for f in functions),
-            NavSection(RESOURCES_SECTION, resources))
+            NavSection(RESOURCES_TITLE, resources))
 
 
 def _function_nav(function: Mapping[str, Any]) -> tuple[NavPage, ...]:

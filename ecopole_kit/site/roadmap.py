@@ -61,7 +61,7 @@ def calendar(territory_name: str, items: list[Engagement], referentiel: Referent
         fiche = referentiel.fiches[item.fiche_id]
         event = Event()
         event.add("uid", f"{item.fiche_id}@ecopole-kit")
-        event.add("summary", f"{fiche['titre']} ({item.stage})")
+        event.add("summary", f"{fiche.titre} ({item.stage})")
         event.add("dtstart", item.start)
         event.add("dtend", (item.end or item.start) + timedelta(days=1))
         event.add("dtstamp", datetime.combine(item.start, time(0), tzinfo=timezone.utc))

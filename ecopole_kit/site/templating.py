@@ -58,7 +58,7 @@ def trust(value: Any) -> Any:
     """Mark the référentiel's own text (recursively) as trusted Markdown."""
     if isinstance(value, str):
         return trusted(value)
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [trust(item) for item in value]
     if isinstance(value, dict):
         return {key: trust(item) for key, item in value.items()}

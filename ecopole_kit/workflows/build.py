@@ -23,7 +23,7 @@ from ecopole_kit.project.layout import (
     USER_DOCS,
 )
 from ecopole_kit.site import engine
-from ecopole_kit.site.pages import RESOURCES_SECTION, SITE_COPYRIGHT, render_site, site_title
+from ecopole_kit.site.pages import RESOURCES_TITLE, SITE_COPYRIGHT, render_site, site_title
 from ecopole_kit.site.places import place_of
 from ecopole_kit.site.rendered import NavPage, RenderedSite, appended
 from ecopole_kit.workflows.validate import load_knowledge
@@ -52,7 +52,7 @@ def sources(root: Path, knowledge: Knowledge) -> engine.SiteSources:
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
     own = [NavPage(None, path) for path in sorted(user_pages) if path.endswith(".md")]
     with_own = RenderedSite(rendered.pages, rendered.files,
-                            appended(rendered.nav, RESOURCES_SECTION, own))
+                            appended(rendered.nav, RESOURCES_TITLE, own))
     return engine.SiteSources(rendered=with_own, site_name=site_title(declared["nom"]),
                               copyright=SITE_COPYRIGHT, copied=user_pages)
 
