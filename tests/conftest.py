@@ -96,3 +96,16 @@ def geography() -> Any:
     from ecopole_kit.territory.geography import load_geography
 
     return load_geography()
+
+
+def typed(config: dict[str, Any]) -> Any:
+    """A territory configuration as the core receives it."""
+    from ecopole_kit.project.config import TerritoryConfig
+
+    return TerritoryConfig.from_data(config)
+
+
+def function_configs(data: dict[str, Any] | None = None) -> Any:
+    from ecopole_kit.project.config import FunctionConfigs
+
+    return FunctionConfigs.from_data(data or {})

@@ -41,9 +41,13 @@ def test_yaml_files_declare_their_schema_on_the_first_line(project: Path) -> Non
 
 def test_generated_project_is_valid_and_round_trips(project: Path) -> None:
     loaded = load_project(project, knowledge())
-    assert loaded.config == example("pays-tolosan")
-    assert set(loaded.functions) == {"systeme-alimentaire", "accessibilite", "emploi",
-                                     "evaluation"}
+    tolosan = example("pays-tolosan")
+    assert loaded.config.data == tolosan
+    assert loaded.config.territoire.nom == tolosan["territoire"]["nom"] == "Pays Tolosan"
+    assert loaded.config.territoire.codes == tuple(tolosan["territoire"]["codes"])
+    assert loaded.config.stages_of("emploi") == tolosan["fonctions"]["emploi"]
+    for function_id in ("systeme-alimentaire", "accessibilite", "emploi", "evaluation"):
+        assert isinstance(loaded.functions.of(function_id), dict)
 
 
 def test_mkdocs_configuration_is_french_offline_material(project: Path) -> None:

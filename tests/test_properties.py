@@ -19,7 +19,7 @@ from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.site.pages import render_site
 from ecopole_kit.site.templating import cell
 from ecopole_kit.workflows.build import build_site
-from tests.conftest import place_for
+from tests.conftest import function_configs, place_for, typed
 from tests.schema_strategies import from_schema
 
 EXTENSIONS = ["admonition", "tables", "toc", "pymdownx.details"]
@@ -139,7 +139,8 @@ def test_any_valid_function_configuration_renders_its_texts_literally(
     from tests.conftest import example
 
     config = example("gohelle")
-    rendered = render_site(load_referentiel(), config, functions, place_for(config))
+    rendered = render_site(load_referentiel(), typed(config), function_configs(functions),
+                           place_for(config))
     for function_id, data in functions.items():
         shown, tags = _html_text(markdown.markdown(rendered.pages[f"{function_id}/index.md"],
                                                    extensions=EXTENSIONS))

@@ -14,7 +14,7 @@ from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.site.pages import render_site
-from tests.conftest import example, place_for
+from tests.conftest import example, function_configs, place_for, typed
 
 REFERENTIEL = shipped("referentiel")
 FICHES = sorted(REFERENTIEL.glob("fiches/*/*.yaml"))
@@ -111,7 +111,7 @@ def test_a_link_to_a_missing_fiche_fails(tmp_path: Path) -> None:
     page.write_text(page.read_text("utf-8") + "\nVoir [ailleurs](fiche:n-existe-pas).\n", "utf-8")
     with pytest.raises(EcopoleError, match="lien vers fiche inconnue « n-existe-pas »"):
         config = example("gohelle")
-        render_site(load_referentiel(copy), config, {}, place_for(config))
+        render_site(load_referentiel(copy), typed(config), function_configs(), place_for(config))
 
 
 def test_an_invalid_fiche_is_reported_with_its_file(tmp_path: Path) -> None:
@@ -127,9 +127,9 @@ def test_an_invalid_fiche_is_reported_with_its_file(tmp_path: Path) -> None:
 def test_rendering_is_pure_and_tailored() -> None:
     referentiel = load_referentiel()
     tolosan, audruicq = example("pays-tolosan"), example("audruicq")
-    first = render_site(referentiel, tolosan, {}, place_for(tolosan))
-    again = render_site(referentiel, tolosan, {}, place_for(tolosan))
-    other = render_site(referentiel, audruicq, {}, place_for(audruicq))
+    first = render_site(referentiel, typed(tolosan), function_configs(), place_for(tolosan))
+    again = render_site(referentiel, typed(tolosan), function_configs(), place_for(tolosan))
+    other = render_site(referentiel, typed(audruicq), function_configs(), place_for(audruicq))
     assert first == again
     assert first.pages["accessibilite/paniers-solidaires.md"] != \
         other.pages["accessibilite/paniers-solidaires.md"]

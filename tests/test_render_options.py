@@ -23,7 +23,7 @@ from ecopole_kit.requests.package import (
 )
 from ecopole_kit.site.pages import ExtraPage, RenderOptions, render_site
 from ecopole_kit.site.rendered import NavPage, NavSection, RenderedSite, appended, nav_pages
-from tests.conftest import ROOT, example, geography, knowledge, place_for
+from tests.conftest import ROOT, example, function_configs, geography, knowledge, place_for, typed
 
 AUDRUICQ = {"type": "epci", "codes": ["246200844"]}
 OFFICIAL_PAGES = {"territoire.md", "diagnostic.md"}
@@ -34,7 +34,7 @@ _OFFICIAL_LINK = re.compile(r"\]\((?:\.\./)*(?:territoire|diagnostic)\.md[#)]")
 @cache
 def public() -> RenderedSite:
     config = example("gohelle")
-    return render_site(load_referentiel(), config, {}, place_for(config))
+    return render_site(load_referentiel(), typed(config), function_configs(), place_for(config))
 
 
 @cache
@@ -148,9 +148,10 @@ def test_a_link_to_a_page_not_produced_becomes_its_text(tmp_path: Path) -> None:
         config = applicant_config(Applicant("Camille", "Jardins", None, "c@exemple.fr"),
                                   geography())
         options = RenderOptions(project_context=False, request_form=False)
-        without = render_site(referentiel, config, {}, None, options)
+        without = render_site(referentiel, typed(config), function_configs(), None, options)
         gohelle = example("gohelle")
-        with_place = render_site(referentiel, gohelle, {}, place_for(gohelle))
+        with_place = render_site(referentiel, typed(gohelle), function_configs(),
+                                 place_for(gohelle))
     finally:
         load_referentiel.cache_clear()
     assert "Voir le diagnostic.\n" in without.pages["histoire.md"]
@@ -161,7 +162,7 @@ def test_extra_pages_are_rendered_and_linked() -> None:
     config = example("gohelle")
     extra = ExtraPage("En plus", "en-plus.md",
                       "# En plus\n\nVoir le [glossaire](page:glossaire).\n")
-    site = render_site(load_referentiel(), config, {}, place_for(config),
+    site = render_site(load_referentiel(), typed(config), function_configs(), place_for(config),
                        RenderOptions(extra_pages=(extra,)))
     assert site.pages["en-plus.md"] == "# En plus\n\nVoir le [glossaire](glossaire.md).\n"
     assert site.nav[-1].entries[-1] == NavPage("En plus", "en-plus.md")

@@ -103,7 +103,7 @@ def test_valid_configurations_pass_every_rule(project: Path) -> None:
         _write(project, function_id, content)
     assert validate_paths([project]) == []
     loaded = load_project(project, knowledge())
-    assert loaded.functions["accessibilite"]["paniers_solidaires"]["prix_panier"] == 16
+    assert loaded.functions.accessibilite["paniers_solidaires"]["prix_panier"] == 16
 
 
 @pytest.mark.parametrize("name", sorted(INVALID))

@@ -20,12 +20,16 @@ Engagements = Mapping[str, Mapping[str, Any]]  # function → fiche id → stage
 
 @dataclass(frozen=True)
 class Territory:
-    """The territory: its name, its slug, its kind and its official codes."""
+    """The territory: its name, its slug, its kind and its official codes.
+
+    A project always has a kind and codes; an applicant's copy may have neither (the
+    territory « non précisé »).
+    """
 
     nom: str
     slug: str
-    type: str
-    codes: tuple[str, ...]
+    type: str | None = None
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,8 @@ class TerritoryConfig:
     def from_data(cls, data: Mapping[str, Any]) -> TerritoryConfig:
         territory, lead, context = data["territoire"], data["portage"], data["contexte"]
         return cls(
-            territoire=Territory(territory["nom"], territory["slug"], territory["type"],
-                                 tuple(territory["codes"])),
+            territoire=Territory(territory["nom"], territory["slug"], territory.get("type"),
+                                 tuple(territory.get("codes", ()))),
             portage=Lead(lead["nom"], tuple(lead.get("partenaires", ()))),
             contact=Contact(data["contact"]["nom"], data["contact"]["courriel"]),
             contexte=Context(context.get("milieu"), context.get("menages"),

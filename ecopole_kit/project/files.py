@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ecopole_kit.errors import InvalidDocuments, ProjectNotFound
 from ecopole_kit.foundation.documents import Document, parse_yaml, read_text
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
+from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.layout import FUNCTIONS_DIR, TERRITORY_FILE
 from ecopole_kit.project.rules import Context, check_rules
 from ecopole_kit.referentiel.content import FUNCTION_IDS, Referentiel
@@ -24,8 +24,8 @@ class Project:
     """A validated project: its territory configuration and each function's configuration."""
 
     root: Path
-    config: dict[str, Any]
-    functions: dict[str, dict[str, Any]]
+    config: TerritoryConfig
+    functions: FunctionConfigs
 
 
 EDITABLE_SCHEMAS = ("territoire", *(f"fonction-{fid}" for fid in FUNCTION_IDS))
@@ -122,5 +122,5 @@ def load_project(root: Path, knowledge: Knowledge) -> Project:
         raise InvalidDocuments(issues=issues)
     functions = {fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"].data or {}
                  for fid in FUNCTION_IDS if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents}
-    return Project(root=root, config=documents[TERRITORY_FILE].data,
-                   functions={fid: functions.get(fid, {}) for fid in FUNCTION_IDS})
+    return Project(root=root, config=TerritoryConfig.from_data(documents[TERRITORY_FILE].data),
+                   functions=FunctionConfigs.from_data(functions))

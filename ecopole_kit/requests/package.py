@@ -40,6 +40,7 @@ from ecopole_kit.foundation.documents import read_text, write_bytes_atomic
 from ecopole_kit.foundation.french import fold, french_date
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import check_value
+from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.files import Knowledge
 from ecopole_kit.referentiel.fiches import Source
 from ecopole_kit.site import engine
@@ -160,13 +161,12 @@ def applicant_copy(config: Mapping[str, Any], knowledge: Knowledge) -> RenderedS
     """The référentiel as the applicant gets it: no project context, no request form (they
     already have the référentiel), the licence page; without a territory, no page drawn
     from official data."""
-    declared = config["territoire"]
-    with_territory = _has_territory(config)
-    geography = knowledge.geography
-    place = place_of(geography, declared["type"], declared["codes"]) if with_territory else None
-    attribution = geography.attribution if with_territory else None
-    licence = _licence_page(knowledge.referentiel.sources(), attribution)
-    return render_site(knowledge.referentiel, config, {}, place, _options(licence))
+    typed = TerritoryConfig.from_data(config)
+    place = place_of(knowledge.geography, typed.territoire)
+    licence = _licence_page(knowledge.referentiel.sources(),
+                            place.attribution if place else None)
+    return render_site(knowledge.referentiel, typed, FunctionConfigs.from_data({}), place,
+                       _options(licence))
 
 
 def _options(licence_markdown: str) -> RenderOptions:

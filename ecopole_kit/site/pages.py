@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ecopole_kit.errors import ReferentielInvalid
 from ecopole_kit.foundation.french import format_number, french_date
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
+from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.referentiel.content import STAGES, Referentiel
 from ecopole_kit.referentiel.fiches import Source
 from ecopole_kit.site import sitemap
@@ -81,29 +82,27 @@ def site_title(name: str) -> str:
     return f"Ecopôle alimentaire — {name}"
 
 
-def territory_view(config: Mapping[str, Any], place: Place | None = None,
+def territory_view(config: TerritoryConfig, place: Place | None = None,
                    options: RenderOptions = PUBLIC_SITE) -> dict[str, Any]:
     """What the pages show of the territory, with person-typed text kept as plain strings."""
-    territory, contact, context = config["territoire"], config["contact"], config["contexte"]
-    partners = config["portage"].get("partenaires", [])
-    presentation = context.get("presentation")
+    territory, contact, context = config.territoire, config.contact, config.contexte
+    presentation = context.presentation
     view = {
-        "nom": territory["nom"], "official": place is not None,
-        "milieu": context["milieu"] if options.project_context else None,
-        "porteur": config["portage"]["nom"], "partenaires": ", ".join(partners),
-        "contact_nom": contact["nom"], "contact_courriel": contact["courriel"],
-        "atouts": ", ".join(context.get("atouts", [])),
+        "nom": territory.nom, "official": place is not None,
+        "milieu": context.milieu if options.project_context else None,
+        "porteur": config.portage.nom, "partenaires": ", ".join(config.portage.partenaires),
+        "contact_nom": contact.nom, "contact_courriel": contact.courriel,
+        "atouts": ", ".join(context.atouts),
         "presentation": literal_paragraphs(presentation) if presentation else None,
     }
     if place is not None:
-        view.update(kind_label=KINDS[territory["type"]].label,
-                    codes=", ".join(territory["codes"]),
+        view.update(kind_label=KINDS[place.resolved.kind].label, codes=", ".join(territory.codes),
                     population=format_number(place.resolved.population))
     return view
 
 
-def render_site(referentiel: Referentiel, config: Mapping[str, Any],
-                function_configs: Mapping[str, Any], place: Place | None,
+def render_site(referentiel: Referentiel, config: TerritoryConfig,
+                function_configs: FunctionConfigs, place: Place | None,
                 options: RenderOptions = PUBLIC_SITE) -> RenderedSite:
     """Every page of a territory's référentiel site, links resolved: a pipeline of stages."""
     territory = territory_view(config, place, options)
@@ -122,43 +121,42 @@ def render_site(referentiel: Referentiel, config: Mapping[str, Any],
                         nav=_nav(functions, pages, options.extra_pages))
 
 
-def _functions(referentiel: Referentiel, config: Mapping[str, Any],
-               function_configs: Mapping[str, Any], place: Place | None) -> list[dict[str, Any]]:
-    engagement = config.get("fonctions", {})
+def _functions(referentiel: Referentiel, config: TerritoryConfig,
+               function_configs: FunctionConfigs, place: Place | None) -> list[dict[str, Any]]:
+    engagement = config.fonctions
     functions = [_function_view(referentiel, f.id, engagement) for f in referentiel.functions]
     names = place.commune_names if place is not None else {}
     for function in functions:
         function_id = str(function["id"])
-        function["config"] = config_view(function_id, function_configs.get(function_id, {}),
+        function["config"] = config_view(function_id, function_configs.of(function_id),
                                          names)
     return functions
 
 
-def _official_pages(config: Mapping[str, Any], function_configs: Mapping[str, Any],
+def _official_pages(config: TerritoryConfig, function_configs: FunctionConfigs,
                     place: Place, pages: dict[str, str], files: dict[str, bytes]) -> None:
     """The pages drawn from official data: the territory and its diagnostic."""
-    pages[sitemap.TERRITORY.path] = territory_page(config["territoire"], place)
+    pages[sitemap.TERRITORY.path] = territory_page(config.territoire, place)
     pages[sitemap.DIAGNOSTIC.path], charts = diagnostic_pages(
-        config["territoire"], place, function_configs.get("accessibilite", {}),
-        config["contexte"])
+        config.territoire, place, function_configs.accessibilite, config.contexte)
     files.update(charts)
 
 
-def _roadmap_pages(referentiel: Referentiel, config: Mapping[str, Any],
+def _roadmap_pages(referentiel: Referentiel, config: TerritoryConfig,
                    territory: dict[str, Any], functions: list[dict[str, Any]],
                    pages: dict[str, str], files: dict[str, bytes]) -> None:
-    items = engagements(config)
-    chart = _roadmap_chart(items, referentiel, config["territoire"]["nom"])
+    items = engagements(config.fonctions)
+    chart = _roadmap_chart(items, referentiel, config.territoire.nom)
     pages[sitemap.ROADMAP.path] = render(
         "roadmap.md.j2", territory=territory, stages=_roadmap(functions),
         dated=[_dated(i, referentiel) for i in items if i.start], calendar_file=CALENDAR_FILE,
         chart_file=ROADMAP_CHART, chart=chart)
-    files[CALENDAR_FILE] = calendar(config["territoire"]["nom"], items, referentiel)
+    files[CALENDAR_FILE] = calendar(config.territoire.nom, items, referentiel)
     if chart is not None:
         files[ROADMAP_CHART] = chart.svg.encode("utf-8")
 
 
-def _reference_pages(referentiel: Referentiel, config: Mapping[str, Any],
+def _reference_pages(referentiel: Referentiel, config: TerritoryConfig,
                      options: RenderOptions, pages: dict[str, str]) -> None:
     pages[sitemap.GLOSSARY.path] = render(
         "glossary.md.j2",
@@ -249,11 +247,10 @@ def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str)
     return roadmap_chart_svg(bars, name) if bars else None
 
 
-def _request_block(config: Mapping[str, Any]) -> str:
+def _request_block(config: TerritoryConfig) -> str:
     """How to send a request: a prefilled e-mail, and the online form when there is one."""
-    requests = config.get("demandes", {})
-    email = requests.get("courriel") or config["contact"]["courriel"]
-    form = requests.get("formulaire")
+    email = config.demandes.courriel or config.contact.courriel
+    form = config.demandes.formulaire
     return render("request.md.j2", email=email, mailto=Markup(mailto(email)),
                   form_url=Markup(html.escape(form)) if form else None)
 

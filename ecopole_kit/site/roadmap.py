@@ -22,10 +22,10 @@ class Engagement:
     lead: str | None = None
 
 
-def engagements(config: Mapping[str, Any]) -> list[Engagement]:
+def engagements(fonctions: Mapping[str, Mapping[str, Any]]) -> list[Engagement]:
     """Every engaged action of a territory configuration, most mature first."""
     found = []
-    for function_id, actions in config.get("fonctions", {}).items():
+    for function_id, actions in fonctions.items():
         for fiche_id, value in actions.items():
             found.append(_engagement(function_id, fiche_id, value))
     return sorted(found, key=lambda e: (STAGES.index(e.stage), e.start or date.max))

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ecopole_kit.errors import ScenarioInvalid
 from ecopole_kit.foundation.french import format_number
 from ecopole_kit.foundation.markdown_text import literal
+from ecopole_kit.project.config import Context, Territory
 from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg
 from ecopole_kit.site.templating import render
 from ecopole_kit.territory.diagnostic import (
@@ -42,7 +43,7 @@ class Place:
     commune_names: Mapping[str, str] = field(default_factory=dict)
 
 
-def territory_page(territory: Mapping[str, Any], place: Place) -> str:
+def territory_page(territory: Territory, place: Place) -> str:
     resolved = place.resolved
     view = {
         "kind_sentence": KINDS[resolved.kind].sentence,
@@ -61,9 +62,8 @@ def territory_page(territory: Mapping[str, Any], place: Place) -> str:
                   attribution=place.attribution)
 
 
-def diagnostic_pages(territory: Mapping[str, Any], place: Place,
-                     accessibility: Mapping[str, Any],
-                     context: Mapping[str, Any]) -> tuple[str, dict[str, bytes]]:
+def diagnostic_pages(territory: Territory, place: Place, accessibility: Mapping[str, Any],
+                     context: Context) -> tuple[str, dict[str, bytes]]:
     """The diagnostic page and its SVG charts."""
     params, hint = basket_params(accessibility)
     try:
@@ -73,7 +73,7 @@ def diagnostic_pages(territory: Mapping[str, Any], place: Place,
         hint = Markup(f"Le scénario des paniers solidaires ne peut pas être calculé. "
                       f"{literal(error.message)}")
     files: dict[str, bytes] = {}
-    land_chart = _chart(land_chart_svg(list(diagnostic.land), territory["nom"]), "surfaces", files)
+    land_chart = _chart(land_chart_svg(list(diagnostic.land), territory.nom), "surfaces", files)
     baskets = None
     basket_chart = None
     if diagnostic.baskets is not None:
@@ -101,14 +101,14 @@ def _figures(diagnostic: Diagnostic, place: Place) -> dict[str, Any]:
     }
 
 
-def _households(context: Mapping[str, Any], population: int) -> dict[str, Any] | None:
+def _households(context: Context, population: int) -> dict[str, Any] | None:
     """Households as the project lead declared them, with the average size they imply."""
-    count = context.get("menages")
+    count = context.menages
     if not count:
         return None
     size = population / count
     return {"count": format_number(count),
-            "source": context.get("menages_source") or "déclaré dans territoire.yaml",
+            "source": context.menages_source or "déclaré dans territoire.yaml",
             "formula": f"{format_number(population)} hab. ÷ {format_number(count)} ménages "
                        f"= {format_number(size, 2)} personnes par ménage"}
 

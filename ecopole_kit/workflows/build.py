@@ -46,14 +46,14 @@ def sources(root: Path, knowledge: Knowledge) -> engine.SiteSources:
     """The project rendered, with its own pages from docs/ added at the end of the nav."""
     project = load_project(root, knowledge)
     check_syntax(root / MKDOCS_FILE, str(root / MKDOCS_FILE))
-    declared = project.config["territoire"]
-    place = place_of(knowledge.geography, declared["type"], declared["codes"])
+    declared = project.config.territoire
+    place = place_of(knowledge.geography, declared)
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place)
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
     own = [NavPage(None, path) for path in sorted(user_pages) if path.endswith(".md")]
     with_own = RenderedSite(rendered.pages, rendered.files,
                             appended(rendered.nav, RESOURCES_TITLE, own))
-    return engine.SiteSources(rendered=with_own, site_name=site_title(declared["nom"]),
+    return engine.SiteSources(rendered=with_own, site_name=site_title(declared.nom),
                               copyright=SITE_COPYRIGHT, copied=user_pages)
 
 
