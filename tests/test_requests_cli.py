@@ -160,7 +160,7 @@ def test_a_failed_package_leaves_the_request_as_it_was(run_cli, tmp_path: Path,
     def broken(*args: object, **kwargs: object) -> None:
         raise EcopoleError("Moteur PDF absent.")
 
-    monkeypatch.setattr("ecopole_kit.requests.package.build_package", broken)
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", broken)
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     failed = _run(run_cli, "accept", "1")
     assert failed.exit_code == 1 and "Moteur PDF absent." in failed.stderr
@@ -172,7 +172,7 @@ def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,
     def fake(applicant: object, folder: Path, **_: object) -> None:
         (folder / "referentiel.pdf").write_bytes(b"%PDF")
 
-    monkeypatch.setattr("ecopole_kit.requests.package.build_package", fake)
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", fake)
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     assert _run(run_cli, "accept", "1").exit_code == 0
     folder = tmp_path / "envois" / "registre" / "demande-1"

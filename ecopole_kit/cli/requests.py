@@ -7,13 +7,16 @@ import getpass
 import os
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ecopole_kit.cli import console
-from ecopole_kit.errors import InvalidDocuments, RegisterUnavailable
+from ecopole_kit.errors import InvalidDocuments
 from ecopole_kit.requests.statuses import STATUSES
+
+if TYPE_CHECKING:
+    from ecopole_kit.workflows.requests import Desk
 
 REGISTER_OPTION = click.option(
     "--registre", "register_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -37,15 +40,10 @@ def requests(ctx: click.Context, register_path: Path, by: str, retention_days: i
     ctx.obj = {"path": register_path, "by": by, "retention_days": retention_days}
 
 
-def _register(ctx: click.Context, *, create: bool = False) -> Any:
-    from ecopole_kit.requests.register import Register
+def _desk(ctx: click.Context) -> Desk:
+    from ecopole_kit.workflows.requests import Desk
 
-    path: Path = ctx.obj["path"]
-    if not create and not path.is_file():
-        raise RegisterUnavailable(f"{path} : registre introuvable.",
-                           hint="Vérifiez --registre ou $ECOPOLE_KIT_REGISTRE ; les commandes "
-                                "add, import et serve créent le registre.")
-    return Register(path, retention_days=ctx.obj["retention_days"])
+    return Desk(ctx.obj["path"], ctx.obj["by"], ctx.obj["retention_days"])
 
 
 def _whoami() -> str:
@@ -63,7 +61,7 @@ def requests_add(ctx: click.Context, fichier: Path) -> None:
     """Enregistrer une demande écrite dans un fichier YAML (nom, organisation, courriel…)."""
     from ecopole_kit.workflows.requests import add_from_file
 
-    added = add_from_file(_register(ctx, create=True), fichier, by=ctx.obj["by"])
+    added = add_from_file(_desk(ctx), fichier)
     console.success(f"Demande n° {added.id} enregistrée (reçue).")
 
 
@@ -74,7 +72,7 @@ def requests_import(ctx: click.Context, courriels: tuple[Path, ...]) -> None:
     """Enregistrer des demandes reçues par courriel (fichiers .eml)."""
     from ecopole_kit.workflows.requests import import_emails
 
-    imported = import_emails(_register(ctx, create=True), list(courriels), by=ctx.obj["by"])
+    imported = import_emails(_desk(ctx), list(courriels))
     for request in imported.added:
         console.success(f"Demande n° {request.id} enregistrée (reçue).")
     if imported.issues:
@@ -86,7 +84,9 @@ def requests_import(ctx: click.Context, courriels: tuple[Path, ...]) -> None:
 @click.pass_context
 def requests_list(ctx: click.Context, statut: str | None) -> None:
     """Lister les demandes, des plus anciennes aux plus récentes."""
-    console.requests_table(_register(ctx).list(statut))
+    from ecopole_kit.workflows.requests import list_requests
+
+    console.requests_table(list_requests(_desk(ctx), statut))
 
 
 @requests.command("show")
@@ -94,7 +94,9 @@ def requests_list(ctx: click.Context, statut: str | None) -> None:
 @click.pass_context
 def requests_show(ctx: click.Context, numero: int) -> None:
     """Afficher une demande et son historique."""
-    console.request_detail(_register(ctx).get(numero))
+    from ecopole_kit.workflows.requests import show_request
+
+    console.request_detail(show_request(_desk(ctx), numero))
 
 
 @requests.command("review")
@@ -102,7 +104,9 @@ def requests_show(ctx: click.Context, numero: int) -> None:
 @click.pass_context
 def requests_review(ctx: click.Context, numero: int) -> None:
     """Passer une demande « en examen »."""
-    changed = _register(ctx).review(numero, by=ctx.obj["by"])
+    from ecopole_kit.workflows.requests import review
+
+    changed = review(_desk(ctx), numero)
     console.success(f"Demande n° {changed.id} : {changed.statut}.")
 
 
@@ -114,8 +118,7 @@ def requests_accept(ctx: click.Context, numero: int, motif: str | None) -> None:
     """Accepter une demande et préparer son paquet (PDF et site), adapté à son territoire."""
     from ecopole_kit.workflows.requests import accept_and_package
 
-    accepted, folder = accept_and_package(_register(ctx), ctx.obj["path"], numero,
-                                          by=ctx.obj["by"], reason=motif)
+    accepted, folder = accept_and_package(_desk(ctx), numero, reason=motif)
     console.success(f"Demande n° {accepted.id} acceptée. Paquet prêt dans {folder} :")
     for file in sorted(folder.iterdir()):
         console.say(f"  {file}")
@@ -128,7 +131,9 @@ def requests_accept(ctx: click.Context, numero: int, motif: str | None) -> None:
 @click.pass_context
 def requests_refuse(ctx: click.Context, numero: int, motif: str) -> None:
     """Refuser une demande, en donnant la raison."""
-    changed = _register(ctx).refuse(numero, by=ctx.obj["by"], reason=motif)
+    from ecopole_kit.workflows.requests import refuse
+
+    changed = refuse(_desk(ctx), numero, reason=motif)
     console.success(f"Demande n° {changed.id} : {changed.statut}.")
 
 
@@ -139,7 +144,7 @@ def requests_send(ctx: click.Context, numero: int) -> None:
     """Noter que le paquet d'une demande acceptée a été envoyé (quoi, quand, par qui)."""
     from ecopole_kit.workflows.requests import mark_sent
 
-    sent = mark_sent(_register(ctx), ctx.obj["path"], numero, by=ctx.obj["by"])
+    sent = mark_sent(_desk(ctx), numero)
     console.success(f"Demande n° {sent.id} : {sent.statut}.")
 
 
@@ -149,10 +154,9 @@ def requests_send(ctx: click.Context, numero: int) -> None:
 @click.pass_context
 def requests_export(ctx: click.Context, courriel: str | None) -> None:
     """Exporter les demandes en JSON (toutes, ou celles d'une personne)."""
-    register = _register(ctx)
-    records = (register.export_person(courriel) if courriel
-               else [r.as_dict() for r in register.list()])
-    console.json_dump(records)
+    from ecopole_kit.workflows.requests import export
+
+    console.json_dump(export(_desk(ctx), courriel))
 
 
 @requests.command("purge")
@@ -163,7 +167,7 @@ def requests_purge(ctx: click.Context, courriel: str | None) -> None:
     """Effacer les données personnelles échues, ou celles d'une personne qui le demande."""
     from ecopole_kit.workflows.requests import purge
 
-    count = purge(_register(ctx), ctx.obj["path"], by=ctx.obj["by"], courriel=courriel)
+    count = purge(_desk(ctx), courriel)
     console.success(f"{count} demande(s) anonymisée(s), paquets compris ; leur historique est "
                     "conservé.")
 

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from ecopole_kit.errors import FormUnavailable, InvalidDocuments
 from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
+from ecopole_kit.requests.register import Register
 from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.territory.kinds import KINDS
 from ecopole_kit.workflows.requests import record_request
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
     from flask_limiter import Limiter, RouteLimit
     from werkzeug.exceptions import HTTPException
-
-    from ecopole_kit.requests.register import Register
 
 MAX_BYTES = 20 * 1024
 CSRF_TIME_LIMIT = 4 * 3600  # seconds: time to write a motivation without losing the form
@@ -115,8 +114,6 @@ def create_app(register_path: Path, *, secret_key: bytes | None = None,
     """The form application, storing each valid request into the register at ``register_path``."""
     _require_web()
     import flask
-
-    from ecopole_kit.requests.register import Register
 
     app = flask.Flask(__name__, template_folder=str(shipped_file("web", "templates")),
                       static_folder=None)

@@ -20,12 +20,14 @@ from ecopole_kit.errors import (
     InvalidDocuments,
     InvalidRequest,
     PackageError,
+    RegisterUnavailable,
     StepNotAllowed,
     os_reason,
 )
 from ecopole_kit.foundation.documents import Document, load_yaml
 from ecopole_kit.models import Issue
 from ecopole_kit.requests.email_import import parse_request_email, received_date
+from ecopole_kit.requests.package import Applicant, build_package
 from ecopole_kit.requests.register import Register, Request, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
 from ecopole_kit.territory.geography import Geography, load_geography
@@ -65,16 +67,61 @@ def _territory_issues(data: dict[str, Any], geography: Geography) -> list[Issue]
             for code in unknown if code in codes]
 
 
-def add_from_file(register: Register, path: Path, *, by: str) -> Request:
+@dataclass(frozen=True)
+class Desk:
+    """Staff at one register: where it is, who acts, how long personal data is kept."""
+
+    path: Path
+    by: str
+    retention_days: int = 365
+
+    def open(self, *, create: bool = False) -> Register:
+        """The register; only the commands that record requests may create it."""
+        if not create and not self.path.is_file():
+            raise RegisterUnavailable(
+                f"{self.path} : registre introuvable.",
+                hint="Vérifiez --registre ou $ECOPOLE_KIT_REGISTRE ; les commandes add, import "
+                     "et serve créent le registre.")
+        return Register(self.path, retention_days=self.retention_days)
+
+    def package_folder(self, request_id: int) -> Path:
+        """Where a request's package goes: beside the register, one folder per register."""
+        return self.path.parent / SHIPMENTS_DIR / self.path.stem / f"demande-{request_id}"
+
+
+def list_requests(desk: Desk, status: str | None = None) -> list[Request]:
+    return desk.open().list(status)
+
+
+def show_request(desk: Desk, request_id: int) -> Request:
+    return desk.open().get(request_id)
+
+
+def review(desk: Desk, request_id: int) -> Request:
+    return desk.open().review(request_id, by=desk.by)
+
+
+def refuse(desk: Desk, request_id: int, *, reason: str) -> Request:
+    return desk.open().refuse(request_id, by=desk.by, reason=reason)
+
+
+def export(desk: Desk, courriel: str | None = None) -> list[dict[str, Any]]:
+    """Every request as data, or one person's (their right of access)."""
+    register = desk.open()
+    return register.export_person(courriel) if courriel else [r.as_dict() for r in register.list()]
+
+
+def add_from_file(desk: Desk, path: Path) -> Request:
     """Record a request written as a YAML (or JSON) file with the fields of the schema."""
+    register = desk.open(create=True)  # a register that cannot be opened is said first
     document = load_yaml(path)
     if not isinstance(document.data, dict):
         raise InvalidDocuments(issues=[Issue(document.name, 1, (), "un ensemble de champs "
                                              "(nom, organisation, courriel, motivation, "
                                              "consentement) est attendu.")])
     try:
-        return record_request(register, document.data, by=by, source="saisie",
-                              geography=load_geography())
+        return record_request(register, document.data, by=desk.by,
+                              source="saisie", geography=load_geography())
     except InvalidDocuments as error:
         raise InvalidDocuments(issues=[_located(i, document.name, document)
                                        for i in error.issues]) from None
@@ -84,8 +131,9 @@ def _located(issue: Issue, name: str, document: Document) -> Issue:
     return Issue(name, document.line_of(issue.path), issue.path, issue.message)
 
 
-def import_emails(register: Register, paths: Sequence[Path], *, by: str) -> Imported:
+def import_emails(desk: Desk, paths: Sequence[Path]) -> Imported:
     """Record each saved e-mail as a request; every problem is collected, none stops the rest."""
+    register, by = desk.open(create=True), desk.by
     added: list[Request] = []
     issues: list[Issue] = []
     known = {_key(r.courriel, r.motivation): r.id for r in register.list()}  # read once
@@ -142,49 +190,43 @@ def _read_bytes(path: Path) -> bytes:
         raise FileUnreadable(f"{path} : lecture impossible : {os_reason(error)}.") from None
 
 
-def package_folder(register_path: Path, request_id: int) -> Path:
-    """Where a request's package goes: beside the register, one folder per register."""
-    return register_path.parent / SHIPMENTS_DIR / register_path.stem / f"demande-{request_id}"
-
-
-def accept_and_package(register: Register, register_path: Path, request_id: int, *,
-                       by: str, reason: str | None) -> tuple[Request, Path]:
+def accept_and_package(desk: Desk, request_id: int, *,
+                       reason: str | None) -> tuple[Request, Path]:
     """Accept a request and produce its package (PDF and site zip) for the applicant."""
-    from ecopole_kit.requests.package import Applicant, build_package
-
+    register = desk.open()
     request = register.get(request_id)
     if request.anonymise or not request.nom or not request.courriel:
         raise StepNotAllowed(f"La demande n° {request_id} a été effacée : plus de paquet possible.")
     if Status.ACCEPTED.value not in TRANSITIONS[request.statut]:
         raise StepNotAllowed(f"La demande n° {request_id} est « {request.statut} » : elle ne "
                              "peut plus être acceptée.")
-    folder = package_folder(register_path, request_id)
+    folder = desk.package_folder(request_id)
     folder.mkdir(parents=True, exist_ok=True)
     # The package first: if it cannot be made, the request keeps its status.
     applicant = Applicant(nom=request.nom, organisation=request.organisation or "",
                           courriel=request.courriel, territoire=request.territoire)
     build_package(applicant, folder, knowledge=load_knowledge())
-    return register.accept(request_id, by=by, reason=reason), folder
+    return register.accept(request_id, by=desk.by, reason=reason), folder
 
 
-def purge(register: Register, register_path: Path, *, by: str,
-          courriel: str | None = None) -> int:
+def purge(desk: Desk, courriel: str | None = None) -> int:
     """Erase personal data (one person's, or the expired), packages included."""
-    count = (register.delete_person(courriel, by=by) if courriel
+    register = desk.open()
+    count = (register.delete_person(courriel, by=desk.by) if courriel
              else register.purge_expired())
     for request in register.list():
-        folder = package_folder(register_path, request.id)
+        folder = desk.package_folder(request.id)
         if request.anonymise and folder.is_dir():
             shutil.rmtree(folder)
     return count
 
 
-def mark_sent(register: Register, register_path: Path, request_id: int, *, by: str) -> Request:
+def mark_sent(desk: Desk, request_id: int) -> Request:
     """Record that the package was sent: which files, when and by whom."""
-    folder = package_folder(register_path, request_id)
+    folder = desk.package_folder(request_id)
     files = sorted(str(p) for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
     if not files:
         raise PackageError(f"Aucun paquet pour la demande n° {request_id}.",
                            hint=f"Acceptez-la d'abord : ecopole-kit requests accept "
                                 f"{request_id}.")
-    return register.record_shipment(request_id, files, by=by)
+    return desk.open().record_shipment(request_id, files, by=desk.by)
