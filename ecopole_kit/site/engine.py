@@ -99,7 +99,8 @@ def serve(paths: SitePaths, *, address: str, watch: Path | None,
     ``on_tick`` runs twice a second meanwhile (to prepare the site again when needed)."""
     arguments = ["serve", "--config-file", str(paths.config), "--dev-addr", address, "--quiet"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", *arguments, *(["--watch", str(watch)] if watch else [])])
+        [sys.executable, "-m", "mkdocs", *arguments, *(["--watch", str(watch)] if watch else [])],
+        env=_quiet_env())
     try:
         while process.poll() is None:
             time.sleep(POLL_SECONDS)
@@ -169,8 +170,13 @@ def _remove_stale(docs: Path, wanted: set[Path]) -> None:
 
 
 def _mkdocs(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", *arguments],
+    return subprocess.run([sys.executable, "-m", "mkdocs", *arguments], env=_quiet_env(),
                           capture_output=True, text=True, check=False)
+
+
+def _quiet_env() -> dict[str, str]:
+    """mkdocs' environment, without Material's English end-of-life notice on the terminal."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def _warnings(output: str) -> str:
