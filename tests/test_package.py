@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from ecopole_kit.errors import EcopoleError
 from ecopole_kit.foundation.validation import check_value
-from ecopole_kit.requests import package
+from ecopole_kit.requests import pdf
 from ecopole_kit.requests.package import Applicant, Package, applicant_config, build_package
 from ecopole_kit.territory.diagnostic import format_number
 from ecopole_kit.territory.geography import load_geography
@@ -69,7 +69,7 @@ class Guard:
 def guard() -> Iterator[Guard]:
     recorded = Guard()
 
-    class RecordingFetcher(package.MemoryFetcher):
+    class RecordingFetcher(pdf.MemoryFetcher):
         def __init__(self, files: Any) -> None:
             super().__init__(files)
             recorded.fetchers.append(self)
@@ -78,7 +78,7 @@ def guard() -> Iterator[Guard]:
         patch.setattr(socket.socket, "connect", recorded.refuse)
         patch.setattr(socket, "create_connection", recorded.refuse)
         patch.setattr(socket, "getaddrinfo", recorded.refuse)
-        patch.setattr(package, "MemoryFetcher", RecordingFetcher)
+        patch.setattr(pdf, "MemoryFetcher", RecordingFetcher)
         yield recorded
 
 
@@ -222,16 +222,16 @@ def test_nothing_is_fetched_from_the_network(guard: Guard, tailored: Built,
     for fetcher in tailored.fetchers + generic.fetchers:
         assert fetcher.refused == []
     served = tailored.fetchers[0].served
-    assert f"{package.MEMORY_SCHEME}assets/diagnostic/surfaces.svg" in served
+    assert f"{pdf.MEMORY_SCHEME}assets/diagnostic/surfaces.svg" in served
 
 
 def test_memory_fetcher_refuses_everything_else() -> None:
-    fetcher = package.MemoryFetcher({"assets/a.svg": b"<svg/>", "agenda.ics": b"x"})
+    fetcher = pdf.MemoryFetcher({"assets/a.svg": b"<svg/>", "agenda.ics": b"x"})
     for url in ("https://example.org/a.svg", "http://example.org/x.css", "file:///etc/passwd",
-                f"{package.MEMORY_SCHEME}agenda.ics", f"{package.MEMORY_SCHEME}b.svg"):
+                f"{pdf.MEMORY_SCHEME}agenda.ics", f"{pdf.MEMORY_SCHEME}b.svg"):
         with pytest.raises(ValueError):
             fetcher(url)
-    assert fetcher(f"{package.MEMORY_SCHEME}assets/a.svg") is not None
+    assert fetcher(f"{pdf.MEMORY_SCHEME}assets/a.svg") is not None
     assert len(fetcher.refused) == 5
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 import io
-import posixpath
-import re
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -24,7 +22,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import markdown  # type: ignore[import, unused-ignore]
 from slugify import slugify
 
 from ecopole_kit import __version__
@@ -43,6 +40,7 @@ from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.files import Knowledge
 from ecopole_kit.referentiel.fiches import Source
+from ecopole_kit.requests.pdf import render_pdf
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import (
     SITE_COPYRIGHT,
@@ -53,7 +51,6 @@ from ecopole_kit.site.pages import (
     site_title,
 )
 from ecopole_kit.site.places import place_of
-from ecopole_kit.site.rendered import NavSection, nav_pages
 from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import TERRITORY_KINDS
 
@@ -62,42 +59,11 @@ UNSPECIFIED_NAME = "votre territoire"
 THEME_CONFIG = ("template", "{{cookiecutter.project_slug}}", "mkdocs.yml")
 LICENCE_PAGE = "licence-et-credits.md"
 LICENCE_TITLE = "Licence et crédits"
-MEMORY_SCHEME = "ecopole-memoire:"
-EXTENSIONS = ["admonition", "tables", "toc", "pymdownx.details"]
 NAME_MAX = 120
 FIELD_LABELS = {"contact.nom": "nom", "contact.courriel": "courriel",
                 "portage.nom": "organisation", "territoire.nom": "nom du territoire",
                 "territoire.codes": "codes du territoire"}
-STYLESHEET = """
-@page { size: A4; margin: 20mm 18mm;
-  @top-left { content: "Référentiel Ecopôle alimentaire"; font-size: 8pt; color: #555; }
-  @top-right { content: string(territoire); font-size: 8pt; color: #555; }
-  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; } }
-@page :first { @top-left { content: none; } @top-right { content: none; }
-  @bottom-center { content: none; } }
-html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.45; }
-h1, h2 { color: #1f5e3b; break-after: avoid; } h1 { font-size: 19pt; margin: 0 0 6mm; }
-h2 { font-size: 13.5pt; margin: 6mm 0 2mm; } h3, h4 { font-size: 11pt; break-after: avoid; }
-h3, h4, h5, h6, .toc h2 { bookmark-level: none; } a { color: #1f5e3b; text-decoration: none; }
-section.page, section.toc { break-before: page; } .toc ul { list-style: none; padding: 0; }
-.toc a::after { content: leader(".") target-counter(attr(href), page); }
-table { border-collapse: collapse; width: 100%; margin: 3mm 0; font-size: 8.5pt; }
-th, td { border: 0.5pt solid #9aa59e; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
-th { background: #e6efe8; } tr, img, .admonition, details { break-inside: avoid; }
-img { max-width: 100%; max-height: 115mm; } code { font-family: monospace; font-size: 8pt; }
-.admonition, details { border-left: 3pt solid #3f7cc4; background: #f1f5fb; padding: 1.5mm 4mm;
-  margin: 3.5mm 0; } .admonition-title, summary { font-weight: bold; margin: 1mm 0; }
-.warning { border-color: #d97a00; background: #fff5e6; } .abstract { border-color: #777; }
-.admonition.success, .admonition.tip { border-color: #2e8b57; background: #eef8f1; }
-.cover { padding-top: 55mm; } .cover h1 { font-size: 28pt; margin-bottom: 12mm; }
-.network { color: #1f5e3b; font-weight: bold; } .label { margin-top: 25mm; color: #555; }
-.territory { font-size: 15pt; string-set: territoire content(); } .stamp { color: #555; margin: 0; }
-.applicant { font-size: 14pt; font-weight: bold; margin: 0; } .organisation { margin: 0 0 20mm; }
-"""
 _CODES_HINT = "Vérifiez le territoire de la demande (« ecopole-kit lookup NOM ») et relancez."
-_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_TAG = re.compile(r"<([a-z][a-z0-9]*)(\s[^<>]*)?>")
-_ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -182,7 +148,7 @@ def build_package(applicant: Applicant, out_dir: Path, *, knowledge: Knowledge,
     _check_output(out_dir)
     packaged = applicant_copy(config, knowledge)
     archive, names = _static_site(config, packaged, day)
-    pdf = _render_pdf(weasyprint, packaged, *_cover(config, _has_territory(config), day))
+    pdf = render_pdf(weasyprint, packaged, *_cover(config, _has_territory(config), day))
     slug = config["territoire"]["slug"]
     return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", pdf),
                    site_zip=_publish(out_dir / f"site-{slug}.zip", archive), files=names)
@@ -297,13 +263,6 @@ def _zip(folder: Path, day: date) -> tuple[bytes, tuple[str, ...]]:
     return buffer.getvalue(), tuple(names)
 
 
-def _target(page: str, href: str) -> tuple[str, str]:
-    """The page path and fragment a relative link of ``page`` points to."""
-    path, _, fragment = href.partition("#")
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
-    return target, fragment
-
-
 def _cover(config: Mapping[str, Any], with_territory: bool, day: date) -> tuple[str, str]:
     """The PDF's title and cover page; person-typed text is escaped."""
     territory = config["territoire"]["nom"] if with_territory else "non précisé"
@@ -317,77 +276,3 @@ def _cover(config: Mapping[str, Any], with_territory: bool, day: date) -> tuple[
         f'<p class="organisation">{html.escape(config["portage"]["nom"])}</p>'
         f'<p class="stamp">Le {french_date(day)}<br>'
         f"ecopole-kit {html.escape(__version__)}</p></section>")
-
-
-def _render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str) -> bytes:
-    ids = {page.path: "p-" + page.path.removesuffix(".md").replace("/", "_")
-           for page in nav_pages(packaged.nav)}
-    converter = markdown.Markdown(extensions=EXTENSIONS)
-    sections = [f'<section class="page" id="{ids[page.path]}">'
-                f"{_page_html(converter, packaged, page.path, ids)}</section>"
-                for page in nav_pages(packaged.nav)]
-    document = (f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-                f"<title>{title}</title><style>{STYLESHEET}</style></head><body>"
-                f"{cover}{_toc(packaged.nav, ids)}{''.join(sections)}</body></html>")
-    fetcher = MemoryFetcher(packaged.files)  # nothing else may be read: no network, no disk
-    return bytes(weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf())
-
-
-def _toc(nav: tuple[NavSection, ...], ids: Mapping[str, str]) -> str:
-    parts = ['<section class="toc"><h1>Sommaire</h1>']
-    for section in nav:
-        items = "".join(f'<li><a href="#{ids[page.path]}">'
-                        f"{html.escape(page.title or page.path)}</a></li>"
-                        for page in section.entries)
-        parts.append(f"<h2>{html.escape(section.title)}</h2><ul>{items}</ul>")
-    return "".join(parts) + "</section>"
-
-
-def _page_html(converter: Any, packaged: RenderedSite, page: str, ids: Mapping[str, str]) -> str:
-    """One page as HTML: anchors made unique, links between pages made in-PDF anchors,
-    links to anything else made plain text, images served from memory."""
-    converter.reset()
-    body = str(converter.convert(packaged.pages[page]))
-
-    def attribute(match: re.Match[str]) -> str:
-        key, value = match.group(1), html.unescape(match.group(2))
-        if key == "id":
-            return f' id="{ids[page]}.{html.escape(value)}"'
-        if _EXTERNAL.match(value):
-            external = key == "href" and value.startswith(("https://", "http://", "mailto:"))
-            return match.group(0) if external else ""
-        target, fragment = _target(page, value)
-        if key == "src":
-            svg = target in packaged.files and target.endswith(".svg")
-            return f' src="{MEMORY_SCHEME}{html.escape(target)}"' if svg else ""
-        if target not in ids:
-            return ""
-        return f' href="#{ids[target]}{"." + html.escape(fragment) if fragment else ""}"'
-
-    return _TAG.sub(lambda m: f"<{m.group(1)}{_ATTRIBUTE.sub(attribute, m.group(2) or '')}>",
-                    body)
-
-
-class MemoryFetcher:
-    """WeasyPrint's URL fetcher: serves the site's SVG files from memory, refuses the rest."""
-
-    _fail_on_errors = False  # read by recent WeasyPrint on every fetch
-
-    def __init__(self, files: Mapping[str, bytes]) -> None:
-        self.files = files
-        self.served: list[str] = []
-        self.refused: list[str] = []
-
-    def __call__(self, url: str, *args: Any, **kwargs: Any) -> Any:
-        path = url.removeprefix(MEMORY_SCHEME)
-        if not (url.startswith(MEMORY_SCHEME) and path.endswith(".svg") and path in self.files):
-            self.refused.append(url)
-            raise ValueError("adresse refusée : le PDF ne lit que les images du référentiel")
-        self.served.append(url)
-        try:
-            from weasyprint.urls import URLFetcherResponse  # type: ignore[import, unused-ignore]
-        except ImportError:  # older WeasyPrint takes a dictionary
-            return {"string": self.files[path], "mime_type": "image/svg+xml",
-                    "redirected_url": url}
-        return URLFetcherResponse(url, body=self.files[path],
-                                  headers={"Content-Type": "image/svg+xml"})
