@@ -24,7 +24,8 @@ from ecopole_kit.errors import (
     RequestNotFound,
     StepNotAllowed,
 )
-from ecopole_kit.requests.register import Event, Register, Request, Shipment
+from ecopole_kit.requests.records import Event, Request, Shipment
+from ecopole_kit.requests.register import Register
 from ecopole_kit.requests.statuses import STATUSES, TRANSITIONS
 
 NAME = "Camille Martin"
@@ -88,8 +89,16 @@ def test_received_at_is_stored_in_utc(register: Register) -> None:
                          received_at=datetime(2024, 6, 3, 10, 15, 42, 999, tzinfo=paris))
     naive = register.add(person(), by="x", source="courriel",
                          received_at=datetime(2024, 6, 4, 9, 0))
-    assert aware.recue_le == aware.events[0].at == "2024-06-03T08:15:42+00:00"
+    assert aware.recue_le == "2024-06-03T08:15:42+00:00"
     assert naive.recue_le == "2024-06-04T09:00:00+00:00"
+    # The history (and so the retention) runs from when the kit recorded the request.
+    assert aware.events[0].at > "2026"
+
+
+def test_a_date_header_in_the_future_is_not_believed(register: Register) -> None:
+    future = register.add(person(), by="x", source="courriel",
+                          received_at=datetime(2199, 1, 1, tzinfo=timezone.utc))
+    assert future.recue_le == future.events[0].at < "2199"
 
 
 def test_an_invalid_request_is_refused_with_every_issue(register: Register) -> None:
@@ -293,21 +302,33 @@ def test_an_erased_request_cannot_be_shipped(register: Register) -> None:
 
 def test_purge_expired_after_the_retention(tmp_path: Path) -> None:
     register = Register(tmp_path / "demandes.sqlite", retention_days=30)
-    old = register.add(person(), by="x", source="courriel", received_at=datetime(2024, 1, 1))
-    recent = register.add(person(), by="x", source="courriel",
-                          received_at=datetime(2024, 3, 1))
-    reviewed = register.add(person(), by="x", source="courriel",
-                            received_at=datetime(2024, 1, 1))
-    register.review(reviewed.id, by="Luc")  # its last event is today
-    now = datetime(2024, 3, 15, 12, tzinfo=timezone.utc)
+    old = register.add(person(), by="x", source="courriel", received_at=datetime(2001, 1, 1))
+    later = datetime.now(timezone.utc) + timedelta(days=20)
+    assert register.purge_expired(now=later) == 0  # a mail's old Date alone decides nothing
+    now = datetime.now(timezone.utc) + timedelta(days=31)
     assert register.purge_expired(now=now) == 1
     purged = register.get(old.id)
     assert purged.anonymise and purged.nom is None and purged.recue_le == old.recue_le
     assert "30 jours" in str(purged.events[-1].reason)
-    assert not register.get(recent.id).anonymise and not register.get(reviewed.id).anonymise
     assert register.purge_expired(now=now) == 0
-    assert register.purge_expired(now=datetime(2024, 4, 1)) == 1  # naive: taken as UTC
-    assert register.get(recent.id).anonymise
+
+
+def test_the_last_step_restarts_the_retention(tmp_path: Path) -> None:
+    register = Register(tmp_path / "demandes.sqlite", retention_days=30)
+    reviewed = register.add(person(), by="x", source="courriel")
+    with sqlite3.connect(register.path) as conn:  # its arrival, 40 days ago
+        conn.execute("UPDATE events SET at = ?", ((datetime.now(timezone.utc)
+                                                   - timedelta(days=40)).isoformat(),))
+    assert register.purge_expired() == 1 and register.get(reviewed.id).anonymise
+    fresh = register.add(person(nom="Dominique Autre"), by="x", source="courriel")
+    with sqlite3.connect(register.path) as conn:
+        conn.execute("UPDATE events SET at = ? WHERE request_id = ?",
+                     ((datetime.now(timezone.utc) - timedelta(days=40)).isoformat(), fresh.id))
+    register.review(fresh.id, by="Luc")  # its last event is now
+    assert register.purge_expired() == 0 and not register.get(fresh.id).anonymise
+    naive_later = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=31)
+    assert register.purge_expired(now=naive_later) == 1  # naive: taken as UTC
+    assert register.get(fresh.id).anonymise
 
 
 def test_no_personal_data_in_any_error(register: Register, tmp_path: Path) -> None:
@@ -413,3 +434,16 @@ def test_a_step_the_status_does_not_allow_is_its_own_failure(register: Register)
     register.refuse(request.id, by="x", reason="hors réseau")
     with pytest.raises(StepNotAllowed, match="plus aucune étape possible"):
         register.review(request.id, by="x")
+
+
+def test_a_damaged_row_is_named_and_the_rest_stays_readable(register: Register) -> None:
+    damaged = register.add(person(), by="x", source="courriel")
+    sound = register.add(person(nom="Dominique Autre"), by="x", source="courriel")
+    with sqlite3.connect(register.path) as conn:
+        conn.execute("UPDATE requests SET territoire = '{pas du json' WHERE id = ?",
+                     (damaged.id,))
+    listed = {r.id: r for r in register.list()}
+    assert listed[damaged.id].endommage == ("territoire",)
+    assert listed[damaged.id].territoire is None and listed[damaged.id].nom == "Camille Martin"
+    assert listed[sound.id].endommage == () and listed[sound.id].territoire is not None
+    assert register.get(damaged.id).as_dict()["endommage"] == ["territoire"]

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePath
 from typing import Any
@@ -30,6 +30,7 @@ from ecopole_kit.foundation.french import fold
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
+from ecopole_kit.requests.records import Request, request_from_rows
 from ecopole_kit.requests.statuses import STATUSES, TRANSITIONS, Status
 
 SOURCES = ("formulaire", "courriel", "saisie")
@@ -53,53 +54,6 @@ _SCHEMA = (
         actor TEXT NOT NULL, at TEXT NOT NULL, reason TEXT, files TEXT)""",
     "CREATE INDEX IF NOT EXISTS events_request ON events (request_id)",
 )
-
-
-@dataclass(frozen=True)
-class Event:
-    """One step of a request's history: the status it reached, who, when (UTC) and why."""
-
-    status: str
-    by: str
-    at: str
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class Shipment:
-    """The files sent for a request, by whom and when (UTC): stored as an event with files."""
-
-    files: tuple[str, ...]
-    by: str
-    at: str
-
-
-@dataclass(frozen=True)
-class Request:
-    """A request as recorded; personal fields are None once erased (``anonymise``)."""
-
-    id: int
-    nom: str | None
-    organisation: str | None
-    courriel: str | None
-    territoire: dict[str, Any] | None
-    motivation: str | None
-    consentement: bool
-    recue_le: str
-    source: str
-    statut: str
-    events: tuple[Event, ...]
-    envois: tuple[Shipment, ...]
-    anonymise: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        """The request as JSON-ready data, with French keys (export, right of access)."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("events", "envois")}
-        return {**data, "evenements": [{"statut": e.status, "par": e.by, "le": e.at,
-                                        "motif": e.reason} for e in self.events],
-                "envois": [{"fichiers": list(s.files), "par": s.by, "le": s.at}
-                           for s in self.envois]}
 
 
 class Register:
@@ -133,7 +87,9 @@ class Register:
         if source not in SOURCES:
             raise InvalidRequest(f"Origine « {source} » inconnue ; origines possibles : "
                                f"{_quoted(SOURCES)}.")
-        record, at = checked_request(data), _stamp(received_at)
+        record, recorded = checked_request(data), _stamp(None)
+        at = _stamp(received_at) if received_at else recorded
+        at = min(at, recorded)  # a Date header in the future is not believed
         territoire = record.get("territoire")
         values = (*(record[name] for name in ("nom", "organisation", "courriel")),
                   record["courriel"].casefold(),
@@ -145,7 +101,8 @@ class Register:
                 "INSERT INTO requests (nom, organisation, courriel, courriel_cle, territoire, "
                 "motivation, consentement, recue_le, source, statut) "
                 f"VALUES ({', '.join('?' * len(values))})", values).lastrowid or 0)
-            _add_event(conn, request_id, Status.RECEIVED.value, actor, at, None)
+            # Retention runs from when the kit recorded it, never from the mail's own Date.
+            _add_event(conn, request_id, Status.RECEIVED.value, actor, recorded, None)
             return _one(conn, request_id)
 
     def get(self, request_id: int) -> Request:
@@ -387,14 +344,4 @@ def _load(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list
     for event in conn.execute(f"SELECT e.* FROM events e JOIN requests r "
                               f"ON r.id = e.request_id {where} ORDER BY e.id", params):
         history.setdefault(event["request_id"], []).append(event)
-    return [_request(row, history.get(row["id"], [])) for row in rows]
-
-
-def _request(row: sqlite3.Row, history: list[sqlite3.Row]) -> Request:
-    events = tuple(Event(e["statut"], e["actor"], e["at"], e["reason"]) for e in history)
-    envois = tuple(Shipment(tuple(json.loads(e["files"])), e["actor"], e["at"])
-                   for e in history if e["files"] is not None)
-    texts = ("id", "nom", "organisation", "courriel", "motivation", "recue_le", "source", "statut")
-    return Request(**{name: row[name] for name in texts}, events=events, envois=envois,
-                   territoire=json.loads(row["territoire"]) if row["territoire"] else None,
-                   consentement=bool(row["consentement"]), anonymise=bool(row["anonymise"]))
+    return [request_from_rows(row, history.get(row["id"], [])) for row in rows]

@@ -28,7 +28,8 @@ from ecopole_kit.foundation.documents import Document, load_yaml
 from ecopole_kit.models import Issue
 from ecopole_kit.requests.email_import import parse_request_email, received_date
 from ecopole_kit.requests.package import Applicant, build_package
-from ecopole_kit.requests.register import Register, Request, checked_request
+from ecopole_kit.requests.records import Request
+from ecopole_kit.requests.register import Register, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
 from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.territory.kinds import TERRITORY_KINDS
