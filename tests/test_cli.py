@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from ecopole_kit import __version__
-from tests.conftest import EXAMPLES, write_yaml
+from tests.conftest import EXAMPLES, example, write_yaml
 
 
 def test_version(run_cli) -> None:
@@ -192,3 +192,15 @@ def test_status_choices_of_the_cli_are_the_register_s() -> None:
     option = next(p for p in requests_list.params if p.name == "statut")
     assert isinstance(option.type, click.Choice)
     assert tuple(option.type.choices) == STATUSES
+
+
+def test_validate_messages_never_write_escape_sequences(run_cli, tmp_path: Path) -> None:
+    """A value quoted in a message, or a file name, reaches the terminal escaped."""
+    config = example("audruicq")
+    config["territoire"]["nom"] = "Audruicq\x1b[2J\u202e"
+    config["territoire"]["codes"] = ["6205\x1b[31m"]
+    path = write_yaml(tmp_path / "terr\x1b[1mitoire.yaml", config)
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "\\u001b" in result.stderr

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from ecopole_kit.foundation.french import french_datetime
 from ecopole_kit.site.request_mail import mailto
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite, avec la communauté "
@@ -45,7 +47,9 @@ def test_import_review_refuse_and_history(run_cli, tmp_path: Path) -> None:
     assert "Demande n° 1 : refusée." in refused.output
     shown = _run(run_cli, "show", "1").output
     assert "Courriel : camille@exemple.fr" in shown
-    assert "2024-06-03T08:15:00+00:00" in shown  # received when the e-mail was sent
+    sent = datetime(2024, 6, 3, 8, 15, tzinfo=timezone.utc)  # when the e-mail was sent
+    assert f"Reçue le : {french_datetime(sent)}" in shown  # in words, in local time
+    assert "Territoire : CC de la Région d'Audruicq (intercommunalité, 246200844)" in shown
     assert "par Dominique — Territoire déjà accompagné" in shown
     again = _run(run_cli, "accept", "1")
     assert again.exit_code == 1 and "refusée" in again.stderr
@@ -216,3 +220,34 @@ def test_the_same_email_twice_in_one_import_is_recorded_once(run_cli, tmp_path: 
     assert "Demande n° 1 enregistrée" in result.output
     assert "déjà enregistrée (demande n° 1)" in result.stderr
     assert "Demande n° 2" not in result.output
+
+
+def test_the_terminal_never_receives_control_sequences(run_cli, tmp_path: Path) -> None:
+    """Whatever the register holds (an older version, a hand edit), staff see it escaped."""
+    import sqlite3
+
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    with sqlite3.connect(tmp_path / "registre.sqlite") as conn:
+        conn.execute("UPDATE requests SET nom = ?, organisation = ?",
+                     ("Camille\x1b[2J\x1b]0;pirate\x07", "Jardins\u202etxet\r\x9b31m"))
+        conn.execute("UPDATE events SET reason = ?", ("motif\x1b[31m rouge",))
+    for command in (("show", "1"), ("list",), ("export",)):
+        shown = _run(run_cli, *command)
+        assert shown.exit_code == 0, shown.stderr
+        for raw in ("\x1b", "\x07", "\u202e", "\r", "\x9b"):
+            assert raw not in shown.output, (command, raw)
+    shown = _run(run_cli, "show", "1").output
+    assert "Camille\\u001b[2J\\u001b]0;pirate\\u0007" in shown
+    assert "Jardins\\u202etxet\\u000d\\u009b31m" in shown
+    exported = json.loads(_run(run_cli, "export").output)  # escapes stay valid JSON
+    assert exported[0]["nom"] == "Camille\x1b[2J\x1b]0;pirate\x07"
+
+
+def test_an_empty_address_filters_nothing_out(run_cli, tmp_path: Path) -> None:
+    """``--courriel ""`` (an unset variable) never exports nor erases everyone."""
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    for command in ("export", "purge"):
+        result = _run(run_cli, command, "--courriel", "  ")
+        assert result.exit_code == 1, command
+        assert "adresse" in result.stderr and "Camille" not in result.output
+    assert "Camille Martin" in _run(run_cli, "show", "1").output

@@ -5,59 +5,62 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ecopole_kit.cli.shown import lines, one_line
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.foundation.french import french_datetime
 from ecopole_kit.models import Issue, Question
 
 
 def say(text: str = "") -> None:
-    click.echo(text)
+    click.echo(lines(text))
 
 
 def success(text: str) -> None:
-    click.secho(text, fg="green")
+    click.secho(lines(text), fg="green")
 
 
 def report_issues(issues: Sequence[Issue], *, output_format: str) -> None:
     """Print validation problems as ``file:line: champ: message`` lines or as JSON."""
     if output_format == "json":
-        click.echo(json.dumps({"valide": not issues, "problemes": [i.as_dict() for i in issues]},
-                              ensure_ascii=False, indent=2))
+        json_dump({"valide": not issues, "problemes": [i.as_dict() for i in issues]})
         return
     for issue in issues:
-        click.echo(issue.as_text(), err=True)
+        click.echo(lines(issue.as_text()), err=True)
 
 
 def report_error(error: EcopoleError, *, listing: bool = True) -> None:
     """Print a user error in French, with where and what to do; never a traceback."""
     if listing and isinstance(error, InvalidDocuments):
         report_issues(error.issues, output_format="text")
-    click.secho(f"Erreur : {error.message}", fg="red", err=True)
+    click.secho(f"Erreur : {lines(error.message)}", fg="red", err=True)
     if error.hint:
-        click.echo(error.hint, err=True)
+        click.echo(lines(error.hint), err=True)
 
 
 def matches(found: Sequence[Any]) -> None:
     """Print lookup results: code, name and description, best first."""
     width = max(len(match.code) for match in found)
     for match in found:
-        click.echo(f"{match.code:<{width}}  {click.style(match.nom, bold=True)}  {match.detail}")
+        name = click.style(one_line(match.nom), bold=True)
+        click.echo(f"{one_line(match.code):<{width}}  {name}  {one_line(match.detail)}")
 
 
 def report_bug(error: Exception) -> None:
     """An unexpected failure: say so plainly, without a traceback."""
-    click.secho(f"Erreur inattendue d'ecopole-kit : {type(error).__name__} : {error}",
+    click.secho(f"Erreur inattendue d'ecopole-kit : {type(error).__name__} : {lines(error)}",
                 fg="red", err=True)
     click.echo("C'est un défaut du kit, pas de vos fichiers. Relancez avec la variable "
                "ECOPOLE_KIT_DEBUG=1 pour le détail, et signalez-le à l'équipe.", err=True)
 
 
 def json_dump(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(lines(json.dumps(data, ensure_ascii=False, indent=2)))  # escapes stay valid JSON
 
 
 def requests_table(found: Sequence[Any]) -> None:
@@ -66,32 +69,48 @@ def requests_table(found: Sequence[Any]) -> None:
         click.echo("Aucune demande.")
         return
     for request in found:
-        who = request.organisation or "(données effacées)"
-        click.echo(f"{request.id:>5}  {request.statut:<10}  {request.recue_le[:10]}  {who}")
+        who = one_line(request.organisation or "(données effacées)")
+        day = _local(request.recue_le).strftime("%d/%m/%Y")
+        damaged = "  (ligne endommagée)" if request.endommage else ""
+        click.echo(f"{request.id:>5}  {request.statut:<10}  {day}  {who}{damaged}")
 
 
-def request_detail(request: Any) -> None:
-    """A request, field by field, then its history."""
+def request_detail(request: Any, *, territory: str | None) -> None:
+    """A request, field by field (the territory in words, dates in local time), then its
+    history; everything the applicant wrote is shown escaped."""
     click.secho(f"Demande n° {request.id} — {request.statut}", bold=True)
     for label, value in (("Nom", request.nom), ("Organisation", request.organisation),
-                         ("Courriel", request.courriel), ("Territoire", request.territoire),
-                         ("Reçue le", request.recue_le), ("Source", request.source),
-                         ("Motivation", request.motivation)):
+                         ("Courriel", request.courriel), ("Territoire", territory),
+                         ("Reçue le", french_datetime(_local(request.recue_le))),
+                         ("Source", request.source), ("Motivation", request.motivation)):
         missing = "(effacé)" if request.anonymise else "—"
-        click.echo(f"{label} : {value if value is not None else missing}")
+        click.echo(f"{label} : {one_line(value) if value is not None else missing}")
+    if request.endommage:
+        click.secho(f"Données illisibles dans le registre : {', '.join(request.endommage)}.",
+                    fg="yellow")
     click.secho("Historique", bold=True)
     for event in request.events:
-        reason = f" — {event.reason}" if event.reason else ""
-        click.echo(f"  {event.at}  {event.status:<10}  par {event.by}{reason}")
+        reason = f" — {one_line(event.reason)}" if event.reason else ""
+        click.echo(f"  {_when(event.at)}  {event.status:<10}  par {one_line(event.by)}{reason}")
     for shipment in request.envois:
-        click.echo(f"  {shipment.at}  envoi par {shipment.by} : {', '.join(shipment.files)}")
+        files = one_line(", ".join(shipment.files))
+        click.echo(f"  {_when(shipment.at)}  envoi par {one_line(shipment.by)} : {files}")
+
+
+def _local(stamp: str) -> datetime:
+    """A register's UTC stamp as the machine's local time."""
+    return datetime.fromisoformat(stamp).astimezone()
+
+
+def _when(stamp: str) -> str:
+    return french_datetime(_local(stamp))
 
 
 def rebuilt(problems: str) -> None:
     """Tell the person the preview was refreshed, or why it could not be."""
     if problems:
         click.secho("Aperçu non mis à jour :", fg="red", err=True)
-        click.echo(problems, err=True)
+        click.echo(lines(problems), err=True)
     else:
         click.secho("Aperçu mis à jour.", fg="green")
 

@@ -96,7 +96,8 @@ def requests_show(ctx: click.Context, numero: int) -> None:
     """Afficher une demande et son historique."""
     from ecopole_kit.workflows.requests import show_request
 
-    console.request_detail(show_request(_desk(ctx), numero))
+    request, territory = show_request(_desk(ctx), numero)
+    console.request_detail(request, territory=territory)
 
 
 @requests.command("review")

@@ -7,7 +7,7 @@ rules' messages, the charts and the applicant's PDF all format through these fun
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator
@@ -45,6 +45,12 @@ def french_date(value: date | None) -> str:
         return ""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def french_datetime(moment: datetime) -> str:
+    """« 1er décembre 2026 à 9 h 05 », in the machine's local time."""
+    local = moment.astimezone()
+    return f"{french_date(local.date())} à {local.hour}{NBSP}h{NBSP}{local.minute:02d}"
 
 
 def month_label(value: date) -> str:

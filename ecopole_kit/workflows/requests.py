@@ -7,7 +7,7 @@ and saved e-mails, and produces the applicant's package on acceptance.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from ecopole_kit.requests.records import Request
 from ecopole_kit.requests.register import Register, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
 from ecopole_kit.territory.geography import Geography, load_geography
-from ecopole_kit.territory.kinds import TERRITORY_KINDS
+from ecopole_kit.territory.kinds import KINDS, TERRITORY_KINDS
 from ecopole_kit.workflows.validate import load_knowledge
 
 SHIPMENTS_DIR = "envois"
@@ -94,8 +94,25 @@ def list_requests(desk: Desk, status: str | None = None) -> list[Request]:
     return desk.open().list(status)
 
 
-def show_request(desk: Desk, request_id: int) -> Request:
-    return desk.open().get(request_id)
+def show_request(desk: Desk, request_id: int) -> tuple[Request, str | None]:
+    """A request, and its territory in words (« CC de la Région d'Audruicq (intercommunalité,
+    246200364) »)."""
+    request = desk.open().get(request_id)
+    return request, territory_in_words(request.territoire, load_geography())
+
+
+def territory_in_words(territory: Mapping[str, Any] | None, geography: Geography) -> str | None:
+    """A request's territory as staff read it: official name, kind and codes."""
+    if not territory:
+        return None
+    codes = [str(code) for code in territory.get("codes") or []]
+    kind = KINDS.get(str(territory.get("type")))
+    if kind is None:
+        return ", ".join(codes) or None
+    resolved = geography.resolve(kind.id, codes)
+    if resolved.unknown or not codes:
+        return f"{kind.label}, codes inconnus : {', '.join(codes)}"
+    return f"{resolved.nom} ({kind.label}, {', '.join(codes)})"
 
 
 def review(desk: Desk, request_id: int) -> Request:
@@ -109,7 +126,9 @@ def refuse(desk: Desk, request_id: int, *, reason: str) -> Request:
 def export(desk: Desk, courriel: str | None = None) -> list[dict[str, Any]]:
     """Every request as data, or one person's (their right of access)."""
     register = desk.open()
-    return register.export_person(courriel) if courriel else [r.as_dict() for r in register.list()]
+    if courriel is None:
+        return [r.as_dict() for r in register.list()]
+    return register.export_person(courriel)  # an empty address is refused, never « all »
 
 
 def add_from_file(desk: Desk, path: Path) -> Request:
@@ -213,8 +232,8 @@ def accept_and_package(desk: Desk, request_id: int, *,
 def purge(desk: Desk, courriel: str | None = None) -> int:
     """Erase personal data (one person's, or the expired), packages included."""
     register = desk.open()
-    count = (register.delete_person(courriel, by=desk.by) if courriel
-             else register.purge_expired())
+    count = (register.purge_expired() if courriel is None
+             else register.delete_person(courriel, by=desk.by))  # "" is refused there
     for request in register.list():
         folder = desk.package_folder(request.id)
         if request.anonymise and folder.is_dir():
