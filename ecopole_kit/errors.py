@@ -203,3 +203,13 @@ class FormUnavailable(EcopoleError):
 
 class FileUnreadable(EcopoleError):
     """A file named on the command line cannot be read."""
+
+
+class PortBusy(EcopoleError):
+    """A local server cannot listen: another program holds the port."""
+
+    def __init__(self, *, host: str, port: int) -> None:
+        self.port = port
+        super().__init__(f"Le port {port} de {host} est déjà utilisé par un autre programme.",
+                         hint=f"Arrêtez cet autre programme, ou choisissez un autre port avec "
+                              f"--port (par exemple --port {port + 1}).")

@@ -204,3 +204,37 @@ def test_validate_messages_never_write_escape_sequences(run_cli, tmp_path: Path)
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert "\\u001b" in result.stderr
+
+
+def test_a_busy_port_is_said_before_anything_starts(run_cli, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = str(holder.getsockname()[1])
+        for command in (("serve", str(tmp_path), "--port", port),
+                        ("requests", "--registre", str(tmp_path / "r.sqlite"), "serve",
+                         "--port", port)):
+            result = run_cli(*command)
+            assert result.exit_code == 1, command
+            assert f"Le port {port} de 127.0.0.1 est déjà utilisé" in result.stderr
+            assert "Aperçu sur" not in result.output and "Formulaire sur" not in result.output
+
+
+def test_a_reader_that_stops_early_is_no_defect(tmp_path: Path) -> None:
+    """« ecopole-kit lookup … | head »: a closed pipe ends quietly, no « défaut du kit »."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run([sys.executable, "-m", "ecopole_kit", "lookup", "saint",
+                                 "--limit", "50"], stdout=write, stderr=subprocess.PIPE,
+                                text=True, check=False, timeout=60)
+    finally:
+        os.close(write)
+    assert result.returncode == 1
+    assert result.stderr == ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -57,6 +59,13 @@ def report_bug(error: Exception) -> None:
                 fg="red", err=True)
     click.echo("C'est un défaut du kit, pas de vos fichiers. Relancez avec la variable "
                "ECOPOLE_KIT_DEBUG=1 pour le détail, et signalez-le à l'équipe.", err=True)
+
+
+def reader_gone() -> None:
+    """The output's reader closed it (``| head``): send what is left nowhere, quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def json_dump(data: Any) -> None:

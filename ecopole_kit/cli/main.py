@@ -27,6 +27,7 @@ from ecopole_kit.errors import (
     InvalidDocuments,
     TerritoryNotFound,
 )
+from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.territory.kinds import LOOKUP_KINDS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -51,6 +52,9 @@ class FrenchGroup(click.Group):
             ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # « … | head » stopped reading: nothing is wrong, say nothing
+            console.reader_gone()
+            ctx.exit(1)
         except Exception as error:  # the last safety net: a bug, never a person's mistake
             if os.environ.get("ECOPOLE_KIT_DEBUG"):
                 raise
@@ -138,6 +142,7 @@ def serve(project: Path, port: int) -> None:
     """Aperçu en direct sur http://127.0.0.1:PORT, mis à jour à chaque modification."""
     from ecopole_kit.workflows.build import serve_site
 
+    ensure_port_free("127.0.0.1", port)  # said before « Aperçu sur … » is promised
     console.say(f"Aperçu sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
     signal.signal(signal.SIGTERM, interrupt)  # stop the preview server with us
     try:

@@ -13,6 +13,7 @@ import click
 
 from ecopole_kit.cli import console
 from ecopole_kit.errors import InvalidDocuments
+from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.requests.statuses import STATUSES
 
 if TYPE_CHECKING:
@@ -184,6 +185,7 @@ def requests_serve(ctx: click.Context, port: int, contact: str | None) -> None:
     """Servir le formulaire de demande sur http://127.0.0.1:PORT (Ctrl-C pour arrêter)."""
     from ecopole_kit.web.intake import serve_intake
 
+    ensure_port_free("127.0.0.1", port)
     console.say(f"Formulaire sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
     signal.signal(signal.SIGTERM, interrupt)
     with contextlib.suppress(KeyboardInterrupt):

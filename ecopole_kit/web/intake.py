@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ecopole_kit.errors import FormUnavailable, InvalidDocuments
+from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
 from ecopole_kit.requests.register import Register
@@ -157,6 +158,7 @@ def serve_intake(register_path: Path, *, host: str = "127.0.0.1", port: int = 80
     """Serve the form with werkzeug (localhost only unless ``host`` says otherwise)."""
     from werkzeug.serving import run_simple
 
+    ensure_port_free(host, port)
     app = create_app(register_path, secret_key=secret_key, rate_limit=rate_limit,
                      retention_days=retention_days, contact=contact)
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments, ProjectFileConflict
 from ecopole_kit.foundation.documents import check_syntax
+from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.models import BuiltSite
 from ecopole_kit.project.files import Knowledge, load_project
 from ecopole_kit.project.layout import (
@@ -68,6 +69,8 @@ def build_site(root: Path, knowledge: Knowledge | None = None) -> BuiltSite:
 
 def serve_site(root: Path, *, address: str, on_change: Callable[[str], None]) -> None:
     """Preview on localhost, re-rendering whenever a project file changes (until Ctrl-C)."""
+    host, _, port = address.rpartition(":")
+    ensure_port_free(host, int(port))  # before any work: a busy port is said at once
     knowledge = load_knowledge()  # once for the whole preview
     prepare(root, knowledge)
     last = _snapshot(root)
