@@ -374,3 +374,79 @@ def test_unreadable_rate_limit_is_refused_in_french(register_path: Path) -> None
     with pytest.raises(EcopoleError, match="Limite d'envois « cinq par minute » illisible"):
         create_app(register_path, rate_limit="cinq par minute")
     create_app(register_path, rate_limit="2 per second; 20 per hour")
+
+
+def test_a_chunked_body_over_the_limit_is_refused(client: FlaskClient,
+                                                  register_path: Path) -> None:
+    """Without Content-Length (chunked), the same 20 kB limit and the same French page."""
+    import io
+    from urllib.parse import urlencode
+
+    body = urlencode({**VALID, "csrf_token": token(client), "motivation": "mot " * 7500})
+    response = client.post("/", input_stream=io.BytesIO(body.encode()),
+                           content_type="application/x-www-form-urlencoded",
+                           headers={"Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True,
+                                              "CONTENT_LENGTH": ""})
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in response.get_data(as_text=True)
+    small = urlencode({**VALID, "csrf_token": token(client)})
+    accepted = client.post("/", input_stream=io.BytesIO(small.encode()),
+                           content_type="application/x-www-form-urlencoded",
+                           headers={"Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert accepted.status_code == 303 and len(stored(register_path)) == 1
+
+
+def test_another_host_header_is_refused(register_path: Path) -> None:
+    app = create_app(register_path, secret_key=b"k" * 32, hosts=("demandes.exemple.fr",))
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "demandes.exemple.fr"}).status_code == 200
+    refused = client.get("/", headers={"Host": "pirate.exemple"})
+    assert refused.status_code == 400
+    assert "rechargez la page" in refused.get_data(as_text=True)
+
+
+def test_behind_a_proxy_each_client_has_its_own_limit(register_path: Path) -> None:
+    """With --derriere-proxy 1 the limit follows X-Forwarded-For; without it the header is
+    ignored, so nobody can pass for another address."""
+    def five_then_one(client: FlaskClient, spoofed: str) -> int:
+        for _ in range(5):
+            post(client, **{**VALID, "consentement": ""})
+        return int(client.post("/", data={**VALID, "csrf_token": token(client)},
+                               headers={"X-Forwarded-For": spoofed}).status_code)
+
+    trusting = create_app(register_path, secret_key=b"k" * 32, proxies=1).test_client()
+    assert five_then_one(trusting, "198.51.100.9") == 303  # another client behind the proxy
+    direct = create_app(register_path, secret_key=b"k" * 32).test_client()
+    assert five_then_one(direct, "198.51.100.9") == 429  # the header alone changes nothing
+
+
+def test_a_register_failure_shows_a_french_page_and_logs_no_data(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from ecopole_kit.errors import RegisterUnavailable
+
+    def down(self: Register, data: dict[str, Any], **kwargs: Any) -> Any:
+        raise RegisterUnavailable(f"registre occupé ({data['courriel']})")
+
+    monkeypatch.setattr(Register, "add", down)
+    response = post(client, **VALID)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "momentanément indisponible" in page and "camille" not in page
+    assert "RegisterUnavailable" in caplog.text and "camille" not in caplog.text.casefold()
+
+
+def test_the_request_log_never_holds_a_raw_request_line(caplog: pytest.LogCaptureFixture) -> None:
+    from ecopole_kit.web.guards import private_request_handler
+
+    handler = private_request_handler().__new__(private_request_handler())
+    handler.log_date_time_string = lambda: "01/déc./2026"  # type: ignore[method-assign]
+    handler.path, handler.command = "/?courriel=camille@exemple.fr", "GET"
+    with caplog.at_level("INFO", logger="werkzeug"):
+        handler.log_request(200)
+        handler.log_error("code %d, message %s", 400, "Bad request 'camille@exemple.fr'")
+        handler.log_message("%s", "camille@exemple.fr")
+    assert '"GET /" 200' in caplog.text
+    assert "camille" not in caplog.text

@@ -180,8 +180,16 @@ def requests_purge(ctx: click.Context, courriel: str | None) -> None:
               help="Port local du formulaire.")
 @click.option("--contact", metavar="ADRESSE",
               help="Adresse à laquelle les candidats exercent leurs droits sur leurs données.")
+@click.option("--nom-public", "public_names", multiple=True, metavar="NOM",
+              help="Nom sous lequel le formulaire est publié (répétable) ; les autres en-têtes "
+                   "Host sont refusés.")
+@click.option("--derriere-proxy", "proxies", type=click.IntRange(0, 5), default=0,
+              metavar="N", show_default=True,
+              help="Nombre de serveurs mandataires (reverse proxy) devant le formulaire, dont "
+                   "l'en-tête X-Forwarded-For est cru.")
 @click.pass_context
-def requests_serve(ctx: click.Context, port: int, contact: str | None) -> None:
+def requests_serve(ctx: click.Context, port: int, contact: str | None,
+                   public_names: tuple[str, ...], proxies: int) -> None:
     """Servir le formulaire de demande sur http://127.0.0.1:PORT (Ctrl-C pour arrêter)."""
     from ecopole_kit.web.intake import serve_intake
 
@@ -190,7 +198,7 @@ def requests_serve(ctx: click.Context, port: int, contact: str | None) -> None:
     signal.signal(signal.SIGTERM, interrupt)
     with contextlib.suppress(KeyboardInterrupt):
         serve_intake(ctx.obj["path"], port=port, retention_days=ctx.obj["retention_days"],
-                     contact=contact)
+                     contact=contact, public_names=public_names, proxies=proxies)
     console.say("Formulaire arrêté.")
 
 

@@ -27,15 +27,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from ecopole_kit.errors import FormUnavailable, InvalidDocuments
+from ecopole_kit.errors import FormUnavailable, InvalidDocuments, RegisterUnavailable
 from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
 from ecopole_kit.requests.register import Register
 from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.territory.kinds import KINDS
+from ecopole_kit.web.guards import BodyLimit, behind_proxies, private_request_handler
 from ecopole_kit.workflows.requests import record_request
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from werkzeug.exceptions import HTTPException
 
 MAX_BYTES = 20 * 1024
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
 CSRF_TIME_LIMIT = 4 * 3600  # seconds: time to write a motivation without losing the form
 SOURCE = "formulaire"
 TEXT_FIELDS = ("nom", "organisation", "courriel", "motivation")
@@ -74,6 +75,8 @@ _PAGES = {
           "quelques minutes, rechargez la page et recommencez."),
     500: ("Erreur du serveur", "Votre demande n'a pas pu être traitée à cause d'une erreur "
           "du serveur ; réessayez plus tard."),
+    503: ("Service momentanément indisponible", "Votre demande n'a pas pu être enregistrée "
+          "pour le moment ; rien n'a été gardé. Réessayez dans quelques minutes."),
 }
 _OTHER = ("Requête refusée", "Cette requête n'est pas acceptée ; revenez au formulaire.")
 _CSS = """
@@ -111,14 +114,21 @@ class _Settings:
 
 def create_app(register_path: Path, *, secret_key: bytes | None = None,
                rate_limit: str = "5 per minute", retention_days: int = 365,
-               contact: str | None = None) -> flask.Flask:
-    """The form application, storing each valid request into the register at ``register_path``."""
+               contact: str | None = None, hosts: Sequence[str] = LOCAL_HOSTS,
+               proxies: int = 0) -> flask.Flask:
+    """The form application, storing each valid request into the register at ``register_path``.
+
+    ``hosts``: the names the form answers to (another Host header gets the French 400 page);
+    ``proxies``: how many reverse proxies stand before it (0: X-Forwarded-* are ignored).
+    """
     _require_web()
     import flask
 
     app = flask.Flask(__name__, template_folder=str(shipped_file("web", "templates")),
                       static_folder=None)
     _configure(app, secret_key or _process_secret())
+    app.config["TRUSTED_HOSTS"] = list(hosts)
+    app.wsgi_app = BodyLimit(behind_proxies(app.wsgi_app, proxies), MAX_BYTES)  # type: ignore[method-assign]
     settings = _Settings(Register(register_path, retention_days=retention_days),
                          load_geography(), retention_days, contact)
     limiter = _install_guards(app)
@@ -154,15 +164,17 @@ def _checked_rate(rate_limit: str) -> str:
 
 def serve_intake(register_path: Path, *, host: str = "127.0.0.1", port: int = 8001,
                  secret_key: bytes | None = None, rate_limit: str = "5 per minute",
-                 retention_days: int = 365, contact: str | None = None) -> None:
+                 retention_days: int = 365, contact: str | None = None,
+                 public_names: Sequence[str] = (), proxies: int = 0) -> None:
     """Serve the form with werkzeug (localhost only unless ``host`` says otherwise)."""
     from werkzeug.serving import run_simple
 
     ensure_port_free(host, port)
     app = create_app(register_path, secret_key=secret_key, rate_limit=rate_limit,
-                     retention_days=retention_days, contact=contact)
+                     retention_days=retention_days, contact=contact,
+                     hosts=(*LOCAL_HOSTS, host, *public_names), proxies=proxies)
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True,
-               request_handler=_private_request_handler())
+               request_handler=private_request_handler())
 
 
 def build_record(form: Mapping[str, str]) -> dict[str, Any]:
@@ -314,6 +326,7 @@ def _add_handlers(app: flask.Flask, settings: _Settings) -> None:
                 "retention": f"{days} jour{'s' if days > 1 else ''}"}
 
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(RegisterUnavailable, _register_down)
     app.register_error_handler(Exception, _crash)
 
 
@@ -323,6 +336,13 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     title, message = _PAGES.get(error.code) or (_PAGES[500] if error.code >= 500 else _OTHER)
     kept = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]  # Allow…
     return _error_page(title, message), error.code, kept
+
+
+def _register_down(error: RegisterUnavailable) -> ResponseReturnValue:
+    """The register cannot be written: the applicant is told in French; the log names the
+    failure's kind, never the request (its fields are personal data)."""
+    _LOG.error("registre indisponible (%s) : demande non enregistrée", type(error).__name__)
+    return _error_page(*_PAGES[503]), 503
 
 
 def _crash(error: Exception) -> ResponseReturnValue:
@@ -336,19 +356,3 @@ def _error_page(title: str, message: str) -> str:
     import flask
 
     return flask.render_template("erreur.html", title=title, message=message)
-
-
-def _private_request_handler() -> type:
-    """Werkzeug's request log without the client's address nor the query string."""
-    from werkzeug.serving import WSGIRequestHandler
-
-    class PrivateRequestHandler(WSGIRequestHandler):
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            path = urlsplit(getattr(self, "path", "")).path
-            self.log("info", '"%s %s" %s', getattr(self, "command", "?"), path, code)
-
-        def log(self, type: str, message: str, *args: Any) -> None:
-            stamp = self.log_date_time_string()
-            getattr(logging.getLogger("werkzeug"), type)(f"[{stamp}] {message}", *args)
-
-    return PrivateRequestHandler
