@@ -22,7 +22,6 @@ from ecopole_kit.territory.diagnostic import (
     Funder,
     basket_scenario,
     diagnose,
-    farm_jobs,
     food_needs,
     land_needs,
 )
@@ -117,25 +116,11 @@ def test_food_needs_uses_crater_ratio() -> None:
     assert french(food.formula).startswith("131 250 hab. × 1,4 kg/jour × 365 jours")
 
 
-def test_farm_jobs_are_proportional_to_parcel_examples() -> None:
-    tourtoirac, organic, vannes = farm_jobs(POPULATION)
-    assert tourtoirac.value == pytest.approx(POPULATION * 10 / 649)
-    assert organic.value == pytest.approx(POPULATION * 19 / 649)
-    assert vannes.value == pytest.approx(POPULATION * 540 / 53_200)
-    assert farm_jobs(649)[0].value == pytest.approx(10)
-    assert farm_jobs(53_200)[2].value == pytest.approx(540)
-    for job, place in ((tourtoirac, "Tourtoirac"), (organic, "Tourtoirac"), (vannes, "Vannes")):
-        assert f"ordre de grandeur extrapolé de l'exemple PARCEL de {place}" in job.label
-        assert job.source_id == "parcel"
-        assert_formula_consistent(job)
-    assert french(vannes.formula) == (
-        "131 250 hab. × 540 agriculteurs ÷ 53 200 hab. = 1 332 agriculteurs")
-
-
 def test_doubling_population_doubles_every_figure() -> None:
     one, two = diagnose(1000), diagnose(2000)
     assert two.food.value == pytest.approx(2 * one.food.value)
-    for a, b in zip(one.jobs, two.jobs, strict=True):
+    for a, b in ((one.land_range.low, two.land_range.low), (one.jobs.low, two.jobs.low),
+                 (one.jobs.high, two.jobs.high)):
         assert b.value == pytest.approx(2 * a.value)
 
 
@@ -228,7 +213,10 @@ def test_basket_validation(changes: dict[str, object], message: str) -> None:
 def test_diagnose_bundles_everything() -> None:
     d = diagnose(POPULATION, params())
     assert d.population == POPULATION and d.population_source_id == "insee-cog"
-    assert len(d.land) == 6 and len(d.jobs) == 3 and d.baskets is not None
+    assert len(d.land) == 6 and d.baskets is not None
+    assert d.jobs.low.value < d.jobs.high.value
+    assert d.farmland is None and d.caveats == ()
+    assert [e.place for e in d.parcel_examples] == ["Vannes", "Tourtoirac", "Tourtoirac"]
     assert diagnose(POPULATION).baskets is None
 
 

@@ -69,7 +69,7 @@ def _cells(site: Path) -> str:
 
 def test_diagnostic_computes_the_basket_scenario(site: Path) -> None:
     text = _main_text(site / "diagnostic.html")
-    assert "Paniers solidaires : scénario du territoire" in text
+    assert "Paniers solidaires\u00a0: scénario du territoire" in text
     assert "1\u202f800" in text  # 40 households × 45 weeks
     assert (site / "assets" / "diagnostic" / "paniers.svg").is_file()
 

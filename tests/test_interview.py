@@ -10,7 +10,8 @@ from ecopole_kit.workflows.interview import interview
 from tests.conftest import ScriptedPrompter, example, geography
 
 IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "Cocagne du Val", "",
-            "Alex Dupont", "alex@exemple.fr", "", "", "", "1, 3", "Un territoire rural.", "", ""]
+            "Alex Dupont", "alex@exemple.fr", "", "", "", "", "", "", "1, 3",
+            "Un territoire rural.", "", ""]
 ASKED = len(IDENTITY) - 1  # the search and the choice among its results share a position
 
 
@@ -162,6 +163,15 @@ def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
     config = interview(prompter, {}, geography=geography())
     assert config["contexte"]["menages"] == 27000
     assert "« beaucoup » : un nombre entier est attendu (ex. : 27000)." in prompter.explained
+
+
+def test_declared_farmland_is_asked_with_its_source_and_year() -> None:
+    script = _all_answers()
+    script[12:15] = ["12 500,5", "Agreste, recensement agricole 2020", "2020"]
+    config = interview(ScriptedPrompter(script), {}, geography=geography())
+    assert config["contexte"]["sau_ha"] == 12500.5
+    assert config["contexte"]["sau_source"] == "Agreste, recensement agricole 2020"
+    assert config["contexte"]["sau_annee"] == 2020
 
 
 def test_a_problem_no_question_can_mend_ends_the_interview_with_file_and_line(

@@ -49,6 +49,10 @@ VALID = {
     "sans partenaires ni atouts": [_delete("portage.partenaires"), _delete("contexte.atouts")],
     "aucune action engagée": [_set("fonctions", {})],
     "texte libre avec balises": [_set("contexte.presentation", "<script>{{ x }}</script>")],
+    "surface agricole déclarée": [_set("contexte.sau_ha", 12500),
+                                  _set("contexte.sau_source", "Agreste, recensement agricole 2020"),
+                                  _set("contexte.sau_annee", 2020)],
+    "surface agricole décimale sans source": [_set("contexte.sau_ha", 1250.5)],
 }
 
 INVALID = {
@@ -79,6 +83,22 @@ INVALID = {
                                 "un ensemble de champs (clé : valeur) est attendu"),
     "milieu sans accent": ([_set("contexte.milieu", "periurbain")], "contexte.milieu",
                            "vouliez-vous dire « périurbain » ?"),
+    "surface agricole nulle": ([_set("contexte.sau_ha", 0)], "contexte.sau_ha",
+                               "la valeur doit être supérieure à 0"),
+    "surface agricole en texte": ([_set("contexte.sau_ha", "12 500 ha")], "contexte.sau_ha",
+                                  "un nombre est attendu"),
+    "surface agricole démesurée": ([_set("contexte.sau_ha", 40_000_000)], "contexte.sau_ha",
+                                   "la valeur doit être au plus 30000000"),
+    "année de surface décimale": ([_set("contexte.sau_annee", 2020.5)], "contexte.sau_annee",
+                                  "un nombre entier est attendu"),
+    "année de surface trop ancienne": ([_set("contexte.sau_annee", 1850)], "contexte.sau_annee",
+                                       "la valeur doit être au moins 1900"),
+    "source de surface trop longue": ([_set("contexte.sau_source", "x" * 201)],
+                                      "contexte.sau_source", "texte trop long"),
+    "source de surface avec contrôle": ([_set("contexte.sau_source", "Agreste\x07")],
+                                        "contexte.sau_source", "caractères de contrôle interdits"),
+    "surface agricole mal nommée": ([_set("contexte.sau", 12500)], "contexte.sau",
+                                    "vouliez-vous dire « sau_ha » ?"),
 }
 
 

@@ -200,8 +200,11 @@ def test_diagnostic_page_shows_figures_formulas_sources_and_charts(
     text = _main_text(page)
     assert "65\u202f422\u00a0hab. × 0,41\u00a0ha/hab." in text
     assert "ADEME (2020)" in text and "PARCEL" in text
-    assert "ordre de grandeur extrapolé de l'exemple PARCEL de Tourtoirac" in text
+    assert "emplois à temps plein" in text and "Recensement agricole 2020" in text
+    assert "extrapolé" not in text  # no job figure scaled from a village any more
+    assert "Tourtoirac (649\u00a0habitants)" in text  # PARCEL's examples, as context
     assert 'src="assets/diagnostic/surfaces.svg"' in page.read_text("utf-8")
+    assert 'src="assets/diagnostic/regimes.svg"' in page.read_text("utf-8")
     svg = (sites["pays-tolosan"] / "assets" / "diagnostic" / "surfaces.svg").read_text("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<script" not in svg
     assert "renseignez dans fonctions/accessibilite.yaml" in text.replace("`", "")
@@ -229,9 +232,11 @@ def test_diagnostic_shows_declared_households_with_their_source(tmp_path: Path) 
     config["contexte"].update(menages=7000, menages_source="INSEE, recensement (exemple de test)")
     site = build_site(generate_project(config, tmp_path / "a").path).site_dir
     text = _main_text(site / "diagnostic.html")
-    assert "7\u202f000 ménages — INSEE, recensement (exemple de test)" in text
+    assert "7\u202f000\u00a0ménages — INSEE, recensement (exemple de test)" in text
     assert "personnes par ménage" in text
 
 
 def test_diagnostic_says_households_are_not_given(sites: dict[str, Path]) -> None:
-    assert "Ménages : non renseignés." in _main_text(sites["gohelle"] / "diagnostic.html")
+    text = _main_text(sites["gohelle"] / "diagnostic.html")
+    assert "Ménages\u00a0: non renseignés." in text
+    assert "Surface agricole du territoire\u00a0: non renseignée." in text

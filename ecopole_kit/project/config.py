@@ -55,6 +55,15 @@ class Context:
     menages_source: str | None = None
     atouts: tuple[str, ...] = ()
     presentation: str | None = None
+    sau_ha: float | None = None
+    sau_source: str | None = None
+    sau_annee: int | None = None
+
+    @classmethod
+    def from_data(cls, context: Mapping[str, Any]) -> Context:
+        return cls(context.get("milieu"), context.get("menages"), context.get("menages_source"),
+                   tuple(context.get("atouts", ())), context.get("presentation"),
+                   context.get("sau_ha"), context.get("sau_source"), context.get("sau_annee"))
 
 
 @dataclass(frozen=True)
@@ -85,9 +94,7 @@ class TerritoryConfig:
                                  tuple(territory.get("codes", ()))),
             portage=Lead(lead["nom"], tuple(lead.get("partenaires", ()))),
             contact=Contact(data["contact"]["nom"], data["contact"]["courriel"]),
-            contexte=Context(context.get("milieu"), context.get("menages"),
-                             context.get("menages_source"), tuple(context.get("atouts", ())),
-                             context.get("presentation")),
+            contexte=Context.from_data(context),
             demandes=RequestChannel(**data.get("demandes", {})),
             fonctions=MappingProxyType(dict(data.get("fonctions", {}))),
             data=data,

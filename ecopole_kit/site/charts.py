@@ -17,13 +17,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ecopole_kit.foundation.french import format_number, month_label, with_unit
-from ecopole_kit.territory.diagnostic import (
-    REFERENCE_HOUSEHOLD_SHARE,
-    SOURCES,
-    BasketScenario,
-    Figure,
-    LandNeed,
-)
+from ecopole_kit.territory.baskets import REFERENCE_HOUSEHOLD_SHARE, BasketScenario
+from ecopole_kit.territory.figures import SOURCES, Figure, rounded, typeset
+from ecopole_kit.territory.land import FarmlandComparison, LandNeed, LandRange
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -135,6 +131,70 @@ def _land_alt(needs: Sequence[LandNeed], territory_name: str) -> str:
              for n in needs]
     return (f"Diagramme en barres de la surface agricole nécessaire pour nourrir "
             f"{territory_name}. " + " ; ".join(parts) + ".")
+
+
+IN_FRANCE, ABROAD, DECLARED = "#009E73", "#56B4E9", "#CC79A7"
+
+
+def _about(hectares: float) -> str:
+    return f"environ {with_unit(rounded(hectares), 'ha')}"
+
+
+def _range_bars(ax: Axes, need: LandRange, farmland: FarmlandComparison | None) -> None:
+    low, high = need.low.value, need.high.value
+    inside = ax.barh([0], [low], height=0.5, color=IN_FRANCE, edgecolor="white",
+                     label="Part de l'empreinte située en France (estimation basse)")
+    ax.bar_label(inside, labels=[_about(low)], label_type="center", fontsize=FONT_SIZE - 1)
+    abroad = ax.barh([0], [high - low], left=[low], height=0.5, color=ABROAD, hatch="//",
+                     edgecolor="white",
+                     label="Part située à l'étranger (jusqu'à l'estimation haute)")
+    ax.bar_label(abroad, labels=[_about(high)], padding=3, fontsize=FONT_SIZE - 1)
+    labels = ["Terres nécessaires"]
+    top = high
+    if farmland is not None:
+        declared = farmland.declared.hectares
+        bars = ax.barh([1], [declared], height=0.5, color=DECLARED, edgecolor="white",
+                       hatch="..", label="Surface agricole déclarée du territoire")
+        ax.bar_label(bars, labels=[with_unit(declared, "ha")], padding=3,
+                     fontsize=FONT_SIZE - 1)
+        labels.append("Surface agricole déclarée")
+        top = max(top, declared)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.3)
+
+
+def land_range_chart_svg(need: LandRange, farmland: FarmlandComparison | None,
+                         territory_name: str) -> Chart:
+    """One bar for the land needed, from its share in France to the whole footprint, and
+    one for the declared farmland when there is one."""
+    with _settings("ecopole-kit-land-range"):
+        fig = _new_figure(2.3 + (0.7 if farmland is not None else 0.0))
+        ax = fig.add_subplot()
+        _range_bars(ax, need, farmland)
+        _french_axis(ax, "Surface agricole (hectares)")
+        fig.legend(loc="outside lower left", frameon=False, ncols=1)
+        svg = _to_svg(fig)
+    sources = f"{SOURCES['ademe-2020'].titre} ; {SOURCES['importations'].titre}"
+    caption = typeset(
+        "Terres agricoles nécessaires pour nourrir la population de ") + territory_name + \
+        typeset(f" au régime alimentaire moyen : {need.display}. En plein, la part de "
+                f"l'empreinte située en France ; hachurée, la part située à l'étranger."
+                + (" En pointillés, la surface agricole déclarée par le projet."
+                   if farmland is not None else "") + f" Sources : {sources}.")
+    return Chart(svg=svg, caption=caption, alt=_range_alt(need, farmland, territory_name))
+
+
+def _range_alt(need: LandRange, farmland: FarmlandComparison | None,
+               territory_name: str) -> str:
+    declared = "" if farmland is None else typeset(
+        f" ; surface agricole déclarée : {with_unit(farmland.declared.hectares, 'ha')}, soit "
+        f"{farmland.display} des terres nécessaires")
+    return (typeset("Diagramme en barres des terres agricoles nécessaires pour nourrir ")
+            + territory_name + typeset(
+                f" : {need.display} ; {_about(need.low.value)} pour la part de l'empreinte "
+                f"située en France, {_about(need.high.value)} pour toute l'empreinte")
+            + declared + ".")
 
 
 @dataclass(frozen=True)

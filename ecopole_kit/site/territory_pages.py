@@ -13,23 +13,28 @@ from typing import Any
 from markupsafe import Markup
 
 from ecopole_kit.errors import ScenarioInvalid
-from ecopole_kit.foundation.french import format_number
+from ecopole_kit.foundation.french import format_number, with_unit
 from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.project.config import Context, Territory
-from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg
-from ecopole_kit.site.templating import render
-from ecopole_kit.territory.diagnostic import (
-    BasketParams,
-    BasketScenario,
-    BasketTier,
-    Diagnostic,
-    Figure,
-    Funder,
-    Source,
-    diagnose,
+from ecopole_kit.site.charts import (
+    Chart,
+    basket_chart_svg,
+    land_chart_svg,
+    land_range_chart_svg,
 )
+from ecopole_kit.site.templating import render
+from ecopole_kit.territory.baskets import BasketParams, BasketScenario, BasketTier, Funder
+from ecopole_kit.territory.diagnostic import Diagnostic, diagnose
+from ecopole_kit.territory.figures import SOURCES, Figure, Source, counted, pct
 from ecopole_kit.territory.geography import ResolvedTerritory
 from ecopole_kit.territory.kinds import KINDS
+from ecopole_kit.territory.land import (
+    ABROAD_SHARE_PCT,
+    NATIONAL_FOOTPRINT_MHA,
+    PARCEL_RELOCATED_MHA,
+    DeclaredFarmland,
+    FarmlandComparison,
+)
 
 CHART_DIR = "assets/diagnostic"
 
@@ -67,38 +72,68 @@ def diagnostic_pages(territory: Territory, place: Place, accessibility: Mapping[
     """The diagnostic page and its SVG charts."""
     params, hint = basket_params(accessibility)
     try:
-        diagnostic = diagnose(place.resolved.population or 1, params)
+        diagnostic = _diagnose(place, context, params)
     except ScenarioInvalid as error:  # the project's rules report it; the page says it too
-        diagnostic = diagnose(place.resolved.population or 1, None)
+        diagnostic = _diagnose(place, context, None)
         hint = Markup(f"Le scénario des paniers solidaires ne peut pas être calculé. "
                       f"{literal(error.message)}")
     files: dict[str, bytes] = {}
-    land_chart = _chart(land_chart_svg(list(diagnostic.land), territory.nom), "surfaces", files)
-    baskets = None
-    basket_chart = None
-    if diagnostic.baskets is not None:
-        basket_chart = _chart(basket_chart_svg(diagnostic.baskets), "paniers", files)
-        baskets = _basket_view(diagnostic.baskets)
+    charts = {
+        "range_chart": _chart(land_range_chart_svg(diagnostic.land_range, diagnostic.farmland,
+                                                   territory.nom), "surfaces", files),
+        "land_chart": _chart(land_chart_svg(list(diagnostic.land), territory.nom), "regimes",
+                             files),
+        "basket_chart": None if diagnostic.baskets is None
+        else _chart(basket_chart_svg(diagnostic.baskets), "paniers", files),
+    }
     page = render("diagnostic.md.j2", territory=territory, **_figures(diagnostic, place),
                   households=_households(context, diagnostic.population),
-                  land_chart=land_chart, basket_chart=basket_chart, baskets=baskets,
+                  farmland=_farmland(diagnostic.farmland), **charts,
+                  baskets=diagnostic.baskets and _basket_view(diagnostic.baskets),
                   baskets_hint=hint)
     return page, files
 
 
+def _diagnose(place: Place, context: Context, params: BasketParams | None) -> Diagnostic:
+    farmland = None if context.sau_ha is None else DeclaredFarmland(
+        context.sau_ha, context.sau_source, context.sau_annee)
+    return diagnose(place.resolved.population or 1, params, farmland=farmland,
+                    departements=[d.code for d in place.resolved.departements])
+
+
 def _figures(diagnostic: Diagnostic, place: Place) -> dict[str, Any]:
-    land_source = diagnostic.land[0].conventional.source
+    need, jobs = diagnostic.land_range, diagnostic.jobs
     return {
-        "population": format_number(diagnostic.population),
+        "population": counted(diagnostic.population, "habitant", "habitants"),
         "population_source": place.attribution,
+        "caveats": diagnostic.caveats,
         "food": _figure(diagnostic.food),
+        "land_range": {"display": need.display, "low": _figure(need.low),
+                       "high": _figure(need.high), "relocation": _figure(need.relocation),
+                       "abroad": pct(ABROAD_SHARE_PCT),
+                       "relocated": format_number(PARCEL_RELOCATED_MHA, 1),
+                       "national": format_number(NATIONAL_FOOTPRINT_MHA)},
         "land": [{"diet": n.diet, "conventional": _figure(n.conventional),
                   "organic": _figure(n.organic) if n.organic else None}
                  for n in diagnostic.land],
-        "land_source": _source(land_source),
-        "jobs": [_figure(f) for f in diagnostic.jobs],
-        "jobs_source": _source(diagnostic.jobs[0].source),
+        "land_source": _source(diagnostic.land[0].conventional.source),
+        "jobs": {"display": jobs.display, "ratio": _figure(jobs.ratio),
+                 "low": _figure(jobs.low), "high": _figure(jobs.high)},
+        "parcel_examples": [e.sentence for e in diagnostic.parcel_examples],
+        "parcel_source": _source(SOURCES["parcel"]),
     }
+
+
+def _farmland(comparison: FarmlandComparison | None) -> dict[str, Any] | None:
+    """The declared farmland, its source as typed, and how it compares with the need."""
+    if comparison is None:
+        return None
+    declared = comparison.declared
+    source = declared.source or "déclarée dans territoire.yaml"
+    return {"display": with_unit(declared.hectares, "ha"), "source": source,
+            "year": str(declared.year) if declared.year else None,
+            "share": comparison.display, "of_high": _figure(comparison.of_high),
+            "of_low": _figure(comparison.of_low), "sentence": comparison.sentence}
 
 
 def _households(context: Context, population: int) -> dict[str, Any] | None:
@@ -107,10 +142,10 @@ def _households(context: Context, population: int) -> dict[str, Any] | None:
     if not count:
         return None
     size = population / count
-    return {"count": format_number(count),
+    return {"count": counted(count, "ménage", "ménages"),
             "source": context.menages_source or "déclaré dans territoire.yaml",
-            "formula": f"{format_number(population)} hab. ÷ {format_number(count)} ménages "
-                       f"= {format_number(size, 2)} personnes par ménage"}
+            "formula": f"{with_unit(population, 'hab.')} ÷ {counted(count, 'ménage', 'ménages')}"
+                       f" = {counted(size, 'personne', 'personnes', 2)} par ménage"}
 
 
 def _figure(figure: Figure) -> dict[str, Any]:
@@ -134,8 +169,7 @@ def _basket_view(scenario: BasketScenario) -> dict[str, Any]:
                scenario.households_total, *scenario.funder_payments, scenario.household_share]
     return {"figures": [_figure(f) for f in figures], "note": scenario.reference_note,
             "above_reference": scenario.above_reference,
-            "source": _source(Source(scenario.reference_source_id, "Programme « 30 000 paniers "
-                                     "solidaires »", "https://resolis.org", ""))}
+            "source": _source(SOURCES[scenario.reference_source_id])}
 
 
 def basket_params(accessibility: Mapping[str, Any]) -> tuple[BasketParams | None, Markup]:
