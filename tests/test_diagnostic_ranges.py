@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from ecopole_kit.errors import EcopoleError
-from ecopole_kit.foundation.french import NBSP, NNBSP
+from ecopole_kit.foundation.french import NBSP, NNBSP, counted, typeset
 from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.site.charts import land_range_chart_svg
 from ecopole_kit.site.pages import render_site
 from ecopole_kit.territory.baskets import BasketParams, BasketTier
 from ecopole_kit.territory.caveats import ISLAND, OVERSEAS, caveats, is_overseas
 from ecopole_kit.territory.diagnostic import diagnose
-from ecopole_kit.territory.figures import SOURCES, counted, rounded, span, typeset
+from ecopole_kit.territory.figures import SOURCES, rounded, span
 from ecopole_kit.territory.jobs import JOB, JOBS, PARCEL_EXAMPLES, farm_jobs, national_ratio
 from ecopole_kit.territory.land import DeclaredFarmland, compare_farmland, land_range
 from tests.conftest import example, function_configs, place_for, typed

@@ -6,6 +6,7 @@ rules' messages, the charts and the applicant's PDF all format through these fun
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +15,8 @@ NNBSP = "\u202f"  # narrow no-break space: French thousands separator
 NBSP = "\u00a0"  # no-break space: between a number and its unit
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
+_BEFORE_SIGN = re.compile(r" (?=[:;!?»%])|(?<=«) |(?<=\d) (?=(?:ha|Mha|m²|g|kg|€)\b)")
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                 "oct.", "nov.", "déc.")
 
@@ -31,6 +34,23 @@ def format_number(value: float, decimals: int = 0) -> str:
 def with_unit(value: float, unit: str, decimals: int = 0) -> str:
     """A number and its unit, joined by a no-break space: "53 812 ha"."""
     return f"{format_number(value, decimals)}{NBSP}{unit}"
+
+
+def counted(count: float, one: str, many: str, decimals: int = 0) -> str:
+    """A count and its noun, singular below 2 as French writes it: « 1 emploi », « 2 emplois »."""
+    shown = round(count, decimals)
+    return with_unit(count, one if abs(shown) < 2 else many, decimals)
+
+
+def typeset(text: str) -> str:
+    """The kit's own French text with its no-break spaces: before « : ; ! ? % », inside
+    guillemets, between a number and its unit, and as thousands separator (narrow).
+
+    For text written in this code only, never for what a person typed.
+    """
+    return _BEFORE_SIGN.sub(NBSP, _THOUSANDS.sub(NNBSP, text))
+
+
 
 
 def format_amount(value: float, decimals: int = 2) -> str:

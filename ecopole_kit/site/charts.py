@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ecopole_kit.foundation.french import format_number, month_label, with_unit
+from ecopole_kit.foundation.french import format_number, month_label, typeset, with_unit
 from ecopole_kit.territory.baskets import REFERENCE_HOUSEHOLD_SHARE, BasketScenario
-from ecopole_kit.territory.figures import SOURCES, Figure, rounded, typeset
+from ecopole_kit.territory.figures import SOURCES, Figure, rounded
 from ecopole_kit.territory.land import FarmlandComparison, LandNeed, LandRange
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ecopole_kit.errors import ScenarioInvalid
-from ecopole_kit.foundation.french import format_number, with_unit
+from ecopole_kit.foundation.french import counted, format_number, with_unit
 from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.project.config import Context, Territory
 from ecopole_kit.site.charts import (
@@ -25,7 +25,7 @@ from ecopole_kit.site.charts import (
 from ecopole_kit.site.templating import render
 from ecopole_kit.territory.baskets import BasketParams, BasketScenario, BasketTier, Funder
 from ecopole_kit.territory.diagnostic import Diagnostic, diagnose
-from ecopole_kit.territory.figures import SOURCES, Figure, Source, counted, pct
+from ecopole_kit.territory.figures import SOURCES, Figure, Source, pct
 from ecopole_kit.territory.geography import ResolvedTerritory
 from ecopole_kit.territory.kinds import KINDS
 from ecopole_kit.territory.land import (

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ecopole_kit.errors import EcopoleError, ScenarioInvalid
-from ecopole_kit.foundation.french import NNBSP, format_number, with_unit
-from ecopole_kit.territory.figures import Figure, counted, pct
+from ecopole_kit.foundation.french import NNBSP, counted, format_number, with_unit
+from ecopole_kit.territory.figures import Figure, pct
 
 REFERENCE_HOUSEHOLD_SHARE = 30.0  # "30 000 paniers solidaires": the family pays at most ~30 %
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ecopole_kit.territory.figures import typeset
+from ecopole_kit.foundation.french import typeset
 
 CORSICA = frozenset({"2A", "2B"})
 

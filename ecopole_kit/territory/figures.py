@@ -7,24 +7,11 @@ numbers; ``SOURCES`` names where each ratio comes from (see the reference facts)
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ecopole_kit.errors import ScenarioInvalid
-from ecopole_kit.foundation.french import NBSP, NNBSP, format_number, with_unit
-
-_BEFORE_SIGN = re.compile(r" (?=[:;!?»%])|(?<=«) |(?<=\d) (?=(?:ha|Mha|m²|g|kg|€)\b)")
-_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
-
-
-def typeset(text: str) -> str:
-    """The kit's own French text with its no-break spaces: before « : ; ! ? % », inside
-    guillemets, between a number and its unit, and as thousands separator (narrow).
-
-    For text written in this code only, never for what a person typed.
-    """
-    return _BEFORE_SIGN.sub(NBSP, _THOUSANDS.sub(NNBSP, text))
+from ecopole_kit.foundation.french import counted, format_number, typeset, with_unit
 
 
 @dataclass(frozen=True)
@@ -112,12 +99,6 @@ def pct(value: float) -> str:
     """A percentage without useless decimals: « 37 % », « 10,5 % »."""
     decimals = 0 if float(value).is_integer() else 1 if round(value, 1) == value else 2
     return with_unit(value, "%", decimals)
-
-
-def counted(count: float, one: str, many: str, decimals: int = 0) -> str:
-    """A count and its noun, singular below 2 as French writes it: « 1 emploi », « 2 emplois »."""
-    shown = round(count, decimals)
-    return with_unit(count, one if abs(shown) < 2 else many, decimals)
 
 
 def rounded(value: float) -> int:

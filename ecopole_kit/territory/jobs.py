@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecopole_kit.foundation.french import NBSP, with_unit
-from ecopole_kit.territory.figures import Figure, counted, span
+from ecopole_kit.foundation.french import NBSP, counted, with_unit
+from ecopole_kit.territory.figures import Figure, span
 from ecopole_kit.territory.land import LandRange
 
 RA2020_FTE = 659_500  # full-time equivalents, Recensement agricole 2020

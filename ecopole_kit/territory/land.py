@@ -11,16 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecopole_kit.errors import ScenarioInvalid
-from ecopole_kit.foundation.french import with_unit
-from ecopole_kit.territory.figures import (
-    Figure,
-    check_population,
-    inhabitants,
-    pct,
-    span,
-    typeset,
-    whole,
-)
+from ecopole_kit.foundation.french import typeset, with_unit
+from ecopole_kit.territory.figures import Figure, check_population, inhabitants, pct, span, whole
 
 ABROAD_SHARE_PCT = 37.0  # share of the land feeding France located abroad (about 37 %)
 NATIONAL_FOOTPRINT_MHA = 26.0  # land feeding the French population (about 26 Mha)
