@@ -203,3 +203,15 @@ class FormUnavailable(EcopoleError):
 
 class FileUnreadable(EcopoleError):
     """A file named on the command line cannot be read."""
+
+
+# Safety of the files the kit reads and writes.
+
+
+class UnsafeLink(EcopoleError):
+    """A symbolic link would make the kit read or write outside the project (or through a
+    folder the kit empties): it is refused, never followed."""
+
+
+class UnsafeConfig(EcopoleError):
+    """``--safe``: the project's mkdocs.yml would run code or read outside the project."""
