@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -320,7 +321,7 @@ def test_purge_removes_the_folders_a_crash_left_behind(temporary_folder: Path,
 
 
 def _accepted_with_linked_folder(run_cli, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> tuple[Path, object]:
+                                 monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any]:
     from tests.test_requests_cli import _eml_from_the_site, _run
 
     def fake(applicant: object, folder: Path, **_: object) -> None:
@@ -339,11 +340,11 @@ def _accepted_with_linked_folder(run_cli, tmp_path: Path,
 def test_accept_and_purge_refuse_a_linked_package_folder(
         run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target, run = _accepted_with_linked_folder(run_cli, tmp_path, monkeypatch)
-    refused = run(run_cli, "accept", "1")  # type: ignore[operator]
+    refused = run(run_cli, "accept", "1")
     assert refused.exit_code == 1
     assert "envois/registre : ce dossier est un lien symbolique" in refused.stderr
     assert "Traceback" not in refused.stderr
-    purged = run(run_cli, "purge", "--courriel", "camille@exemple.fr")  # type: ignore[operator]
+    purged = run(run_cli, "purge", "--courriel", "camille@exemple.fr")
     assert purged.exit_code == 1 and "lien symbolique" in purged.stderr
     assert _snapshot(target) == {"demande-1/autre.txt": "à garder".encode()}
 

@@ -106,7 +106,7 @@ def _default_mode() -> int:
 
 def swap_in(new: Path, target: Path) -> None:
     """Put the complete folder ``new`` (from :func:`staging`) in place of ``target``."""
-    aside = target.with_name(new.name.replace(_NEW, _OLD, 1))
+    aside = _counterpart(new, target, _NEW, _OLD)
     if os.path.lexists(target):
         os.rename(target, aside)
     try:
@@ -124,10 +124,16 @@ def recover(target: Path) -> None:
     for aside in _entries(target.parent, old_prefix):
         if is_stale(aside, old_prefix) and not os.path.lexists(target) \
                 and _real_dir(aside):
-            new = target.with_name(aside.name.replace(_OLD, _NEW, 1))
+            new = _counterpart(aside, target, _OLD, _NEW)
             os.rename(new if _real_dir(new) else aside, target)
     remove_stale(target.parent, new_prefix)
     remove_stale(target.parent, old_prefix)
+
+
+def _counterpart(path: Path, target: Path, kind: str, other: str) -> Path:
+    """``.site.new-<tail>`` ↔ ``.site.old-<tail>``: same tail, the other kind."""
+    return target.with_name(f".{target.name}{other}"
+                            + path.name.removeprefix(f".{target.name}{kind}"))
 
 
 def _real_dir(path: Path) -> bool:

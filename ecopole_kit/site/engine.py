@@ -88,8 +88,8 @@ def prepare(sources: SiteSources, paths: SitePaths) -> Path:
     for path, data in rendered.files.items():
         _write_bytes_if_changed(docs / path, data)
     copied = {**sources.copied, **paths.assets}
-    for relative, source in copied.items():
-        _copy_if_changed(source, docs / relative)
+    for relative, source in copied.items():  # a person's file is read without following a link
+        _copy_if_changed(source, docs / relative, follow=relative in paths.assets)
     _remove_stale(docs, {docs / p for p in [*rendered.pages, *rendered.files, *copied]})
     _write_if_changed(paths.config, mkdocs_config(sources, paths))
     return paths.config
@@ -174,8 +174,8 @@ def _write_bytes_if_changed(path: Path, data: bytes) -> None:
         write_bytes_atomic(path, data)
 
 
-def _copy_if_changed(source: Path, target: Path) -> None:
-    data = folders.read_bytes_nofollow(source)
+def _copy_if_changed(source: Path, target: Path, *, follow: bool) -> None:
+    data = source.read_bytes() if follow else folders.read_bytes_nofollow(source)
     if not target.is_file() or target.read_bytes() != data:
         write_bytes_atomic(target, data)
 
