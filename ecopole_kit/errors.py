@@ -213,3 +213,15 @@ class PortBusy(EcopoleError):
         super().__init__(f"Le port {port} de {host} est déjà utilisé par un autre programme.",
                          hint=f"Arrêtez cet autre programme, ou choisissez un autre port avec "
                               f"--port (par exemple --port {port + 1}).")
+
+
+# Safety of the files the kit reads and writes.
+
+
+class UnsafeLink(EcopoleError):
+    """A symbolic link would make the kit read or write outside the project (or through a
+    folder the kit empties): it is refused, never followed."""
+
+
+class UnsafeConfig(EcopoleError):
+    """``--safe``: the project's mkdocs.yml would run code or read outside the project."""

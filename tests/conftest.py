@@ -9,10 +9,15 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 from click.testing import CliRunner, Result
 
 from ecopole_kit.cli.main import main
 from ecopole_kit.models import Question
+
+# No timing in tests: a loaded CI machine must not turn a slow example into a failure.
+settings.register_profile("ecopole", deadline=None)
+settings.load_profile("ecopole")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

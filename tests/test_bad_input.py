@@ -44,6 +44,18 @@ def _write(relative: str, data: bytes | str, project: bool = True) -> Callable[[
     return setup
 
 
+def _link(relative: str, target: str, *, move_out: bool = False) -> Callable[[Path], None]:
+    """A link in the project to ``target`` (relative to tmp); ``move_out`` moves the
+    project's file there first, so only the link is left inside."""
+    def setup(tmp: Path) -> None:
+        path = _project(tmp) / relative
+        if move_out:
+            path.rename(tmp / target)
+        (tmp / "ailleurs").mkdir(exist_ok=True)
+        path.symlink_to(tmp / target)
+    return setup
+
+
 def _replace(old: str, new: str) -> Callable[[str], str]:
     return lambda text: text.replace(old, new, 1)
 
@@ -124,6 +136,30 @@ CASES = {
     "fichier du kit dans docs": Case(("build", "p"), 1, (
         "docs/assets/stylesheets/ecopole.css", "réservé à un fichier produit par le kit"),
         _write("docs/assets/stylesheets/ecopole.css", "body {}\n")),
+    "lien hors du projet dans docs": Case(("build", "p"), 1, (
+        "p/docs/secret.md : lien symbolique vers", "hors du projet", "copie du fichier"),
+        _link("docs/secret.md", "ailleurs")),
+    "territoire.yaml lien hors du projet": Case(("validate", "p"), 1, (
+        f"{T}: (document): lien symbolique vers", "hors du projet"),
+        _link("territoire.yaml", "territoire.yaml", move_out=True)),
+    "mkdocs.yml lien hors du projet": Case(("build", "p"), 1, (
+        "p/mkdocs.yml : lien symbolique vers", "hors du projet"),
+        _link("mkdocs.yml", "mkdocs.yml", move_out=True)),
+    "site est un lien": Case(("build", "p"), 1, (
+        "p/site : ce dossier est un lien symbolique", "Supprimez le lien lui-même"),
+        _link("site", "ailleurs")),
+    ".ecopole est un lien": Case(("build", "p"), 1, (
+        "p/.ecopole : ce dossier est un lien symbolique",),
+        _link(".ecopole", ".ecopole", move_out=True)),
+    "--safe et hooks": Case(("build", "--safe", "p"), 1, (
+        "--safe : configuration mkdocs refusée", "p/mkdocs.yml:36: hooks:"),
+        _edit("mkdocs.yml", lambda t: t + "hooks:\n  - crochets.py\n")),
+    "--safe et plugin inconnu": Case(("serve", "--safe", "p"), 1, (
+        "p/mkdocs.yml:24: plugins: « macros » non autorisé",),
+        _edit("mkdocs.yml", _replace("  - offline\n", "  - macros\n"))),
+    "--safe et INHERIT hors du projet": Case(("build", "--safe", "p"), 1, (
+        "p/mkdocs.yml:36: INHERIT: chemin vers", "hors du projet"),
+        _edit("mkdocs.yml", lambda t: t + "INHERIT: ../ailleurs.yml\n")),
     "registre absent": Case(("requests", "--registre", "absent.sqlite", "list"), 1, (
         "absent.sqlite : registre introuvable.",)),
     "recherche sans résultat": Case(("lookup", "qwxzzv"), 1, (

@@ -33,6 +33,10 @@ from ecopole_kit.territory.kinds import LOOKUP_KINDS
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PROJECT_ARG = click.argument("project", required=False, default=".", metavar="[PROJET]",
                              type=click.Path(file_okay=False, path_type=Path))
+SAFE_OPTION = click.option(
+    "--safe", is_flag=True,
+    help="Projet non relu : refuser dans mkdocs.yml ce qui exécuterait du code (hooks, "
+         "plugins hors de ceux du modèle, gabarits, INHERIT hors du projet…).")
 
 
 class FrenchGroup(click.Group):
@@ -125,11 +129,12 @@ def validate(chemins: tuple[Path, ...], output_format: str) -> None:
 
 @main.command()
 @PROJECT_ARG
-def build(project: Path) -> None:
+@SAFE_OPTION
+def build(project: Path, safe: bool) -> None:
     """Vérifier puis construire le site statique dans PROJET/site/."""
     from ecopole_kit.workflows.build import build_site
 
-    built = build_site(project)
+    built = build_site(project, safe=safe)
     console.success(f"Site construit : {built.index}")
 
 
@@ -138,7 +143,8 @@ def build(project: Path) -> None:
 @click.option("--port", type=click.IntRange(1024, 65535), default=8000, show_default=True,
               metavar="PORT",
               help="Port local de l'aperçu.")
-def serve(project: Path, port: int) -> None:
+@SAFE_OPTION
+def serve(project: Path, port: int, safe: bool) -> None:
     """Aperçu en direct sur http://127.0.0.1:PORT, mis à jour à chaque modification."""
     from ecopole_kit.workflows.build import serve_site
 
@@ -146,7 +152,7 @@ def serve(project: Path, port: int) -> None:
     console.say(f"Aperçu sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
     signal.signal(signal.SIGTERM, interrupt)  # stop the preview server with us
     try:
-        serve_site(project, address=f"127.0.0.1:{port}", on_change=console.rebuilt)
+        serve_site(project, address=f"127.0.0.1:{port}", on_change=console.rebuilt, safe=safe)
     except KeyboardInterrupt:
         console.say("Aperçu arrêté.")
 

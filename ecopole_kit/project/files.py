@@ -12,6 +12,7 @@ from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.layout import FUNCTIONS_DIR, TERRITORY_FILE
+from ecopole_kit.project.links import link_issue
 from ecopole_kit.project.rules import Context, check_rules
 from ecopole_kit.referentiel.content import FUNCTION_IDS, Referentiel
 from ecopole_kit.territory.geography import Geography
@@ -96,7 +97,8 @@ def check_project(root: Path, knowledge: Knowledge) -> tuple[dict[str, Document]
     issues: list[Issue] = []
     documents: dict[str, Document] = {}
     for path in project_files(root):
-        document, found = check_file(path, str(path))
+        link = link_issue(root, path, str(path))
+        document, found = (None, [link]) if link else check_file(path, str(path))
         issues.extend(found)
         if document is not None and not found:
             documents[path.relative_to(root).as_posix()] = document

@@ -3,7 +3,8 @@
 Person-typed values reach the template only as private, pre-serialised variables
 (``_territoire_yaml`` …): cookiecutter inserts them and never renders them as templates.
 Generation happens in a temporary folder beside the destination, then moves in, so an
-error or Ctrl-C leaves nothing half-written; a file it replaces is backed up first.
+error or Ctrl-C leaves nothing half-written; a file it replaces is backed up first. A
+temporary folder a crash left behind (``.ecopole-new-<pid>-…``) is removed by the next run.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from cookiecutter.generate import generate_files
 from ecopole_kit import __version__
 from ecopole_kit.errors import DestinationError, InvalidDocuments, os_reason
 from ecopole_kit.foundation.documents import Document, dump_yaml
+from ecopole_kit.foundation.folders import remove_stale, tagged
 from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.foundation.resources import load_schema, shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import GeneratedProject
 from ecopole_kit.project.layout import BACKUP_DIR, RECORD_DIR, RECORD_FILE, SCHEMA_DIR
+
+WORK_PREFIX = ".ecopole-new-"
 
 
 def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
@@ -38,7 +42,8 @@ def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
     slug = config["territoire"]["slug"]
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".ecopole-new-") as work:
+        remove_stale(dest.parent, WORK_PREFIX)
+        with tempfile.TemporaryDirectory(dir=dest.parent, prefix=tagged(WORK_PREFIX)) as work:
             generate_files(repo_dir=str(shipped("template")), context=_context(config, demo),
                            output_dir=work, accept_hooks=False)
             built = Path(work) / slug

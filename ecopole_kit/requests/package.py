@@ -6,7 +6,9 @@ temporary folder and prints the same pages, in navigation order, to an A4 PDF wi
 a table of contents, the terms of use and the credits. Without a territory, the pages drawn
 from official data (territory, diagnostic) are not produced for either. WeasyPrint is
 imported lazily and fetches nothing: its URL fetcher serves the site's SVG charts from
-memory and refuses the rest.
+memory and refuses the rest. The temporary folder holds the applicant's name and e-mail:
+one a crash left behind (``ecopole-paquet-<pid>-…``) is removed by the next package and by
+``requests purge`` (:func:`remove_stale_work`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from ecopole_kit.errors import (
     os_reason,
 )
 from ecopole_kit.foundation.documents import read_text, write_bytes_atomic
+from ecopole_kit.foundation.folders import remove_stale, tagged
 from ecopole_kit.foundation.french import fold, french_date
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import check_value
@@ -59,6 +62,7 @@ UNSPECIFIED_NAME = "votre territoire"
 THEME_CONFIG = ("template", "{{cookiecutter.project_slug}}", "mkdocs.yml")
 LICENCE_PAGE = "licence-et-credits.md"
 LICENCE_TITLE = "Licence et crédits"
+WORK_PREFIX = "ecopole-paquet-"  # in the system's temporary folder
 NAME_MAX = 120
 FIELD_LABELS = {"contact.nom": "nom", "contact.courriel": "courriel",
                 "portage.nom": "organisation", "territoire.nom": "nom du territoire",
@@ -167,11 +171,17 @@ def _static_site(config: Mapping[str, Any], packaged: RenderedSite,
     """Build the applicant's static site in a temporary folder; return it zipped."""
     sources = engine.SiteSources(rendered=packaged, copyright=SITE_COPYRIGHT,
                                  site_name=site_title(config["territoire"]["nom"]))
+    remove_stale_work()
     try:
-        with tempfile.TemporaryDirectory(prefix="ecopole-paquet-") as work:
+        with tempfile.TemporaryDirectory(prefix=tagged(WORK_PREFIX)) as work:
             return _zip(engine.build(sources, _paths(Path(work))), day)
     except OSError as error:
         raise FileSystemError(error=error, action="construction du site") from None
+
+
+def remove_stale_work() -> list[Path]:
+    """Remove the work folders of packages a crash interrupted (they hold personal data)."""
+    return remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)
 
 
 def _paths(work: Path) -> engine.SitePaths:

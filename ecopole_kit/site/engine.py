@@ -5,13 +5,20 @@ and explicit paths (a work folder, the output folder, an optional mkdocs configu
 inherit the theme from). It writes ``docs/`` and ``mkdocs.yml`` into the work folder,
 touching only files whose content changed and removing those no longer produced, then
 runs ``python -m mkdocs`` as a subprocess, in strict mode.
+
+Builds are all or nothing: mkdocs writes into a staging folder beside the output folder,
+swapped in only when the build succeeded (``foundation/folders.py``: a failure, Ctrl-C or
+kill -9 leaves the previous site whole; the next run finishes or undoes a half swap). The
+engine writes through no link: an output or work folder that is a link is refused (mkdocs
+would empty its target), and a link found inside the work folder, which is the kit's, is
+removed. mkdocs runs from an empty folder, so no module of the project can be imported
+instead of an installed one (``python -m`` puts the current folder first on its path).
 """
 
 from __future__ import annotations
 
 import html
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ecopole_kit.errors import BuildFailed
+from ecopole_kit.foundation import folders
 from ecopole_kit.foundation.documents import dump_yaml, write_bytes_atomic, write_text_atomic
 from ecopole_kit.foundation.resources import shipped_file
 from ecopole_kit.site.rendered import Nav, RenderedSite
@@ -36,6 +44,7 @@ KIT_ASSETS = {SHIM_TARGET: ("site", "vendor", "iframe-worker", "shim.js"),
               STYLESHEET_TARGET: ("site", "assets", "ecopole.css"),
               "assets/javascripts/ecopole.js": ("site", "assets", "ecopole.js")}
 POLL_SECONDS = 0.5
+NEUTRAL_DIR = ".vide"  # inside the work folder: mkdocs' current folder, always empty
 
 
 def kit_assets() -> dict[str, Path]:
@@ -70,6 +79,8 @@ class SitePaths:
 
 def prepare(sources: SiteSources, paths: SitePaths) -> Path:
     """Write the pages, files and mkdocs configuration; return the configuration's path."""
+    folders.refuse_linked_folder(paths.work_dir)
+    _remove_links(paths.work_dir)
     docs = paths.work_dir / DOCS_DIR
     rendered = sources.rendered
     for path, text in rendered.pages.items():
@@ -77,19 +88,27 @@ def prepare(sources: SiteSources, paths: SitePaths) -> Path:
     for path, data in rendered.files.items():
         _write_bytes_if_changed(docs / path, data)
     copied = {**sources.copied, **paths.assets}
-    for relative, source in copied.items():
-        _copy_if_changed(source, docs / relative)
+    for relative, source in copied.items():  # a person's file is read without following a link
+        _copy_if_changed(source, docs / relative, follow=relative in paths.assets)
     _remove_stale(docs, {docs / p for p in [*rendered.pages, *rendered.files, *copied]})
     _write_if_changed(paths.config, mkdocs_config(sources, paths))
     return paths.config
 
 
 def build(sources: SiteSources, paths: SitePaths) -> Path:
-    """Prepare, then build the static site into ``paths.site_dir`` (strict mode)."""
+    """Prepare, then build the static site into ``paths.site_dir`` (strict mode), whole or
+    not at all: the previous site stays until the new one is complete."""
+    folders.refuse_linked_folder(paths.site_dir)
     config = prepare(sources, paths)
-    result = _mkdocs("build", "--strict", "--clean", "--config-file", str(config))
-    if result.returncode != 0:
-        raise BuildFailed(output=_warnings(result.stdout + result.stderr))
+    staged = folders.staging(paths.site_dir)
+    try:
+        result = _mkdocs(paths.work_dir, "build", "--strict", "--clean", "--config-file",
+                         str(config.resolve()), "--site-dir", str(staged.resolve()))
+        if result.returncode != 0:
+            raise BuildFailed(output=_warnings(result.stdout + result.stderr))
+        folders.swap_in(staged, paths.site_dir)
+    finally:
+        folders.remove_entry(staged)
     return paths.site_dir
 
 
@@ -97,10 +116,10 @@ def serve(paths: SitePaths, *, address: str, watch: Path | None,
           on_tick: Callable[[], None]) -> None:
     """Preview an already prepared site on ``address`` until mkdocs stops or Ctrl-C;
     ``on_tick`` runs twice a second meanwhile (to prepare the site again when needed)."""
-    arguments = ["serve", "--config-file", str(paths.config), "--dev-addr", address, "--quiet"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", *arguments, *(["--watch", str(watch)] if watch else [])],
-        env=_quiet_env())
+    arguments = ["serve", "--config-file", str(paths.config.resolve()), "--dev-addr", address,
+                 "--quiet", *(["--watch", str(watch.resolve())] if watch else [])]
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", *arguments], env=_quiet_env(),
+                               cwd=_neutral_dir(paths.work_dir))
     try:
         while process.poll() is None:
             time.sleep(POLL_SECONDS)
@@ -155,10 +174,18 @@ def _write_bytes_if_changed(path: Path, data: bytes) -> None:
         write_bytes_atomic(path, data)
 
 
-def _copy_if_changed(source: Path, target: Path) -> None:
-    if not target.is_file() or target.read_bytes() != source.read_bytes():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+def _copy_if_changed(source: Path, target: Path, *, follow: bool) -> None:
+    data = source.read_bytes() if follow else folders.read_bytes_nofollow(source)
+    if not target.is_file() or target.read_bytes() != data:
+        write_bytes_atomic(target, data)
+
+
+def _remove_links(work_dir: Path) -> None:
+    """The work folder is the kit's: a link there (planted, or committed) is removed."""
+    for directory, subfolders, files in os.walk(work_dir):
+        for name in [*subfolders, *files]:
+            if (path := Path(directory, name)).is_symlink():
+                path.unlink()
 
 
 def _remove_stale(docs: Path, wanted: set[Path]) -> None:
@@ -169,9 +196,18 @@ def _remove_stale(docs: Path, wanted: set[Path]) -> None:
             path.rmdir()
 
 
-def _mkdocs(*arguments: str) -> subprocess.CompletedProcess[str]:
+def _mkdocs(work_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mkdocs", *arguments], env=_quiet_env(),
-                          capture_output=True, text=True, check=False)
+                          cwd=_neutral_dir(work_dir), capture_output=True, text=True,
+                          check=False)
+
+
+def _neutral_dir(work_dir: Path) -> Path:
+    """An empty folder for mkdocs to run from: nothing there to import."""
+    neutral = work_dir / NEUTRAL_DIR
+    folders.remove_entry(neutral)
+    neutral.mkdir(parents=True)
+    return neutral
 
 
 def _quiet_env() -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 The engine (``site/engine.py``) writes into ``.ecopole/build/`` a configuration that
 inherits the project's own ``mkdocs.yml`` and runs mkdocs; the project's files and its
-``docs/`` are only read.
+``docs/`` are only read, following no link out of the project (``project/links.py``).
+With ``safe``, a ``mkdocs.yml`` that would run code is refused first
+(``project/mkdocs_safety.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments, ProjectFileConflict
 from ecopole_kit.foundation.documents import check_syntax
+from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.models import BuiltSite
 from ecopole_kit.project.files import Knowledge, load_project
@@ -19,10 +22,13 @@ from ecopole_kit.project.layout import (
     BUILD_DIR,
     FUNCTIONS_DIR,
     MKDOCS_FILE,
+    RECORD_DIR,
     SITE_DIR,
     TERRITORY_FILE,
     USER_DOCS,
 )
+from ecopole_kit.project.links import check_link, tree
+from ecopole_kit.project.mkdocs_safety import check_safe
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import RESOURCES_TITLE, SITE_COPYRIGHT, render_site, site_title
 from ecopole_kit.site.places import place_of
@@ -38,15 +44,21 @@ def paths(root: Path) -> engine.SitePaths:
                             inherit=root / MKDOCS_FILE)
 
 
-def prepare(root: Path, knowledge: Knowledge | None = None) -> Path:
+def prepare(root: Path, knowledge: Knowledge | None = None, *, safe: bool = False) -> Path:
     """Validate and render the project into its build folder; return the mkdocs config."""
-    return engine.prepare(sources(root, knowledge or load_knowledge()), paths(root))
+    return engine.prepare(sources(root, knowledge or load_knowledge(), safe=safe), paths(root))
 
 
-def sources(root: Path, knowledge: Knowledge) -> engine.SiteSources:
-    """The project rendered, with its own pages from docs/ added at the end of the nav."""
+def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.SiteSources:
+    """The project rendered, with its own pages from docs/ added at the end of the nav;
+    with ``safe``, a mkdocs.yml that would run code is refused."""
     project = load_project(root, knowledge)
-    check_syntax(root / MKDOCS_FILE, str(root / MKDOCS_FILE))
+    refuse_linked_folder(root / RECORD_DIR)
+    config = root / MKDOCS_FILE
+    check_link(root, config, str(config))
+    check_syntax(config, str(config))
+    if safe:
+        check_safe(root, config)
     declared = project.config.territoire
     place = place_of(knowledge.geography, declared)
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place)
@@ -58,21 +70,25 @@ def sources(root: Path, knowledge: Knowledge) -> engine.SiteSources:
                               copyright=SITE_COPYRIGHT, copied=user_pages)
 
 
-def build_site(root: Path, knowledge: Knowledge | None = None) -> BuiltSite:
-    """Validate, render and build the static site into ``root/site`` (strict mode)."""
+def build_site(root: Path, knowledge: Knowledge | None = None, *,
+               safe: bool = False) -> BuiltSite:
+    """Validate, render and build the static site into ``root/site`` (strict mode), whole
+    or not at all (the previous site stays until the new one is complete)."""
     try:
-        site_dir = engine.build(sources(root, knowledge or load_knowledge()), paths(root))
+        site_dir = engine.build(sources(root, knowledge or load_knowledge(), safe=safe),
+                                paths(root))
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
     return BuiltSite(project=root, site_dir=site_dir)
 
 
-def serve_site(root: Path, *, address: str, on_change: Callable[[str], None]) -> None:
+def serve_site(root: Path, *, address: str, on_change: Callable[[str], None],
+               safe: bool = False) -> None:
     """Preview on localhost, re-rendering whenever a project file changes (until Ctrl-C)."""
     host, _, port = address.rpartition(":")
     ensure_port_free(host, int(port))  # before any work: a busy port is said at once
     knowledge = load_knowledge()  # once for the whole preview
-    prepare(root, knowledge)
+    prepare(root, knowledge, safe=safe)
     last = _snapshot(root)
 
     def check() -> None:
@@ -80,14 +96,16 @@ def serve_site(root: Path, *, address: str, on_change: Callable[[str], None]) ->
         current = _snapshot(root)
         if current != last:
             last = current
-            on_change(_rerender(root, knowledge))
+            on_change(_rerender(root, knowledge, safe))
 
-    engine.serve(paths(root), address=address, watch=root / MKDOCS_FILE, on_tick=check)
+    # With safe, mkdocs must not reload mkdocs.yml on its own, before it was checked again.
+    engine.serve(paths(root), address=address, watch=None if safe else root / MKDOCS_FILE,
+                 on_tick=check)
 
 
-def _rerender(root: Path, knowledge: Knowledge) -> str:
+def _rerender(root: Path, knowledge: Knowledge, safe: bool) -> str:
     try:
-        prepare(root, knowledge)
+        prepare(root, knowledge, safe=safe)
     except InvalidDocuments as error:
         return "\n".join(issue.as_text() for issue in error.issues)
     except EcopoleError as error:
@@ -104,17 +122,12 @@ def _snapshot(root: Path) -> dict[Path, float]:
 
 
 def _user_pages(root: Path, reserved: set[str]) -> dict[str, Path]:
-    """The project's own files in docs/ (hidden ones left out); kit names are refused."""
-    source = root / USER_DOCS
-    found: dict[str, Path] = {}
-    for path in sorted(source.rglob("*")) if source.is_dir() else []:
-        relative = path.relative_to(source)
-        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
-            continue
-        if relative.as_posix() in reserved:
+    """The project's own files in docs/ (hidden ones left out), each with the real path to
+    copy it from; kit names are refused, and links leading out of the project."""
+    found = tree(root, USER_DOCS)
+    for relative in found:
+        if relative in reserved:
             raise ProjectFileConflict(
-                f"{USER_DOCS}/{relative.as_posix()} : ce nom est réservé à un fichier produit "
-                "par le kit.",
+                f"{USER_DOCS}/{relative} : ce nom est réservé à un fichier produit par le kit.",
                 hint="Renommez votre fichier (par exemple en le plaçant dans un sous-dossier).")
-        found[relative.as_posix()] = path
     return found

@@ -16,18 +16,21 @@ from typing import Any
 from ecopole_kit.errors import (
     DuplicateRequest,
     EmailUnreadable,
+    FileSystemError,
     FileUnreadable,
     InvalidDocuments,
     InvalidRequest,
     PackageError,
     RegisterUnavailable,
     StepNotAllowed,
+    UnsafeLink,
     os_reason,
 )
 from ecopole_kit.foundation.documents import Document, load_yaml
+from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.models import Issue
 from ecopole_kit.requests.email_import import parse_request_email, received_date
-from ecopole_kit.requests.package import Applicant, build_package
+from ecopole_kit.requests.package import Applicant, build_package, remove_stale_work
 from ecopole_kit.requests.records import Request
 from ecopole_kit.requests.register import Register, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
@@ -88,6 +91,12 @@ class Desk:
     def package_folder(self, request_id: int) -> Path:
         """Where a request's package goes: beside the register, one folder per register."""
         return self.path.parent / SHIPMENTS_DIR / self.path.stem / f"demande-{request_id}"
+
+    def refuse_linked_folders(self, request_id: int) -> None:
+        """The folders of a package, written and erased by the kit, must not be links."""
+        folder = self.package_folder(request_id)
+        for level in (folder.parent.parent, folder.parent, folder):
+            refuse_linked_folder(level)
 
 
 def list_requests(desk: Desk, status: str | None = None) -> list[Request]:
@@ -221,6 +230,7 @@ def accept_and_package(desk: Desk, request_id: int, *,
         raise StepNotAllowed(f"La demande n° {request_id} est « {request.statut} » : elle ne "
                              "peut plus être acceptée.")
     folder = desk.package_folder(request_id)
+    desk.refuse_linked_folders(request_id)
     folder.mkdir(parents=True, exist_ok=True)
     # The package first: if it cannot be made, the request keeps its status.
     applicant = Applicant(nom=request.nom, organisation=request.organisation or "",
@@ -230,15 +240,32 @@ def accept_and_package(desk: Desk, request_id: int, *,
 
 
 def purge(desk: Desk, courriel: str | None = None) -> int:
-    """Erase personal data (one person's, or the expired), packages included."""
+    """Erase personal data (one person's, or the expired), packages included, and the work
+    folders of packages a crash interrupted."""
     register = desk.open()
     count = (register.purge_expired() if courriel is None
              else register.delete_person(courriel, by=desk.by))  # "" is refused there
-    for request in register.list():
-        folder = desk.package_folder(request.id)
-        if request.anonymise and folder.is_dir():
-            shutil.rmtree(folder)
+    remove_stale_work()
+    _erase_packages(desk, [r.id for r in register.list() if r.anonymise])
     return count
+
+
+def _erase_packages(desk: Desk, request_ids: list[int]) -> None:
+    """A package folder that is a link is not followed: it is reported once the others are
+    erased (the register is already anonymised; the next purge erases what is left)."""
+    linked: list[UnsafeLink] = []
+    for request_id in request_ids:
+        try:
+            desk.refuse_linked_folders(request_id)
+            folder = desk.package_folder(request_id)
+            if folder.is_dir():
+                shutil.rmtree(folder)
+        except UnsafeLink as error:
+            linked.append(error)
+        except OSError as error:
+            raise FileSystemError(error=error, action="effacement du paquet") from None
+    if linked:
+        raise linked[0]
 
 
 def mark_sent(desk: Desk, request_id: int) -> Request:
