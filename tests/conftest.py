@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import settings
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from ecopole_kit.cli.main import main
 from ecopole_kit.models import Question
