@@ -240,3 +240,13 @@ def test_diagnostic_says_households_are_not_given(sites: dict[str, Path]) -> Non
     text = _main_text(sites["gohelle"] / "diagnostic.html")
     assert "Ménages\u00a0: non renseignés." in text
     assert "Surface agricole du territoire\u00a0: non renseignée." in text
+
+
+def test_no_english_footer_on_any_page(sites: dict[str, Path]) -> None:
+    """The footer speaks French: Material's « Made with » credit is not shown."""
+    pages = list(sites["gohelle"].rglob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text("utf-8")
+        assert "Made with" not in html, page
+    assert "Site produit par ecopole-kit" in (sites["gohelle"] / "index.html").read_text("utf-8")

@@ -139,7 +139,8 @@ def mkdocs_config(sources: SiteSources, paths: SitePaths) -> str:
         "docs_dir": DOCS_DIR,
         "site_dir": _relative(paths.site_dir, paths.work_dir),
         "nav": mkdocs_nav(sources.rendered.nav),
-        "extra": {"polyfills": [SHIM_TARGET]},
+        # No « Made with Material for MkDocs »: the footer speaks French, to the reader.
+        "extra": {"polyfills": [SHIM_TARGET], "generator": False},
         "copyright": sources.copyright,
     })
     return dump_yaml(config, header=CONFIG_HEADER)
