@@ -106,7 +106,8 @@ class BuildFailed(EcopoleError):
         self.output = output
         super().__init__(
             "La construction du site a échoué :\n" + output.strip(),
-            hint="Lisez les avertissements ci-dessus ; ils nomment la page en cause.",
+            hint="Corrigez ce que chaque ligne indique, puis relancez la construction ; "
+                 "le site précédent est resté en place.",
         )
 
 

@@ -86,3 +86,31 @@ def test_a_user_page_removed_from_docs_is_gone_after_the_next_build(tmp_path: Pa
     assert not (built_docs / "agenda.md").exists() and not (site / "agenda.html").exists()
     assert (site / "notre-ecopole.html").is_file() and (site / "index.html").is_file()
     assert "agenda.md" not in (project / BUILD_DIR / engine.CONFIG_FILE).read_text("utf-8")
+
+
+def test_mkdocs_messages_are_said_in_french() -> None:
+    from ecopole_kit.site.mkdocs_fr import translated
+
+    output = (
+        "INFO    -  Cleaning site directory\n"
+        "WARNING -  Doc file 'ma-page.md' contains a link 'absente.md', but the target is not "
+        "found among documentation files.\n"
+        "ERROR   -  Config value 'use_directory_urls': Expected type: <class 'bool'> but "
+        "received: <class 'str'>\n"
+        "ERROR   -  Config value 'plugins': The \"absent\" plugin is not installed\n"
+        "WARNING -  Something new that nobody translated\n"
+        "Aborted with 3 warnings in strict mode!\n")
+    said = translated(output).splitlines()
+    assert said == [
+        "- docs/ma-page.md : le lien « absente.md » mène à un fichier qui n'existe pas ; "
+        "corrigez le lien ou ajoutez le fichier.",
+        "- mkdocs.yml : use_directory_urls : oui ou non (true / false) attendu, un texte trouvé.",
+        "- mkdocs.yml : plugins : l'extension de site (plugin) « absent » n'est pas installée ; "
+        "retirez-la ou installez son paquet.",
+        "- mkdocs signale un problème ; détail (en anglais) : « Something new that nobody "
+        "translated ».",
+    ]
+    assert "Aborted" not in translated(output) and "Cleaning" not in translated(output)
+    assert translated("Traceback …\nKeyError: 'x'\n") == (
+        "- mkdocs s'est arrêté sans dire pourquoi ; dernier message (en anglais) : "
+        "« KeyError: 'x' ».")

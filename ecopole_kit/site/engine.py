@@ -31,6 +31,7 @@ from ecopole_kit.errors import BuildFailed
 from ecopole_kit.foundation import folders
 from ecopole_kit.foundation.documents import dump_yaml, write_bytes_atomic, write_text_atomic
 from ecopole_kit.foundation.resources import shipped_file
+from ecopole_kit.site.mkdocs_fr import translated
 from ecopole_kit.site.rendered import Nav, RenderedSite
 
 DOCS_DIR = "docs"
@@ -217,6 +218,4 @@ def _quiet_env() -> dict[str, str]:
 
 
 def _warnings(output: str) -> str:
-    lines = [line for line in output.splitlines()
-             if line.startswith(("WARNING", "ERROR", "Error", "Aborted", "Config value"))]
-    return "\n".join(lines) or output
+    return translated(output)
