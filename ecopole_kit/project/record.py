@@ -116,6 +116,14 @@ def read_record(root: Path) -> Record:
         raise RecordInvalid(path=path) from None
 
 
+def referentiel_versions(root: Path) -> tuple[str, ...]:
+    """The référentiel versions a project went through; none without a readable record."""
+    try:
+        return read_record(root).referentiel_versions
+    except RecordInvalid:
+        return ()
+
+
 def read_answers(root: Path) -> dict[str, Any]:
     """The interview's answers the project was generated from."""
     path = root / ANSWERS_PATH
