@@ -21,6 +21,7 @@ NEW = "nouveau"
 DELETED_BY_YOU = "supprimé par vous"
 REMOVED = "retiré par le kit"
 KEPT = "conservé"  # no longer generated, but the person changed it
+MIGRATED = "migré"  # only the référentiel's migrations changed it
 PROPOSAL_SUFFIX = ".proposition-{version}"
 
 

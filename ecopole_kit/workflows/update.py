@@ -8,6 +8,7 @@ merges file by file (``project/merge.py``), then changes the project all-or-noth
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,14 @@ from ecopole_kit.models import Issue
 from ecopole_kit.project import journal
 from ecopole_kit.project.files import Knowledge, project_files
 from ecopole_kit.project.layout import RECORD_DIR
-from ecopole_kit.project.merge import CONFLICT, PROPOSAL_SUFFIX, FileMerge, merge_file
+from ecopole_kit.project.merge import (
+    CONFLICT,
+    MIGRATED,
+    PROPOSAL_SUFFIX,
+    UNCHANGED,
+    FileMerge,
+    merge_file,
+)
 from ecopole_kit.project.record import (
     ANSWERS_PATH,
     RECORD_PATH,
@@ -122,7 +130,9 @@ def _plan(root: Path, status: UpdateStatus, knowledge: Knowledge) -> UpdateRepor
                                              demo=record.demo,
                                              referentiel_version=status.target_referentiel))
     base = {p: c for p, c in base.items() if record.hashes.get(p, sha256(c)) == sha256(c)}
-    files = tuple(merge_file(p, base.get(p), migrated.get(p, current.get(p)), new.get(p))
+    base.update(_migrations(base, news)[0])  # the base as the kit would write it migrated
+    files = tuple(_against_disk(merge_file(p, base.get(p), migrated.get(p, current.get(p)),
+                                           new.get(p)), current.get(p))
                   for p in sorted({*base, *new}) if not p.startswith(f"{RECORD_DIR}/")
                   or p in new)
     record_after = record.advanced(kit=status.target_kit,
@@ -130,6 +140,14 @@ def _plan(root: Path, status: UpdateStatus, knowledge: Knowledge) -> UpdateRepor
                                    hashes=fingerprints(new))
     plan = UpdateReport(status, tuple(_kit_owned(f, new) for f in files), tuple(done), news)
     return _with_record(plan, record_after)
+
+
+def _against_disk(merged: FileMerge, on_disk: bytes | None) -> FileMerge:
+    """A migrated file is written even when the merge keeps the person's (migrated) text."""
+    if merged.current == on_disk:
+        return merged
+    status = MIGRATED if merged.status == UNCHANGED else merged.status
+    return dataclasses.replace(merged, status=status, current=on_disk)
 
 
 def _made(folder: Path) -> Path:
