@@ -207,7 +207,7 @@ def person_view(root: Path) -> dict[str, bytes]:
             and k != RECORD}
 
 
-@pytest.mark.parametrize("moment", [1, 2, 3, 4, 7])
+@pytest.mark.parametrize("moment", [2, 3, 5])  # staged; committed; half applied
 def test_an_update_killed_at_any_moment_is_undone_or_completed(tmp_path: Path,
                                                               moment: int) -> None:
     import signal
