@@ -226,3 +226,47 @@ class UnsafeLink(EcopoleError):
 
 class UnsafeConfig(EcopoleError):
     """``--safe``: the project's mkdocs.yml would run code or read outside the project."""
+
+
+class UpdateError(EcopoleError):
+    """A project cannot be updated as it stands (the project is left as it was)."""
+
+
+class RecordInvalid(UpdateError):
+    """The kit's record of a project (.ecopole/projet.yaml, reponses.yaml) is missing or damaged."""
+
+    def __init__(self, *, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} : fichier absent ou illisible ; sans lui, le kit ne sait pas ce qu'il a "
+            "produit et ne peut pas mettre le projet à jour sans risque.",
+            hint="Restaurez-le depuis votre dépôt (git) ou une sauvegarde, ou recréez le projet "
+                 "avec « ecopole-kit new » puis recopiez-y vos modifications.")
+
+
+class ReleaseUnknown(UpdateError):
+    """The project was made by a kit version this kit cannot regenerate."""
+
+    def __init__(self, *, path: Path, version: str, current: str) -> None:
+        self.path = path
+        newer = f"plus récente que celle installée ({current})"
+        super().__init__(
+            f"{path} : projet créé ou mis à jour par ecopole-kit {version}, une version "
+            f"{newer if _later(version, current) else 'que ce kit ne connaît pas'}.",
+            hint=f"Installez ecopole-kit {version} ou plus récent (pip install -U ecopole-kit).")
+
+
+def _later(version: str, current: str) -> bool:
+    try:
+        return tuple(map(int, version.split("."))) > tuple(map(int, current.split(".")[:3]))
+    except ValueError:
+        return False
+
+
+class MigrationFailed(UpdateError):
+    """A data migration of the référentiel cannot be applied to a project file."""
+
+    def __init__(self, *, path: str, line: int | None, reason: str, hint: str) -> None:
+        self.path = path
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where} : {reason}", hint=hint)

@@ -8,13 +8,14 @@ from pathlib import Path
 import yaml
 
 from ecopole_kit import __version__
+from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE
 from tests.conftest import EXAMPLES, example, write_yaml
 
 
 def test_version(run_cli) -> None:
     result = run_cli("--version")
     assert result.exit_code == 0
-    assert result.output.strip() == f"ecopole-kit {__version__}"
+    assert result.output.strip() == f"ecopole-kit {__version__} — référentiel {REFERENTIEL_RELEASE}"
 
 
 def test_help_is_french(run_cli) -> None:

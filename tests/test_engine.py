@@ -33,7 +33,7 @@ def test_config_holds_the_nav_in_mkdocs_format_and_an_escaped_name(tmp_path: Pat
     assert config["INHERIT"] == "../../theme.yml" and config["site_dir"] == "../../out"
     assert config["site_name"] == "&lt;b&gt;&quot;Ré&quot;&lt;/b&gt; &amp; co"
     assert config["nav"] == [{"Pages": [{"Index": "index.md"}]}]
-    assert config["extra"] == {"polyfills": [engine.SHIM_TARGET]}
+    assert config["extra"] == {"polyfills": [engine.SHIM_TARGET], "generator": False}
     assert "INHERIT" not in yaml.safe_load(engine.mkdocs_config(site, paths(tmp_path)))
 
 

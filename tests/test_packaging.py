@@ -30,6 +30,9 @@ def test_wheel_ships_the_resources(wheel: Path) -> None:
                      "ecopole_kit/_shipped/referentiel/fonctions.yaml",
                      "ecopole_kit/_shipped/referentiel/fiches/accessibilite/paniers-solidaires.yaml",
                      "ecopole_kit/_shipped/examples/pays-tolosan.yaml",
+                     "ecopole_kit/_shipped/referentiel/CHANGELOG.yaml",
+                     "ecopole_kit/project/releases/0_1_0/template/cookiecutter.json",
+                     "ecopole_kit/project/releases/0_1_0/schemas/territoire.schema.json",
                      "ecopole_kit/site/templates/fiche.md.j2",
                      "ecopole_kit/site/vendor/iframe-worker/shim.js",
                      "ecopole_kit/web/templates/form.html"):

@@ -18,7 +18,7 @@ import click.termui
 import click.types
 
 from ecopole_kit import __version__
-from ecopole_kit.cli import click_fr, console
+from ecopole_kit.cli import click_fr, console, update_view
 from ecopole_kit.cli.requests import interrupt, requests
 from ecopole_kit.errors import (
     EcopoleError,
@@ -66,9 +66,19 @@ class FrenchGroup(click.Group):
             ctx.exit(1)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """« ecopole-kit 0.2.0 — référentiel 0.2.0 »: the changelog is read only when asked."""
+    if not value or ctx.resilient_parsing:
+        return
+    from ecopole_kit.workflows.update import shipped_referentiel_version
+
+    click.echo(f"ecopole-kit {__version__} — référentiel {shipped_referentiel_version()}")
+    ctx.exit(0)
+
+
 @click.group(cls=FrenchGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="ecopole-kit",
-                      message="%(prog)s %(version)s")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version, help="Afficher les versions du kit et du référentiel.")
 def main() -> None:
     """Ouvrir un Ecopôle alimentaire : entretien, configuration validée et site du référentiel.
 
@@ -155,6 +165,26 @@ def serve(project: Path, port: int, safe: bool) -> None:
         serve_site(project, address=f"127.0.0.1:{port}", on_change=console.rebuilt, safe=safe)
     except KeyboardInterrupt:
         console.say("Aperçu arrêté.")
+
+
+@main.command()
+@PROJECT_ARG
+@click.option("--check", is_flag=True,
+              help="Dire seulement si une mise à jour est disponible (code 1 si oui), "
+                   "sans rien écrire.")
+@click.option("--dry-run", is_flag=True,
+              help="Montrer ce que la mise à jour ferait, sans rien écrire.")
+def update(project: Path, check: bool, dry_run: bool) -> None:
+    """Mettre PROJET à jour vers ce kit et son référentiel, en gardant vos modifications."""
+    from ecopole_kit.workflows.update import check_update, update_project
+
+    if check:
+        status = check_update(project)
+        update_view.status_line(status)
+        sys.exit(0 if status.up_to_date else 1)
+    report = update_project(project, dry_run=dry_run)
+    update_view.report(report, dry_run=dry_run)
+    sys.exit(1 if report.conflicts or report.issues else 0)
 
 
 @main.command()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ from ecopole_kit.foundation.resources import load_schema, shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import GeneratedProject
 from ecopole_kit.project.layout import BACKUP_DIR, RECORD_DIR, RECORD_FILE, SCHEMA_DIR
+from ecopole_kit.project.record import new_record, write_record
+from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE
+
+_RELEASED = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 
 WORK_PREFIX = ".ecopole-new-"
 
@@ -44,10 +49,7 @@ def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
         dest.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(dest.parent, WORK_PREFIX)
         with tempfile.TemporaryDirectory(dir=dest.parent, prefix=tagged(WORK_PREFIX)) as work:
-            generate_files(repo_dir=str(shipped("template")), context=_context(config, demo),
-                           output_dir=work, accept_hooks=False)
-            built = Path(work) / slug
-            _copy_schemas(built)
+            built = render_project(config, Path(work), demo=demo)
             backups = _move_into(built, dest)
     except OSError as error:
         raise DestinationError(
@@ -56,17 +58,33 @@ def generate_project(config: dict[str, Any], dest: Path, *, force: bool = False,
     return GeneratedProject(path=dest, slug=slug, backups=backups)
 
 
+def render_project(config: dict[str, Any], work: Path, *, demo: bool = False,
+                   referentiel_version: str = REFERENTIEL_RELEASE) -> Path:
+    """Render the current template into ``work``, with its record (versions, sha256)."""
+    generate_files(repo_dir=str(shipped("template")), context=_context(config, demo),
+                   output_dir=str(work), accept_hooks=False)
+    built = work / str(config["territoire"]["slug"])
+    _copy_schemas(built)
+    write_record(built, new_record(built, kit=__version__, referentiel=referentiel_version,
+                                   demo=demo))
+    return built
+
+
+def _kit_requirement() -> str:
+    """What the project's CI installs: this very version (unpinned from a source checkout)."""
+    return f"ecopole-kit=={__version__}" if _RELEASED.fullmatch(__version__) else "ecopole-kit"
+
+
 def _context(config: dict[str, Any], demo: bool) -> dict[str, Any]:
     schema_dir = f"{RECORD_DIR}/{SCHEMA_DIR}"
     values: dict[str, Any] = {
         "project_slug": config["territoire"]["slug"],
         "_territoire_yaml": dump_yaml(config, schema_url=f"./{schema_dir}/territoire.schema.json"),
-        "_record_yaml": dump_yaml(_record(demo)),
         "_answers_yaml": dump_yaml(config, header="# Réponses de l'entretien, gardées pour les "
                                    "mises à jour. Ne pas modifier.\n"),
         "_name_markdown": str(literal(config["territoire"]["nom"])),
         "_kit_version": __version__,
-        "_copy_without_render": [".github/*"],
+        "_kit_requirement": _kit_requirement(),
     }
     values["_engaged"] = {fiche: True for actions in config.get("fonctions", {}).values()
                           for fiche in actions}
@@ -79,16 +97,6 @@ def _action_ids() -> tuple[str, ...]:
     """Every action the territory schema knows, engaged or not (the template asks of each)."""
     functions = load_schema("territoire")["properties"]["fonctions"]["properties"]
     return tuple(action for function in functions.values() for action in function["properties"])
-
-
-def _record(demo: bool) -> dict[str, Any]:
-    return {
-        "kit": "ecopole-kit",
-        "version_kit": __version__,
-        "version_referentiel": __version__,
-        "cree_le": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "demo": demo,
-    }
 
 
 def _copy_schemas(built: Path) -> None:

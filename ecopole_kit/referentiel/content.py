@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from ecopole_kit.foundation.documents import load_yaml, read_text
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
+from ecopole_kit.referentiel.changelog import CHANGELOG_FILE, Changelog, load_changelog
 from ecopole_kit.referentiel.fiches import Fiche, Source
 
 FUNCTION_IDS = ("systeme-alimentaire", "accessibilite", "emploi", "evaluation")
@@ -31,12 +32,18 @@ class Function:
 
 @dataclass(frozen=True)
 class Referentiel:
-    """The référentiel: its four functions, its fiches by id, its pages and its glossary."""
+    """The référentiel: its four functions, its fiches by id, its pages, its glossary and its
+    changelog (whose newest entry gives its version)."""
 
     functions: tuple[Function, ...]
     fiches: dict[str, Fiche]
     pages: dict[str, str]
     glossary: tuple[dict[str, Any], ...]
+    changelog: Changelog = field(default_factory=lambda: Changelog(()))
+
+    @property
+    def version(self) -> str:
+        return self.changelog.version
 
     def fiches_of(self, function_id: str) -> list[Fiche]:
         return [f for f in self.fiches.values() if f.fonction == function_id]
@@ -58,10 +65,19 @@ def load_referentiel(root: Path | None = None) -> Referentiel:
     functions = _load_functions(base, issues)
     glossary = _load_list(base / "glossaire.yaml", "glossaire", issues)
     pages = {path.stem: read_text(path) for path in sorted((base / "pages").glob("*.md"))}
+    changelog = _load_changelog(base, issues)
     if issues:
         raise InvalidDocuments(issues=issues)
     return Referentiel(functions=functions, fiches=fiches, pages=pages,
-                       glossary=tuple(glossary))
+                       glossary=tuple(glossary), changelog=changelog)
+
+
+def _load_changelog(base: Path, issues: list[Issue]) -> Changelog:
+    try:
+        return load_changelog(base / CHANGELOG_FILE)
+    except InvalidDocuments as error:
+        issues.extend(error.issues)
+        return Changelog(())
 
 
 def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, Fiche]:

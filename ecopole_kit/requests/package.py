@@ -53,7 +53,7 @@ from ecopole_kit.site.pages import (
     render_site,
     site_title,
 )
-from ecopole_kit.site.places import place_of
+from ecopole_kit.site.territory_pages import place_of
 from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import TERRITORY_KINDS
 

@@ -32,6 +32,7 @@ from ecopole_kit.site.request_mail import mailto
 from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
 from ecopole_kit.site.templating import environment, render, trust
 from ecopole_kit.site.territory_pages import Place, diagnostic_pages, territory_page
+from ecopole_kit.site.whats_new import whats_new_markdown
 from ecopole_kit.territory.kinds import KINDS
 
 __all__ = ["ExtraPage", "RenderOptions", "RenderedSite", "render_site"]
@@ -72,6 +73,7 @@ class RenderOptions:
     project_context: bool = True
     request_form: bool = True
     extra_pages: tuple[ExtraPage, ...] = ()
+    versions: tuple[str, ...] = ()  # the référentiel versions gone through: « Quoi de neuf »
 
 
 PUBLIC_SITE = RenderOptions()
@@ -117,6 +119,9 @@ def render_site(referentiel: Referentiel, config: TerritoryConfig,
     if place is not None:
         _official_pages(config, function_configs, place, pages, files)
     _reference_pages(referentiel, config, options, pages)
+    if options.versions:
+        pages[sitemap.WHATS_NEW.path] = whats_new_markdown(referentiel.changelog.entries,
+                                                           options.versions)
     return RenderedSite(pages=_resolved(referentiel, pages), files=files,
                         nav=_nav(functions, pages, options.extra_pages))
 
@@ -287,7 +292,8 @@ def _nav(functions: list[dict[str, Any]], pages: Mapping[str, str],
          extra: tuple[ExtraPage, ...]) -> Nav:
     home_title, home_pages = sitemap.HOME_SECTION
     home = tuple(NavPage(page.title, page.path) for page in home_pages if page.path in pages)
-    resources = (*(NavPage(page.title, page.path) for page in sitemap.RESOURCES_SECTION[1]),
+    resources = (*(NavPage(page.title, page.path) for page in sitemap.RESOURCES_SECTION[1]
+                   if page.path in pages),
                  *(NavPage(page.title, page.path) for page in extra))
     return (NavSection(home_title, home),
             *(NavSection(str(f["titre_court"]), _function_nav(f)) for f in functions),

@@ -31,9 +31,11 @@ HISTORY = SitePage("histoire", "Histoire")
 START = SitePage("creer-un-ecopole", "Créer un Ecopôle")
 GLOSSARY = SitePage("glossaire", "Glossaire")
 REQUEST = SitePage("demander", "Demander le référentiel")
+WHATS_NEW = SitePage("quoi-de-neuf", "Quoi de neuf")  # with the versions a project went through
 
 FROM_REFERENTIEL = (ECOPOLE, HISTORY, START, REQUEST)  # Markdown written by its authors
 OFFICIAL = (TERRITORY, DIAGNOSTIC)  # drawn from official data: only with a territory
 HOME_SECTION = ("L'Ecopôle", (HOME, TERRITORY, DIAGNOSTIC, ROADMAP, ECOPOLE, HISTORY, START))
-RESOURCES_SECTION = ("Ressources", (GLOSSARY, REQUEST))
-ALL_PAGES = (HOME, TERRITORY, DIAGNOSTIC, ROADMAP, ECOPOLE, HISTORY, START, GLOSSARY, REQUEST)
+RESOURCES_SECTION = ("Ressources", (GLOSSARY, REQUEST, WHATS_NEW))
+ALL_PAGES = (HOME, TERRITORY, DIAGNOSTIC, ROADMAP, ECOPOLE, HISTORY, START, GLOSSARY, REQUEST,
+             WHATS_NEW)

@@ -26,7 +26,7 @@ from ecopole_kit.site.templating import render
 from ecopole_kit.territory.baskets import BasketParams, BasketScenario, BasketTier, Funder
 from ecopole_kit.territory.diagnostic import Diagnostic, diagnose
 from ecopole_kit.territory.figures import SOURCES, Figure, Source, pct
-from ecopole_kit.territory.geography import ResolvedTerritory
+from ecopole_kit.territory.geography import Geography, ResolvedTerritory
 from ecopole_kit.territory.kinds import KINDS
 from ecopole_kit.territory.land import (
     ABROAD_SHARE_PCT,
@@ -46,6 +46,16 @@ class Place:
     resolved: ResolvedTerritory
     attribution: str
     commune_names: Mapping[str, str] = field(default_factory=dict)
+
+
+def place_of(geography: Geography, territory: Territory) -> Place | None:
+    """The resolved territory, its data's attribution and the names of every commune;
+    None for a territory without kind or codes (an applicant who gave none)."""
+    if territory.type is None or not territory.codes:
+        return None
+    return Place(resolved=geography.resolve(territory.type, territory.codes),
+                 attribution=geography.attribution,
+                 commune_names={code: c.nom for code, c in geography.communes.items()})
 
 
 def territory_page(territory: Territory, place: Place) -> str:

@@ -29,10 +29,17 @@ from ecopole_kit.project.layout import (
 )
 from ecopole_kit.project.links import check_link, tree
 from ecopole_kit.project.mkdocs_safety import check_safe
+from ecopole_kit.project.record import referentiel_versions
 from ecopole_kit.site import engine
-from ecopole_kit.site.pages import RESOURCES_TITLE, SITE_COPYRIGHT, render_site, site_title
-from ecopole_kit.site.places import place_of
+from ecopole_kit.site.pages import (
+    RESOURCES_TITLE,
+    SITE_COPYRIGHT,
+    RenderOptions,
+    render_site,
+    site_title,
+)
 from ecopole_kit.site.rendered import NavPage, RenderedSite, appended
+from ecopole_kit.site.territory_pages import place_of
 from ecopole_kit.workflows.validate import load_knowledge
 
 WATCHED = (TERRITORY_FILE, f"{FUNCTIONS_DIR}/*.yaml", f"{USER_DOCS}/**/*", MKDOCS_FILE)
@@ -61,7 +68,8 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.S
         check_safe(root, config)
     declared = project.config.territoire
     place = place_of(knowledge.geography, declared)
-    rendered = render_site(knowledge.referentiel, project.config, project.functions, place)
+    rendered = render_site(knowledge.referentiel, project.config, project.functions, place,
+                           RenderOptions(versions=referentiel_versions(root)))
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
     own = [NavPage(None, path) for path in sorted(user_pages) if path.endswith(".md")]
     with_own = RenderedSite(rendered.pages, rendered.files,
