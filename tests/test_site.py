@@ -62,7 +62,7 @@ def test_home_page_presents_the_territory(sites: dict[str, Path]) -> None:
     text = _main_text(sites["pays-tolosan"] / "index.html")
     assert "Ecopôle alimentaire — Pays Tolosan" in text
     assert "Cocagne Haute-Garonne" in text
-    assert "200034957, 200071314" in text
+    assert "200034957, 200071314, 243100773, 243100815, 243100732" in text
     assert "périurbain" in text
 
 
