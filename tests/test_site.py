@@ -183,7 +183,8 @@ def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
 def test_territory_page_lists_official_communes_and_population(sites: dict[str, Path]) -> None:
     from ecopole_kit.territory.geography import load_geography
 
-    resolved = load_geography().resolve("plusieurs-epci", ["200034957", "200071314"])
+    codes = ["200034957", "200071314", "243100773", "243100815", "243100732"]
+    resolved = load_geography().resolve("plusieurs-epci", codes)
     text = _main_text(sites["pays-tolosan"] / "territoire.html")
     population = f"{resolved.population:,}".replace(",", "\u202f")
     assert f"{population} habitants" in text
