@@ -199,7 +199,7 @@ def test_diagnostic_page_shows_figures_formulas_sources_and_charts(
         sites: dict[str, Path]) -> None:
     page = sites["pays-tolosan"] / "diagnostic.html"
     text = _main_text(page)
-    assert "65\u202f422\u00a0hab. × 0,41\u00a0ha/hab." in text
+    assert "129\u202f734\u00a0hab. × 0,41\u00a0ha/hab." in text  # five EPCI
     assert "ADEME (2020)" in text and "PARCEL" in text
     assert "ordre de grandeur extrapolé de l'exemple PARCEL de Tourtoirac" in text
     assert 'src="assets/diagnostic/surfaces.svg"' in page.read_text("utf-8")
