@@ -133,4 +133,4 @@ def test_rendering_is_pure_and_tailored() -> None:
     assert first == again
     assert first.pages["accessibilite/paniers-solidaires.md"] != \
         other.pages["accessibilite/paniers-solidaires.md"]
-    assert "Cocagne Haute\\-Garonne" in first.pages["emploi/parcours-insertion.md"]
+    assert "Cocagne Haute\\-Garonne" in first.pages["emploi/projets-professionnels.md"]
