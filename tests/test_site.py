@@ -83,7 +83,8 @@ def test_sites_differ_where_engagements_differ(sites: dict[str, Path]) -> None:
     tolosan = _main_text(sites["pays-tolosan"] / page)
     assert "Engagée sur Région d'Audruicq — stade : opérationnel" in audruicq
     assert "À explorer sur Pays Tolosan" in tolosan
-    assert "Pour Région d'Audruicq" in audruicq
+    assert "Faire durer l'action sur Région d'Audruicq" in audruicq  # advice of its stage
+    assert "Pour Pays Tolosan" in tolosan and "Pour Région d'Audruicq" not in audruicq
 
 
 def test_history_and_ecopole_pages(sites: dict[str, Path]) -> None:
