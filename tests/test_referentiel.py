@@ -78,6 +78,11 @@ COVERAGE = {
 
 
 def _text_of(target: str) -> str:
+    """The file's text, no-break spaces read as spaces."""
+    return _raw_text_of(target).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _raw_text_of(target: str) -> str:
     kind, ident = target.split(":")
     if kind == "fiche":
         return next(p for p in FICHES if p.stem == ident).read_text("utf-8")

@@ -38,7 +38,7 @@ def figures(text: str) -> list[str]:
 
 def source_key(title: str) -> str:
     """How a source is cited in the text: its title up to the first comma, colon or « ( »."""
-    return re.split(r",| \(| : | — ", title, maxsplit=1)[0].strip().casefold()
+    return re.split(r",| \(|\s: | — ", title, maxsplit=1)[0].strip().casefold()
 
 
 def cited(unit: str, keys: set[str]) -> bool:
@@ -85,7 +85,7 @@ def _blocks(body: str) -> list[str]:
 def page_units(text: str) -> tuple[list[str], set[str]]:
     body, _, sources = text.partition("\n## Sources\n")
     titles = [part for line in sources.splitlines() if line.startswith("- ")
-              for part in line[2:].split(" ; ")]
+              for part in re.split(r"\s; ", line[2:])]
     return _blocks(body), {source_key(title) for title in titles}
 
 
