@@ -68,7 +68,9 @@ CASES = {
     "mauvais type": Case(("validate", "p"), 1, (f"{T}:", "territoire.codes",
                                                  "une liste est attendu"),
                          _edit("territoire.yaml", lambda t: t.replace(
-                             "codes:\n  - '200034957'\n  - '200071314'", "codes: 200034957"))),
+                             "codes:\n  - '200034957'\n  - '200071314'\n  - '243100773'\n"
+                             "  - '243100815'\n  - '243100732'",
+                             "codes: 200034957"))),
     "clé inconnue": Case(("validate", "p"), 1, (f"{T}:", "champ inconnu « contacts »",
                                                  "vouliez-vous dire « contact » ?"),
                          _edit("territoire.yaml", _replace("contact:", "contacts:"))),

@@ -126,7 +126,7 @@ def test_navigation_tabs_lead_to_the_functions(page, served: str) -> None:
     page.goto(f"{served}/index.html", wait_until="networkidle")
     tabs = page.locator(".md-tabs__link")
     assert [t.strip() for t in tabs.all_inner_texts()] == [
-        "L'Ecopôle", "Système alimentaire", "Accessibilité", "Emploi",
+        "L'Ecopôle", "Monter le projet", "Système alimentaire", "Accessibilité", "Emploi",
         "Recherche et évaluation", "Ressources"]
     page.get_by_role("link", name="Accessibilité", exact=True).first.click()
     page.wait_for_url("**/accessibilite/index.html")

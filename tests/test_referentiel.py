@@ -33,13 +33,17 @@ COVERAGE = {
     "F2 transmission des savoir-faire": ("fiche:transmission-savoir-faire", ["cuisine"]),
     "F2 micro-fermes servicielles": ("fiche:micro-fermes-servicielles", ["Loos-en-Gohelle"]),
     "F2 places à vivres": ("fiche:places-a-vivres", ["Ménadel"]),
-    "F2 monnaie locale complémentaire (MANNE)": ("fiche:monnaie-locale", ["MANNE"]),
+    "F2 monnaie de contribution (MANNE), distincte d'une MLC": (
+        "fiche:monnaie-locale", ["MANNE", "L311-5", "contribution", "ACPR"]),
     "F3 parcours d'insertion et découverte des métiers": (
         "fiche:parcours-insertion", ["CDDI", "logistique", "transformation", "animation"]),
     "F3 accompagnement des projets professionnels": ("fiche:projets-professionnels",
                                                      ["projet professionnel"]),
     "F3 coopérative d'activité et d'emploi": ("fiche:cooperative-activite-emploi",
                                               ["CAPE", "s'installer"]),
+    "F3 installation agricole": ("fiche:cooperative-activite-emploi", [
+        "espaces-test", "BPREA", "DJA", "France Services Agriculture", "Terre de Liens",
+        "SAFER"]),
     "F3 ouverture : ateliers, visites, stages": (
         "fiche:ouverture-territoire", ["centres sociaux", "enseignement agricole", "stage"]),
     "F4 évaluation de l'utilité sociale": ("fiche:evaluation-utilite-sociale", ["Avise"]),
@@ -55,10 +59,30 @@ COVERAGE = {
     "Glossaire": ("page:glossaire", ["PTCE", "AB", "ACI", "CDDI", "IAE", "CAE", "EFC", "PAT",
                                      "SAT", "MANNE", "PNA"]),
     "Demander le référentiel": ("page:demander", ["motivation"]),
+    "Gouvernance et forme juridique": ("page:gouvernance", [
+        "n'est pas une forme juridique", "association", "SCIC", "50 %", "CUMA", "GIE",
+        "groupement d'employeurs", "ESUS"]),
+    "Modèle économique de l'insertion": ("page:modele-economique-insertion", [
+        "aide au poste", "temps plein", "30 %", "50 %", "logistique", "PASS IAE", "CDDI"]),
+    "Carte des financements": ("page:carte-des-financements", [
+        "[[tableau-des-financements]]", "PAT", "PNA", "Mieux manger pour tous", "LEADER",
+        "FSE+", "Fonds Avenir Bio", "DLA", "France Active", "Fondation", "CAF"]),
+    "Règles à connaître": ("page:regles-a-connaitre", [
+        "EGalim", "« Local » n'est pas un critère", "L2113-13", "40 000", "60 000", "2026",
+        "niveau 1"]),
+    "Calendrier d'ouverture": ("page:calendrier-ouverture", [
+        "Faisabilité", "Première saison", "Décisions", "Documents", "mois"]),
+    "Les trois Ecopôles": ("page:trois-ecopoles", [
+        "Audruicq", "Gohelle", "Pays Tolosan", "Les Anges Gardins", "Val'Aïgo"]),
 }
 
 
 def _text_of(target: str) -> str:
+    """The file's text, no-break spaces read as spaces."""
+    return _raw_text_of(target).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _raw_text_of(target: str) -> str:
     kind, ident = target.split(":")
     if kind == "fiche":
         return next(p for p in FICHES if p.stem == ident).read_text("utf-8")
@@ -133,4 +157,4 @@ def test_rendering_is_pure_and_tailored() -> None:
     assert first == again
     assert first.pages["accessibilite/paniers-solidaires.md"] != \
         other.pages["accessibilite/paniers-solidaires.md"]
-    assert "Cocagne Haute\\-Garonne" in first.pages["emploi/parcours-insertion.md"]
+    assert "Cocagne Haute\\-Garonne" in first.pages["emploi/projets-professionnels.md"]

@@ -62,7 +62,7 @@ def test_home_page_presents_the_territory(sites: dict[str, Path]) -> None:
     text = _main_text(sites["pays-tolosan"] / "index.html")
     assert "Ecopôle alimentaire — Pays Tolosan" in text
     assert "Cocagne Haute-Garonne" in text
-    assert "200034957, 200071314" in text
+    assert "200034957, 200071314, 243100773, 243100815, 243100732" in text
     assert "périurbain" in text
 
 
@@ -83,7 +83,8 @@ def test_sites_differ_where_engagements_differ(sites: dict[str, Path]) -> None:
     tolosan = _main_text(sites["pays-tolosan"] / page)
     assert "Engagée sur Région d'Audruicq — stade : opérationnel" in audruicq
     assert "À explorer sur Pays Tolosan" in tolosan
-    assert "Pour Région d'Audruicq" in audruicq
+    assert "Faire durer l'action sur Région d'Audruicq" in audruicq  # advice of its stage
+    assert "Pour Pays Tolosan" in tolosan and "Pour Région d'Audruicq" not in audruicq
 
 
 def test_history_and_ecopole_pages(sites: dict[str, Path]) -> None:
@@ -183,7 +184,8 @@ def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
 def test_territory_page_lists_official_communes_and_population(sites: dict[str, Path]) -> None:
     from ecopole_kit.territory.geography import load_geography
 
-    resolved = load_geography().resolve("plusieurs-epci", ["200034957", "200071314"])
+    codes = ["200034957", "200071314", "243100773", "243100815", "243100732"]
+    resolved = load_geography().resolve("plusieurs-epci", codes)
     text = _main_text(sites["pays-tolosan"] / "territoire.html")
     population = f"{resolved.population:,}".replace(",", "\u202f")
     assert f"{population} habitants" in text
@@ -198,7 +200,7 @@ def test_diagnostic_page_shows_figures_formulas_sources_and_charts(
         sites: dict[str, Path]) -> None:
     page = sites["pays-tolosan"] / "diagnostic.html"
     text = _main_text(page)
-    assert "65\u202f422\u00a0hab. × 0,41\u00a0ha/hab." in text
+    assert "129\u202f734\u00a0hab. × 0,41\u00a0ha/hab." in text  # five EPCI
     assert "ADEME (2020)" in text and "PARCEL" in text
     assert "emplois à temps plein" in text and "Recensement agricole 2020" in text
     assert "extrapolé" not in text  # no job figure scaled from a village any more

@@ -29,11 +29,51 @@ class Actor:
     role: str
 
 
+# The programmes a fiche can name under « Financements possibles », in the order of the
+# funding map's columns; the fiche schema's enum is checked against these keys.
+PROGRAMMES = {
+    "pat-pna": "PAT et PNA",
+    "mieux-manger": "Mieux manger pour tous",
+    "leader": "LEADER (FEADER)",
+    "fse": "FSE+",
+    "avenir-bio": "Fonds Avenir Bio",
+    "aide-au-poste": "Aide au poste (IAE)",
+    "dla": "DLA",
+    "france-active": "France Active",
+    "fondations": "Fondations",
+    "caf-collectivites": "CAF et collectivités",
+}
+
+
 @dataclass(frozen=True)
 class Indicator:
+    """An indicator fixed before the action starts: its baseline, target, source and owner."""
+
     nom: str
     unite: str
+    reference: str
+    cible: str
+    source: str
+    responsable: str
     frequence: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, str]) -> Indicator:
+        return cls(nom=data["nom"], unite=data["unite"], reference=data["reference"],
+                   cible=data["cible"], source=data["source"],
+                   responsable=data["responsable"], frequence=data.get("frequence"))
+
+
+@dataclass(frozen=True)
+class Funding:
+    """A programme that can fund the action, and what one can ask it for."""
+
+    programme: str
+    objet: str
+
+    @property
+    def label(self) -> str:
+        return PROGRAMMES[self.programme]
 
 
 @dataclass(frozen=True)
@@ -63,6 +103,7 @@ class Fiche:
     prerequis: tuple[str, ...]
     stades: Mapping[str, str]
     sources: tuple[Source, ...]
+    financements: tuple[Funding, ...]
     liens: tuple[str, ...] = ()
     exemples: tuple[Example, ...] = ()
     au_territoire: str | None = None
@@ -76,8 +117,9 @@ class Fiche:
                    liens=tuple(data.get("liens", ())),
                    acteurs=tuple(Actor(a["nom"], a["role"]) for a in data["acteurs"]),
                    moyens=dict(data["moyens"]), stades=dict(data["stades"]),
-                   indicateurs=tuple(Indicator(i["nom"], i["unite"], i.get("frequence"))
-                                     for i in data["indicateurs"]),
+                   indicateurs=tuple(Indicator.from_data(i) for i in data["indicateurs"]),
+                   financements=tuple(Funding(f["programme"], f["objet"])
+                                      for f in data["financements"]),
                    sources=tuple(Source.from_data(s) for s in data["sources"]),
                    exemples=tuple(Example(e["ecopole"], e["texte"], Source.from_data(e["source"]))
                                   for e in data.get("exemples", ())),

@@ -23,7 +23,7 @@ from ecopole_kit.foundation.french import format_number, french_date
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.referentiel.content import STAGES, Referentiel
-from ecopole_kit.referentiel.fiches import Source
+from ecopole_kit.referentiel.fiches import PROGRAMMES, Source
 from ecopole_kit.site import sitemap
 from ecopole_kit.site.charts import Chart, RoadmapBar, roadmap_chart_svg
 from ecopole_kit.site.function_views import config_view
@@ -43,6 +43,7 @@ MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
          ("Équipements", "equipements"), ("Ordres de grandeur budgétaires", "budget"))
 CALENDAR_FILE = "feuille-de-route.ics"
 REQUEST_MARKER = "[[formulaire-de-demande]]"
+FUNDING_MARKER = "[[tableau-des-financements]]"
 ROADMAP_CHART = "assets/feuille-de-route.svg"
 RESOURCES_TITLE = sitemap.RESOURCES_SECTION[0]
 SITE_COPYRIGHT = ("Données territoriales : INSEE, Code officiel géographique, via Etalab "
@@ -169,9 +170,19 @@ def _reference_pages(referentiel: Referentiel, config: TerritoryConfig,
                   sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
     for page in sitemap.FROM_REFERENTIEL:
         pages[page.path] = _written(referentiel, page)
+    funding = pages[sitemap.FUNDING.path]
+    pages[sitemap.FUNDING.path] = funding.replace(FUNDING_MARKER, _funding_map(referentiel))
     block = _request_block(config) if options.request_form else ""
     pages[sitemap.REQUEST.path] = pages[sitemap.REQUEST.path].replace(REQUEST_MARKER, block)
     pages.update({extra.path: extra.markdown for extra in options.extra_pages})
+
+
+def _funding_map(referentiel: Referentiel) -> str:
+    """The table fiche × programme, drawn from every fiche's « Financements possibles »."""
+    rows = [{"fiche": trusted(f.titre), "id": f.id,
+             "marks": [any(g.programme == key for g in f.financements) for key in PROGRAMMES]}
+            for function in referentiel.functions for f in referentiel.fiches_of(function.id)]
+    return render("funding_map.md.j2", rows=rows, programmes=list(PROGRAMMES.values()))
 
 
 def _glossary_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,7 +235,8 @@ def _render_function(env: jinja2.Environment, referentiel: Referentiel,
         stage = item.get("stage")
         pages[f"{function['id']}/{fiche['id']}.md"] = template.render(
             fiche=fiche, stage=stage, stage_key=stage, territory=territory, means=MEANS,
-            stage_order=tuple(reversed(STAGES)), ecopoles=ECOPOLES, titles=titles)
+            stage_order=tuple(reversed(STAGES)), ecopoles=ECOPOLES, titles=titles,
+            programmes=PROGRAMMES)
 
 
 def _tailored(text: str | None, territory: Mapping[str, Any]) -> Markup | None:
@@ -292,10 +304,12 @@ def _nav(functions: list[dict[str, Any]], pages: Mapping[str, str],
          extra: tuple[ExtraPage, ...]) -> Nav:
     home_title, home_pages = sitemap.HOME_SECTION
     home = tuple(NavPage(page.title, page.path) for page in home_pages if page.path in pages)
+    project_title, project_pages = sitemap.PROJECT_SECTION
+    project = tuple(NavPage(page.title, page.path) for page in project_pages)
     resources = (*(NavPage(page.title, page.path) for page in sitemap.RESOURCES_SECTION[1]
                    if page.path in pages),
                  *(NavPage(page.title, page.path) for page in extra))
-    return (NavSection(home_title, home),
+    return (NavSection(home_title, home), NavSection(project_title, project),
             *(NavSection(str(f["titre_court"]), _function_nav(f)) for f in functions),
             NavSection(RESOURCES_TITLE, resources))
 

@@ -29,13 +29,23 @@ ROADMAP = SitePage("feuille-de-route", "Feuille de route")
 ECOPOLE = SitePage("ecopole", "Qu'est-ce qu'un Ecopôle ?")
 HISTORY = SitePage("histoire", "Histoire")
 START = SitePage("creer-un-ecopole", "Créer un Ecopôle")
+ECOPOLES = SitePage("trois-ecopoles", "Les trois Ecopôles")
+GOVERNANCE = SitePage("gouvernance", "Gouvernance et forme juridique")
+INSERTION = SitePage("modele-economique-insertion", "Modèle économique de l'insertion")
+FUNDING = SitePage("carte-des-financements", "Carte des financements")
+RULES = SitePage("regles-a-connaitre", "Règles à connaître")
+CALENDAR = SitePage("calendrier-ouverture", "Calendrier d'ouverture")
 GLOSSARY = SitePage("glossaire", "Glossaire")
 REQUEST = SitePage("demander", "Demander le référentiel")
 WHATS_NEW = SitePage("quoi-de-neuf", "Quoi de neuf")  # with the versions a project went through
 
-FROM_REFERENTIEL = (ECOPOLE, HISTORY, START, REQUEST)  # Markdown written by its authors
+PROJECT_PAGES = (GOVERNANCE, INSERTION, FUNDING, RULES, CALENDAR)
+# Markdown written by its authors (the funding map's table is drawn from the fiches)
+FROM_REFERENTIEL = (ECOPOLE, HISTORY, ECOPOLES, START, *PROJECT_PAGES, REQUEST)
 OFFICIAL = (TERRITORY, DIAGNOSTIC)  # drawn from official data: only with a territory
-HOME_SECTION = ("L'Ecopôle", (HOME, TERRITORY, DIAGNOSTIC, ROADMAP, ECOPOLE, HISTORY, START))
+HOME_SECTION = ("L'Ecopôle", (HOME, TERRITORY, DIAGNOSTIC, ROADMAP, ECOPOLE, HISTORY, ECOPOLES,
+                              START))
+PROJECT_SECTION = ("Monter le projet", PROJECT_PAGES)
 RESOURCES_SECTION = ("Ressources", (GLOSSARY, REQUEST, WHATS_NEW))
-ALL_PAGES = (HOME, TERRITORY, DIAGNOSTIC, ROADMAP, ECOPOLE, HISTORY, START, GLOSSARY, REQUEST,
-             WHATS_NEW)
+ALL_PAGES = (HOME, TERRITORY, DIAGNOSTIC, ROADMAP, ECOPOLE, HISTORY, ECOPOLES, START,
+             *PROJECT_PAGES, GLOSSARY, REQUEST, WHATS_NEW)
