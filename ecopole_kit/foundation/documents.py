@@ -194,9 +194,10 @@ class _TolerantLoader(_Loader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def check_syntax(path: Path, name: str) -> None:
-    """Raise an issue with line and column if a YAML file is not well formed."""
-    parse_yaml(read_text(path, name), name, loader_class=_TolerantLoader)
+def check_syntax(path: Path, name: str) -> Document:
+    """Raise an issue with line and column if a YAML file is not well formed; unknown tags
+    read as empty values."""
+    return parse_yaml(read_text(path, name), name, loader_class=_TolerantLoader)
 
 
 def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -> Document:

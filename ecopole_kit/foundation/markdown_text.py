@@ -6,7 +6,9 @@ import html
 import posixpath
 import re
 from collections.abc import Mapping
+from html.parser import HTMLParser
 
+import markdown  # type: ignore[import, unused-ignore]
 from markupsafe import Markup
 
 from ecopole_kit.errors import ReferentielInvalid
@@ -32,9 +34,34 @@ def literal_paragraphs(text: object) -> Markup:
     return Markup("\n\n".join(literal(block) for block in blocks if block.strip()))
 
 
-def trusted(markdown: str) -> Markup:
+def trusted(text: str) -> Markup:
     """Markdown written by the référentiel's authors, passed through as is."""
-    return Markup(markdown)
+    return Markup(text)
+
+
+def plain_text(line: str) -> str:
+    """What a reader sees of one line of Markdown (a heading): markup and tags left out."""
+    reader = _TextOnly()
+    reader.feed(markdown.markdown(line))
+    reader.close()
+    return " ".join("".join(reader.parts).split())
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style") and self._hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
 
 
 def resolve_links(markdown: str, page: str, targets: Mapping[str, str], source: str) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments, ProjectFileConflict
-from ecopole_kit.foundation.documents import check_syntax
 from ecopole_kit.models import BuiltSite
 from ecopole_kit.project.files import Knowledge, load_project
 from ecopole_kit.project.layout import (
@@ -22,6 +21,7 @@ from ecopole_kit.project.layout import (
     TERRITORY_FILE,
     USER_DOCS,
 )
+from ecopole_kit.project.site_files import check_mkdocs, read_own_page
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import RESOURCES_TITLE, SITE_COPYRIGHT, render_site, site_title
 from ecopole_kit.site.places import place_of
@@ -45,16 +45,27 @@ def prepare(root: Path, knowledge: Knowledge | None = None) -> Path:
 def sources(root: Path, knowledge: Knowledge) -> engine.SiteSources:
     """The project rendered, with its own pages from docs/ added at the end of the nav."""
     project = load_project(root, knowledge)
-    check_syntax(root / MKDOCS_FILE, str(root / MKDOCS_FILE))
+    check_mkdocs(root)
     declared = project.config.territoire
     place = place_of(knowledge.geography, declared)
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place)
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
-    own = [NavPage(None, path) for path in sorted(user_pages) if path.endswith(".md")]
-    with_own = RenderedSite(rendered.pages, rendered.files,
-                            appended(rendered.nav, RESOURCES_TITLE, own))
+    with_own, copied = _with_own_pages(root, rendered, user_pages)
     return engine.SiteSources(rendered=with_own, site_name=site_title(declared.nom),
-                              copyright=SITE_COPYRIGHT, copied=user_pages)
+                              copyright=SITE_COPYRIGHT, copied=copied)
+
+
+def _with_own_pages(root: Path, rendered: RenderedSite,
+                    user_pages: dict[str, Path]) -> tuple[RenderedSite, dict[str, Path]]:
+    """The project's Markdown pages added, each with an explicit title escaped for HTML
+    (mkdocs prints titles unescaped); the other files of docs/, to copy as they are."""
+    own = {path: read_own_page(file, path, str(root / USER_DOCS / path))
+           for path, file in user_pages.items() if path.endswith(".md")}
+    nav = [NavPage(engine.html_safe(page.title), path) for path, page in sorted(own.items())]
+    pages = {**rendered.pages, **{path: page.source(engine.html_safe)
+                                  for path, page in own.items()}}
+    copied = {path: file for path, file in user_pages.items() if path not in own}
+    return RenderedSite(pages, rendered.files, appended(rendered.nav, RESOURCES_TITLE, nav)), copied
 
 
 def build_site(root: Path, knowledge: Knowledge | None = None) -> BuiltSite:
