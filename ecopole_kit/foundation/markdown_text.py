@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Mapping
@@ -13,10 +12,15 @@ from markupsafe import Markup
 
 from ecopole_kit.errors import ReferentielInvalid
 
-# Characters Python-Markdown honours a backslash escape for (plus "|" for tables).
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")  # no-break spaces are kept: they are typography
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# ASCII punctuation, written as numeric character references: no Markdown extension reads
+# « &#42; » as markup, whichever a project adds (admonitions « !!! », details « ??? », fences,
+# attribute lists « {: } », footnotes « [^1] », abbreviations « *[ », math « $ » and « \\( »,
+# emoji « :x: », marks « == », « ^^ », « ~~ », keys « ++ », smart quotes, links in URLs…).
+# The hyphen keeps its backslash escape (core Markdown), so anchors keep their hyphens;
+# commas and semicolons mean nothing to Markdown.
+_PUNCTUATION = re.compile(r"[!-+./:<-@\[-`{-~]")
+_SPACES = re.compile("[ \t\r\n\f\v\x85\u2028\u2029]+")  # no-break spaces are typography
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _MALFORMED = re.compile(r"\]\((fiche|page|fonction):[^)]*\)")
 _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 
@@ -24,8 +28,8 @@ _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 def literal(text: object) -> Markup:
     """Person-typed text as inline Markdown that renders exactly as typed, never as markup."""
     flat = _SPACES.sub(" ", _CONTROL.sub("", str(text))).strip()
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
-    return Markup(html.escape(escaped, quote=False))
+    escaped = _PUNCTUATION.sub(lambda match: f"&#{ord(match.group())};", flat)
+    return Markup(escaped.replace("-", "\\-"))
 
 
 def literal_paragraphs(text: object) -> Markup:
