@@ -61,7 +61,7 @@ INDICATOR = ("indicateurs:\n  - nom: Foyers\n    unite: foyers\n    cible: {}\n"
              "    frequence: annuelle\n    fiche: paniers-solidaires\n")
 M = "p/mkdocs.yml"
 PAGE = "p/docs/page.md"
-HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror", "</title><script>")
+HOSTILE = ("<script>alert(", "<img src=x onerror", "</title><script>")
 
 
 T = "p/territoire.yaml"
@@ -223,10 +223,13 @@ BUILT = {
                                    "description: '\"><script>alert(1)</script>'\n---\n\n"
                                    "Le texte de la page.\n")),
     "page nommée <script>.md": Case(("build", "p"), 0, ("Site construit",),
-                                    _write("docs/<script>alert(1)</script>.md", "Texte.\n")),
+                                    _write("docs/<script>alert(1).md", "Texte.\n")),
     "titre de page en HTML": Case(("build", "p"), 0, ("Site construit",),
                                   _write("docs/page.md", "<img src=x onerror=alert(2)>\n"
                                          "===\n\nTexte.\n"), own_html="page.html"),
+    "titre de page échappé": Case(("build", "p"), 0, ("Site construit",),
+                                  _write("docs/page.md", "# Nos &lt;script&gt;alert(1)"
+                                         "&lt;/script&gt;\n\nTexte.\n")),
 }
 ROWS = [*sorted(CASES), *(pytest.param(name, marks=pytest.mark.slow) for name in sorted(BUILT))]
 

@@ -40,6 +40,10 @@ class _Refused(yaml.composer.ComposerError):
     """A document beyond the limits; its message is French and complete."""
 
 
+class _Unreadable(_Refused):
+    """A value its explicit tag cannot build (« !!float abc »)."""
+
+
 class _Loader(yaml.SafeLoader):
     """Safe YAML where dates stay text (the schemas check their form, as a person typed it),
     composed within limits of depth, expanded size and integer length."""
@@ -68,6 +72,15 @@ class _Loader(yaml.SafeLoader):
         self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in _children(node))
         self._count(1, mark, alias=False)
         return node
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
+            tag = str(node.tag).removeprefix("tag:yaml.org,2002:")
+            raise _Unreadable(None, None, f"« {_short(node.value)} » ne peut pas être lu "
+                              f"comme « !!{tag} » ; retirez l'étiquette « !!{tag} » ou "
+                              "corrigez la valeur.", node.start_mark) from None
 
     def _alias(self, parent: yaml.Node | None, index: int, anchor: str, mark: Any) -> yaml.Node:
         node = super().compose_node(parent, index)
@@ -98,11 +111,15 @@ def _children(node: yaml.Node | None) -> list[yaml.Node]:
     return []
 
 
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
 def _check_integer(text: str, mark: yaml.Mark) -> None:
     digits = sum(character.isalnum() for character in text)
     if digits > MAX_INT_DIGITS:
-        shown = text if len(text) <= 24 else text[:20] + "…"
-        raise _Refused(None, None, f"nombre entier trop long (« {shown} », plus de "
+        raise _Refused(None, None, f"nombre entier trop long (« {_short(text)} », plus de "
                        f"{MAX_INT_DIGITS} chiffres) ; vérifiez la valeur, ou mettez-la entre "
                        "guillemets si c'est un code.", mark)
 
@@ -211,6 +228,9 @@ def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -
         if duplicates:
             raise InvalidDocuments(issues=duplicates)
         data = loader.construct_document(root) if root is not None else None
+    except _Unreadable as error:
+        line, column = _where(error)
+        raise _problem(name, line, f"valeur illisible{column} : {error.problem}") from None
     except _Refused as error:
         line, column = _where(error)
         raise _problem(name, line, f"limite dépassée{column} : {error.problem}") from None
