@@ -17,8 +17,9 @@ from ecopole_kit.errors import ReferentielInvalid
 # attribute lists « {: } », footnotes « [^1] », abbreviations « *[ », math « $ » and « \\( »,
 # emoji « :x: », marks « == », « ^^ », « ~~ », keys « ++ », smart quotes, links in URLs…).
 # The hyphen keeps its backslash escape (core Markdown), so anchors keep their hyphens;
-# commas and semicolons mean nothing to Markdown.
-_PUNCTUATION = re.compile(r"[!-+./:<-@\[-`{-~]")
+# commas, semicolons and « % » mean nothing to Markdown; « & < > » get their HTML names.
+_PUNCTUATION = re.compile(r"[!-$&-+./:<-@\[-`{-~]")
+_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SPACES = re.compile("[ \t\r\n\f\v\x85\u2028\u2029]+")  # no-break spaces are typography
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _MALFORMED = re.compile(r"\]\((fiche|page|fonction):[^)]*\)")
@@ -28,8 +29,13 @@ _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 def literal(text: object) -> Markup:
     """Person-typed text as inline Markdown that renders exactly as typed, never as markup."""
     flat = _SPACES.sub(" ", _CONTROL.sub("", str(text))).strip()
-    escaped = _PUNCTUATION.sub(lambda match: f"&#{ord(match.group())};", flat)
+    escaped = _PUNCTUATION.sub(_reference, flat)
     return Markup(escaped.replace("-", "\\-"))
+
+
+def _reference(match: re.Match[str]) -> str:
+    character = match.group()
+    return _NAMED.get(character) or f"&#{ord(character)};"
 
 
 def literal_paragraphs(text: object) -> Markup:
