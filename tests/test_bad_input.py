@@ -1,7 +1,8 @@
 """The bad-input matrix: every command, every file a person edits, every kind of mistake.
 
 Each row gives a French message that says where and what to do, exit code 1 (2 for a
-usage error), and never a traceback.
+usage error), and never a traceback; a row whose input is legitimately accepted exits 0.
+A build row leaves no unescaped script in the site (the slow rows run mkdocs).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Case:
     exit_code: int
     fragments: tuple[str, ...]
     setup: Callable[[Path], None] = lambda tmp: None
+    own_html: str = ""  # a page whose own Markdown holds raw HTML: the project's choice
 
 
 def _project(tmp: Path) -> Path:
@@ -58,6 +60,20 @@ def _link(relative: str, target: str, *, move_out: bool = False) -> Callable[[Pa
 
 def _replace(old: str, new: str) -> Callable[[str], str]:
     return lambda text: text.replace(old, new, 1)
+
+
+def _bomb(levels: int = 6) -> str:
+    """A « billion laughs »: a few hundred bytes, 10**levels values once aliases expand."""
+    lines = ["b0: &b0 [a, a, a, a, a, a, a, a, a, a]"]
+    lines += [f"b{n}: &b{n} [{', '.join([f'*b{n - 1}'] * 10)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+INDICATOR = ("indicateurs:\n  - nom: Foyers\n    unite: foyers\n    cible: {}\n"
+             "    frequence: annuelle\n    fiche: paniers-solidaires\n")
+M = "p/mkdocs.yml"
+PAGE = "p/docs/page.md"
+HOSTILE = ("<script>alert(", "<img src=x onerror", "</title><script>")
 
 
 T = "p/territoire.yaml"
@@ -160,8 +176,69 @@ CASES = {
         "p/mkdocs.yml:24: plugins: « macros » non autorisé",),
         _edit("mkdocs.yml", _replace("  - offline\n", "  - macros\n"))),
     "--safe et INHERIT hors du projet": Case(("build", "--safe", "p"), 1, (
-        "p/mkdocs.yml:36: INHERIT: chemin vers", "hors du projet"),
+        "p/mkdocs.yml:36: INHERIT: « ../ailleurs.yml » sort du dossier du projet",),
         _edit("mkdocs.yml", lambda t: t + "INHERIT: ../ailleurs.yml\n")),
+    "alias en cascade": Case(("validate", "p"), 1, (
+        f"{T}:5: (document): limite dépassée, colonne 45", "une fois les alias (*nom) développés"),
+        _edit("territoire.yaml", lambda t: _bomb() + t)),
+    "imbrication profonde": Case(("validate", "p"), 1, (
+        "p/fonctions/emploi.yaml:1: (document): limite dépassée, colonne 57",
+        "imbrication trop profonde (plus de 50 niveaux"),
+        _write("fonctions/emploi.yaml", "notes: " + "[" * 80 + "]" * 80 + "\n")),
+    "entier énorme": Case(("validate", "p"), 1, (
+        "p/fonctions/accessibilite.yaml:2: (document): limite dépassée, colonne 11",
+        "nombre entier trop long", "entre guillemets si c'est un code"),
+        _write(ACC, "paniers_solidaires:\n  foyers: 1" + "0" * 5000 + "\n")),
+    "1e30 dans une fonction": Case(("build", "p"), 1, (
+        "p/fonctions/evaluation.yaml:4: indicateurs[0].cible",
+        "la valeur doit être au plus 1\u202f000\u202f000\u202f000"),
+        _write("fonctions/evaluation.yaml", INDICATOR.format("1.0e+30"))),
+    "séparateur de ligne dans un nom": Case(("validate", "p"), 1, (
+        f"{T}:3: (document): caractère invisible interdit, colonne 17",
+        "séparateur de ligne (U+2028)", "supprimez-le"),
+        _edit("territoire.yaml", _replace("nom: Pays Tolosan", "nom: Pays Tolo\u2028san"))),
+    "caractères de contrôle bruts": Case(("validate", "p"), 1, (
+        "p/fonctions/emploi.yaml:1: (document): caractère invisible interdit, colonne 10",
+        "caractère de contrôle (U+0007)", "p/fonctions/emploi.yaml:2:", "(U+007F)",
+        "p/fonctions/emploi.yaml:3:", "passage à la ligne NEL (U+0085)"),
+        _write("fonctions/emploi.yaml", "notes: ab\x07c\n# \x7f\n# \x85\n")),
+    "mkdocs.yml en liste": Case(("build", "p"), 1, (
+        f"{M}:1: (document): ce fichier de configuration doit être un ensemble de champs",
+        "pas une liste"), _write("mkdocs.yml", "- theme\n- plugins\n")),
+    "mkdocs.yml en alias": Case(("build", "p"), 1, (f"{M}:5:", "alias (*nom) développés"),
+                                 _edit("mkdocs.yml", lambda t: _bomb() + t)),
+    "INHERIT pas un texte": Case(("build", "p"), 1, (
+        f"{M}:1: INHERIT: le chemin du fichier dont hériter est attendu",),
+        _edit("mkdocs.yml", lambda t: "INHERIT: [base.yml]\n" + t)),
+    "INHERIT absolu": Case(("build", "p"), 1, (
+        f"{M}:1: INHERIT: « /etc/mkdocs.yml » est un chemin absolu",),
+        _edit("mkdocs.yml", lambda t: "INHERIT: /etc/mkdocs.yml\n" + t)),
+    "INHERIT hors du projet": Case(("build", "p"), 1, (
+        f"{M}:1: INHERIT: « ../ailleurs.yml » sort du dossier du projet",),
+        lambda tmp: (_edit("mkdocs.yml", lambda t: "INHERIT: ../ailleurs.yml\n" + t)(tmp),
+                     (tmp / "ailleurs.yml").write_text("theme: {name: material}\n", "utf-8"))),
+    "INHERIT introuvable": Case(("build", "p"), 1, (
+        f"{M}:1: INHERIT: fichier « base.yml » introuvable",),
+        _edit("mkdocs.yml", lambda t: "INHERIT: base.yml\n" + t)),
+    "INHERIT en boucle": Case(("build", "p"), 1, (
+        "p/base.yml:1: INHERIT: « mkdocs.yml » est déjà dans la chaîne d'héritage",),
+        lambda tmp: (_edit("mkdocs.yml", lambda t: "INHERIT: base.yml\n" + t)(tmp),
+                     (tmp / "p" / "base.yml").write_text("INHERIT: mkdocs.yml\n", "utf-8"))),
+    "fichier hérité mal formé": Case(("build", "p"), 1, ("p/base.yml:2:", "YAML invalide"),
+        lambda tmp: (_edit("mkdocs.yml", lambda t: "INHERIT: base.yml\n" + t)(tmp),
+                     (tmp / "p" / "base.yml").write_text("theme: [\n", "utf-8"))),
+    "en-tête de page mal formé": Case(("build", "p"), 1, (
+        f"{PAGE}:3: (document): YAML invalide, colonne 1",),
+        _write("docs/page.md", "---\ntitle: [Nos\n---\n# Page\n")),
+    "en-tête de page en alias": Case(("build", "p"), 1, (
+        f"{PAGE}:6: (document): limite dépassée, colonne 45", "alias (*nom) développés"),
+        _write("docs/page.md", "---\n" + _bomb() + "---\n# Page\n")),
+    "en-tête de page en liste": Case(("build", "p"), 1, (
+        f"{PAGE}:2: (document): l'en-tête de la page (entre les lignes ---) doit être",),
+        _write("docs/page.md", "---\n- a\n---\n# Page\n")),
+    "titre de page en liste": Case(("build", "p"), 1, (
+        f"{PAGE}:2: title: le titre de la page est attendu en texte",),
+        _write("docs/page.md", "---\ntitle: [a, b]\n---\n# Page\n")),
     "registre absent": Case(("requests", "--registre", "absent.sqlite", "list"), 1, (
         "absent.sqlite : registre introuvable.",)),
     "recherche sans résultat": Case(("lookup", "qwxzzv"), 1, (
@@ -176,18 +253,43 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+# Accepted as they are, the site built (mkdocs runs: slow), and nothing hostile left in it.
+BUILT = {
+    "en-tête de page avec un script dans le titre": Case(("build", "p"), 0, (
+        "Site construit",), _write("docs/page.md", "---\ntitle: </title><script>alert(1)"
+                                   "</script>\nsubtitle: <img src=x onerror=alert(2)>\n"
+                                   "description: '\"><script>alert(1)</script>'\n---\n\n"
+                                   "Le texte de la page.\n")),
+    "page nommée <script>.md": Case(("build", "p"), 0, ("Site construit",),
+                                    _write("docs/<script>alert(1).md", "Texte.\n")),
+    "titre de page en HTML": Case(("build", "p"), 0, ("Site construit",),
+                                  _write("docs/page.md", "<img src=x onerror=alert(2)>\n"
+                                         "===\n\nTexte.\n"), own_html="page.html"),
+    "titre de page échappé": Case(("build", "p"), 0, ("Site construit",),
+                                  _write("docs/page.md", "# Nos &lt;script&gt;alert(1)"
+                                         "&lt;/script&gt;\n\nTexte.\n")),
+}
+ROWS = [*sorted(CASES), *(pytest.param(name, marks=pytest.mark.slow) for name in sorted(BUILT))]
+
+
+@pytest.mark.parametrize("name", ROWS)
 def test_bad_input(name: str, run_cli, tmp_path: Path) -> None:
-    case = CASES[name]
+    case = CASES.get(name) or BUILT[name]
     case.setup(tmp_path)
     result = run_cli(*case.args)
     assert result.exit_code == case.exit_code, result.output + result.stderr
+    told = result.stderr if case.exit_code else result.output
     for fragment in case.fragments:
-        assert fragment in result.stderr, f"{fragment!r} not in {result.stderr!r}"
+        assert fragment in told, f"{fragment!r} not in {told!r}"
     assert "Traceback" not in result.output + result.stderr
     assert "Erreur inattendue" not in result.stderr  # a bug, not a person's mistake
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "absent.sqlite").exists()
+    for page in (tmp_path / "p" / "site").rglob("*.html"):
+        if page.name == case.own_html:
+            continue
+        html = page.read_text("utf-8")
+        assert not [bad for bad in HOSTILE if bad in html], page
 
 
 def test_an_unexpected_failure_is_reported_without_traceback(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -64,7 +65,8 @@ def test_every_fiche_names_its_possible_funding(tolosan: RenderedSite) -> None:
         page = tolosan.pages[f"{fiche.fonction}/{fiche.id}.md"]
         section = page.split("## Financements possibles", 1)[1].split("\n## ", 1)[0]
         for funding in fiche.financements:
-            assert funding.label in section.replace("\\", ""), (fiche.id, funding.programme)
+            assert funding.label in html.unescape(section).replace("\\", ""), (fiche.id,
+                                                                        funding.programme)
         assert "## Indicateurs" in page and "Situation de départ" in page
 
 

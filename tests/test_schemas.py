@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import jsonschema
@@ -14,7 +14,7 @@ from ecopole_kit.foundation.documents import Document
 from ecopole_kit.foundation.resources import load_schema, shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.referentiel.content import load_referentiel
-from tests.conftest import example
+from tests.conftest import ROOT, example
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -88,11 +88,11 @@ INVALID = {
     "surface agricole en texte": ([_set("contexte.sau_ha", "12 500 ha")], "contexte.sau_ha",
                                   "un nombre est attendu"),
     "surface agricole démesurée": ([_set("contexte.sau_ha", 40_000_000)], "contexte.sau_ha",
-                                   "la valeur doit être au plus 30000000"),
+                                   "la valeur doit être au plus 30\u202f000\u202f000"),
     "année de surface décimale": ([_set("contexte.sau_annee", 2020.5)], "contexte.sau_annee",
                                   "un nombre entier est attendu"),
     "année de surface trop ancienne": ([_set("contexte.sau_annee", 1850)], "contexte.sau_annee",
-                                       "la valeur doit être au moins 1900"),
+                                       "la valeur doit être au moins 1\u202f900"),
     "source de surface trop longue": ([_set("contexte.sau_source", "x" * 201)],
                                       "contexte.sau_source", "texte trop long"),
     "source de surface avec contrôle": ([_set("contexte.sau_source", "Agreste\x07")],
@@ -174,3 +174,26 @@ def test_online_form_address(url: str, valid: bool) -> None:
     config = _config([_set("demandes.formulaire", url)])
     issues = validate_document(Document("t.yaml", config, None), "territoire")
     assert (issues == []) is valid
+
+
+def _numbers(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        kind = node.get("type")  # a property may be named « type »: a schema, not a kind
+        kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+        if {"number", "integer"} & set(kinds):
+            yield path, node
+        for key, child in node.items():
+            yield from _numbers(child, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from _numbers(child, f"{path}/{index}")
+
+
+@pytest.mark.parametrize("schema", sorted(p.stem.removesuffix(".schema")
+                                          for p in (ROOT / "schemas").glob("*.json")))
+def test_every_number_of_a_schema_has_bounds_it_can_render(schema: str) -> None:
+    for path, node in _numbers(load_schema(schema)):
+        low = node.get("minimum", node.get("exclusiveMinimum"))
+        high = node.get("maximum", node.get("exclusiveMaximum"))
+        assert low is not None and high is not None, f"{schema}{path}"
+        assert -10**9 <= low < high <= 10**9, f"{schema}{path}"

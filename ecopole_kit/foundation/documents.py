@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -12,14 +14,114 @@ from typing import Any
 import yaml
 
 from ecopole_kit.errors import InvalidDocuments, os_reason
+from ecopole_kit.foundation.french import format_number
 from ecopole_kit.models import FieldPath, Issue
 
 MAX_BYTES = 2 * 1024 * 1024
+# Limits checked while the node tree is composed, before any value is built: an alias bomb
+# (a few hundred bytes expanding to billions of values) or a deep nesting is refused early.
+MAX_DEPTH = 50  # lists and blocks inside one another; a real file stays under 10
+MAX_VALUES = 100_000  # values in a document once aliases are expanded; real files hold < 5 000
+MAX_INT_DIGITS = 18  # an integer of more digits is a code typed without quotes, or a slip
+MAX_SHOWN_CHARACTERS = 10
 SCHEMA_COMMENT = "# yaml-language-server: $schema={url}\n"
+# Characters a person cannot see, often pasted from a word processor: C0 and C1 controls
+# (except tab and line breaks), DEL, the Unicode line and paragraph separators, and what
+# YAML refuses besides. U+0085 and U+2028 would also shift YAML's line numbers.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
+                        "\ud800-\udfff\ufffe\uffff]")
+_CHARACTER_NAMES = {"\x85": "passage à la ligne NEL", "\u2028": "séparateur de ligne",
+                    "\u2029": "séparateur de paragraphe", "\x7f": "suppression (DEL)",
+                    "\x00": "caractère nul"}
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+class _Refused(yaml.composer.ComposerError):
+    """A document beyond the limits; its message is French and complete."""
+
+
+class _Unreadable(_Refused):
+    """A value its explicit tag cannot build (« !!float abc »)."""
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML where dates stay text: the schemas check their form, as a person typed it."""
+    """Safe YAML where dates stay text (the schemas check their form, as a person typed it),
+    composed within limits of depth, expanded size and integer length."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._values = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> values once its aliases are expanded
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
+        if self.check_event(yaml.AliasEvent):
+            return self._alias(parent, index, getattr(event, "anchor", ""), mark)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(None, None, f"imbrication trop profonde (plus de {MAX_DEPTH} "
+                           "niveaux de listes ou de blocs) ; simplifiez la structure.", mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.ScalarNode) and node.tag == _INT_TAG:
+            _check_integer(str(node.value), mark)
+        self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in _children(node))
+        self._count(1, mark, alias=False)
+        return node
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
+            tag = str(node.tag).removeprefix("tag:yaml.org,2002:")
+            raise _Unreadable(None, None, f"« {_short(node.value)} » ne peut pas être lu "
+                              f"comme « !!{tag} » ; retirez l'étiquette « !!{tag} » ou "
+                              "corrigez la valeur.", node.start_mark) from None
+
+    def _alias(self, parent: yaml.Node | None, index: int, anchor: str, mark: Any) -> yaml.Node:
+        node = super().compose_node(parent, index)
+        size = self._sizes.get(id(node))
+        if node is None or size is None:
+            raise _Refused(None, None, f"l'alias « *{anchor} » est placé à l'intérieur de sa "
+                           f"propre ancre (&{anchor}) ; une valeur ne peut pas se contenir "
+                           "elle-même.", mark)
+        self._count(size, mark, alias=True)
+        return node
+
+    def _count(self, values: int, mark: yaml.Mark, *, alias: bool) -> None:
+        self._values += values
+        if self._values > MAX_VALUES:
+            limit = format_number(MAX_VALUES)
+            raise _Refused(None, None, (
+                f"document trop grand une fois les alias (*nom) développés (plus de {limit} "
+                "valeurs) ; écrivez les valeurs sans ancre (&nom) ni alias." if alias else
+                f"document trop grand (plus de {limit} valeurs) ; ce n'est sans doute pas le "
+                "bon fichier."), mark)
+
+
+def _children(node: yaml.Node | None) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def _check_integer(text: str, mark: yaml.Mark) -> None:
+    digits = sum(character.isalnum() for character in text)
+    if digits > MAX_INT_DIGITS:
+        raise _Refused(None, None, f"nombre entier trop long (« {_short(text)} », plus de "
+                       f"{MAX_INT_DIGITS} chiffres) ; vérifiez la valeur, ou mettez-la entre "
+                       "guillemets si c'est un code.", mark)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -116,7 +218,9 @@ def check_syntax(path: Path, name: str) -> Document:
 
 
 def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -> Document:
-    """Parse YAML text into a Document; syntax errors become issues with line and column."""
+    """Parse YAML text into a Document; syntax errors and limits become issues with line and
+    column."""
+    _check_text(text, name)
     loader = loader_class(text)
     try:
         root = loader.get_single_node()
@@ -124,10 +228,14 @@ def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -
         if duplicates:
             raise InvalidDocuments(issues=duplicates)
         data = loader.construct_document(root) if root is not None else None
+    except _Unreadable as error:
+        line, column = _where(error)
+        raise _problem(name, line, f"valeur illisible{column} : {error.problem}") from None
+    except _Refused as error:
+        line, column = _where(error)
+        raise _problem(name, line, f"limite dépassée{column} : {error.problem}") from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        column = f", colonne {mark.column + 1}" if mark else ""
+        line, column = _where(error)
         reason = error.problem or error.context or "syntaxe invalide"
         raise _problem(name, line, f"YAML invalide{column} : {reason} ; vérifiez "
                        "l'indentation, les deux-points et les guillemets.") from None
@@ -136,6 +244,37 @@ def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -
     finally:
         loader.dispose()
     return Document(name=name, data=data, root=root)
+
+
+def _where(error: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line of a YAML error, and ", colonne N" to follow the message's first words."""
+    mark = error.problem_mark or error.context_mark
+    if mark is None:
+        return None, ""
+    return mark.line + 1, f", colonne {mark.column + 1}"
+
+
+def _check_text(text: str, name: str) -> None:
+    """Refuse a text too long, or holding characters a person cannot see, before YAML."""
+    if len(text) > MAX_BYTES:
+        raise _problem(name, None, f"texte trop long ({format_number(len(text))} caractères, "
+                       f"au plus {format_number(MAX_BYTES)}) ; ce n'est sans doute pas le bon "
+                       "fichier.")
+    matches = itertools.islice(_FORBIDDEN.finditer(text), MAX_SHOWN_CHARACTERS)
+    found = [_forbidden(text, match.start(), name) for match in matches]
+    if found:
+        raise InvalidDocuments(issues=found)
+
+
+def _forbidden(text: str, position: int, name: str) -> Issue:
+    character = text[position]
+    line_start = text.rfind("\n", 0, position) + 1
+    label = _CHARACTER_NAMES.get(character, "caractère de contrôle")
+    return Issue(name, text.count("\n", 0, position) + 1, (),
+                 f"caractère invisible interdit, colonne {position - line_start + 1} : "
+                 f"{label} (U+{ord(character):04X}), souvent collé depuis un traitement de "
+                 "texte ; supprimez-le (retapez le texte à cet endroit, ou un vrai retour à la "
+                 "ligne si c'en était un).")
 
 
 def _duplicate_keys(node: yaml.Node, name: str, trail: FieldPath = ()) -> Iterator[Issue]:

@@ -6,10 +6,11 @@ rules' messages, the charts and the applicant's PDF all format through these fun
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator
 NBSP = "\u00a0"  # no-break space: between a number and its unit
@@ -22,13 +23,29 @@ SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """French format: "53 812", "0,41", "1 234,5"; rounds half up (53 812,5 → "53 813")."""
-    exact = Decimal(repr(round(float(value), decimals + 6)))
-    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """French format: "53 812", "0,41", "1 234,5"; rounds half up (53 812,5 → "53 813").
+
+    Any finite number is written out in full, never in scientific notation (1e30 gives 31
+    digits); an infinite or undefined one is refused (ValueError), as validation does.
+    """
+    exact = _decimal(value, decimals)
+    with localcontext() as context:
+        context.prec = max(28, exact.adjusted() + decimals + 2)
+        rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{rounded:,.{decimals}f}"
     if text.lstrip("-").strip("0,.") == "":
         text = text.lstrip("-")
     return text.replace(",", NNBSP).replace(".", ",")
+
+
+def _decimal(value: float, decimals: int) -> Decimal:
+    """The number as typed (0.1 stays 0.1), computations' float noise rounded away first."""
+    if isinstance(value, int):  # bool included, an int may exceed a float's range
+        return Decimal(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"nombre non fini : {number}")
+    return Decimal(repr(round(number, decimals + 6)))
 
 
 def with_unit(value: float, unit: str, decimals: int = 0) -> str:

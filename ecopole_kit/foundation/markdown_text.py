@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Mapping
+from html.parser import HTMLParser
 
+import markdown  # type: ignore[import, unused-ignore]
 from markupsafe import Markup
 
 from ecopole_kit.errors import ReferentielInvalid
 
-# Characters Python-Markdown honours a backslash escape for (plus "|" for tables).
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")  # no-break spaces are kept: they are typography
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# ASCII punctuation, written as numeric character references: no Markdown extension reads
+# « &#42; » as markup, whichever a project adds (admonitions « !!! », details « ??? », fences,
+# attribute lists « {: } », footnotes « [^1] », abbreviations « *[ », math « $ » and « \\( »,
+# emoji « :x: », marks « == », « ^^ », « ~~ », keys « ++ », smart quotes, links in URLs…).
+# The hyphen keeps its backslash escape (core Markdown), so anchors keep their hyphens;
+# commas, semicolons and « % » mean nothing to Markdown; « & < > » get their HTML names.
+_PUNCTUATION = re.compile(r"[!-$&-+./:<-@\[-`{-~]")
+_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_SPACES = re.compile("[ \t\r\n\f\v\x85\u2028\u2029]+")  # no-break spaces are typography
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _MALFORMED = re.compile(r"\]\((fiche|page|fonction):[^)]*\)")
 _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 
@@ -22,8 +29,13 @@ _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 def literal(text: object) -> Markup:
     """Person-typed text as inline Markdown that renders exactly as typed, never as markup."""
     flat = _SPACES.sub(" ", _CONTROL.sub("", str(text))).strip()
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
-    return Markup(html.escape(escaped, quote=False))
+    escaped = _PUNCTUATION.sub(_reference, flat)
+    return Markup(escaped.replace("-", "\\-"))
+
+
+def _reference(match: re.Match[str]) -> str:
+    character = match.group()
+    return _NAMED.get(character) or f"&#{ord(character)};"
 
 
 def literal_paragraphs(text: object) -> Markup:
@@ -32,9 +44,34 @@ def literal_paragraphs(text: object) -> Markup:
     return Markup("\n\n".join(literal(block) for block in blocks if block.strip()))
 
 
-def trusted(markdown: str) -> Markup:
+def trusted(text: str) -> Markup:
     """Markdown written by the référentiel's authors, passed through as is."""
-    return Markup(markdown)
+    return Markup(text)
+
+
+def plain_text(line: str) -> str:
+    """What a reader sees of one line of Markdown (a heading): markup and tags left out."""
+    reader = _TextOnly()
+    reader.feed(markdown.markdown(line))
+    reader.close()
+    return " ".join("".join(reader.parts).split())
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style") and self._hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
 
 
 def resolve_links(markdown: str, page: str, targets: Mapping[str, str], source: str) -> str:

@@ -12,6 +12,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from ecopole_kit.foundation.documents import Document
+from ecopole_kit.foundation.french import format_amount
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.models import Issue
 
@@ -150,15 +151,20 @@ def _bounds(kind: str, value: Any, instance: Any) -> str:
         "minItems": f"liste trop courte (au moins {value} éléments).",
         "maxItems": f"liste trop longue (au plus {value} élément{'s' if value > 1 else ''}).",
         "uniqueItems": "la liste contient des doublons ; gardez chaque élément une fois.",
-        "minimum": f"la valeur doit être au moins {value}.",
-        "maximum": f"la valeur doit être au plus {value}.",
-        "exclusiveMinimum": f"la valeur doit être supérieure à {value}.",
-        "exclusiveMaximum": f"la valeur doit être inférieure à {value}.",
+        "minimum": f"la valeur doit être au moins {_figure(value)}.",
+        "maximum": f"la valeur doit être au plus {_figure(value)}.",
+        "exclusiveMinimum": f"la valeur doit être supérieure à {_figure(value)}.",
+        "exclusiveMaximum": f"la valeur doit être inférieure à {_figure(value)}.",
         "pattern": f"« {_short(instance)} » n'a pas la forme attendue.",
         "format": f"« {_short(instance)} » n'a pas le format {value} attendu.",
         "minProperties": "ce bloc ne peut pas être vide.",
     }
     return messages.get(kind, f"valeur refusée par la règle « {kind} ».")
+
+
+def _figure(value: Any) -> str:
+    """A schema's bound in French (1 000 000), whatever its type."""
+    return format_amount(value) if isinstance(value, (int, float)) else str(value)
 
 
 def _unknown_key(key: str, schema: dict[str, Any]) -> str:

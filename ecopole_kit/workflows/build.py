@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments, ProjectFileConflict
-from ecopole_kit.foundation.documents import check_syntax
 from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.models import BuiltSite
@@ -30,6 +29,7 @@ from ecopole_kit.project.layout import (
 from ecopole_kit.project.links import check_link, tree
 from ecopole_kit.project.mkdocs_safety import check_safe
 from ecopole_kit.project.record import referentiel_versions
+from ecopole_kit.project.site_files import check_mkdocs, read_own_page
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import (
     RESOURCES_TITLE,
@@ -63,7 +63,7 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.S
     refuse_linked_folder(root / RECORD_DIR)
     config = root / MKDOCS_FILE
     check_link(root, config, str(config))
-    check_syntax(config, str(config))
+    check_mkdocs(root)
     if safe:
         check_safe(root, config)
     declared = project.config.territoire
@@ -71,11 +71,22 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.S
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place,
                            RenderOptions(versions=referentiel_versions(root)))
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
-    own = [NavPage(None, path) for path in sorted(user_pages) if path.endswith(".md")]
-    with_own = RenderedSite(rendered.pages, rendered.files,
-                            appended(rendered.nav, RESOURCES_TITLE, own))
+    with_own, copied = _with_own_pages(root, rendered, user_pages)
     return engine.SiteSources(rendered=with_own, site_name=site_title(declared.nom),
-                              copyright=SITE_COPYRIGHT, copied=user_pages)
+                              copyright=SITE_COPYRIGHT, copied=copied)
+
+
+def _with_own_pages(root: Path, rendered: RenderedSite,
+                    user_pages: dict[str, Path]) -> tuple[RenderedSite, dict[str, Path]]:
+    """The project's Markdown pages added, each with an explicit title escaped for HTML
+    (mkdocs prints titles unescaped); the other files of docs/, to copy as they are."""
+    own = {path: read_own_page(file, path, str(root / USER_DOCS / path))
+           for path, file in user_pages.items() if path.endswith(".md")}
+    nav = [NavPage(engine.html_safe(page.title), path) for path, page in sorted(own.items())]
+    pages = {**rendered.pages, **{path: page.source(engine.html_safe)
+                                  for path, page in own.items()}}
+    copied = {path: file for path, file in user_pages.items() if path not in own}
+    return RenderedSite(pages, rendered.files, appended(rendered.nav, RESOURCES_TITLE, nav)), copied
 
 
 def build_site(root: Path, knowledge: Knowledge | None = None, *,
