@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ecopole_kit import __version__
@@ -239,3 +240,24 @@ def test_a_reader_that_stops_early_is_no_defect(tmp_path: Path) -> None:
         os.close(write)
     assert result.returncode == 1
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_special_file_gets_a_clear_error_not_a_hang(run_cli, tmp_path: Path,
+                                                     special: str) -> None:
+    import os
+
+    path = tmp_path / "tube.yaml"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path(special)
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 1
+    assert "ce n'est pas un fichier ordinaire" in result.stderr
+
+
+def test_a_very_long_path_is_said_in_french(run_cli, tmp_path: Path) -> None:
+    result = run_cli("validate", str(tmp_path / ("x" * 300) / "territoire.yaml"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr and "Erreur" in result.stderr

@@ -189,11 +189,13 @@ def read_text(path: Path, name: str | None = None) -> str:
             raise _problem(name, None, "fichier introuvable ; vérifiez le chemin.")
         if path.is_dir():
             raise _problem(name, None, "c'est un dossier, un fichier était attendu.")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _problem(name, None, f"fichier trop volumineux ({size} octets, au plus "
-                           f"{MAX_BYTES} octets) ; ce n'est sans doute pas le bon fichier.")
-        raw = path.read_bytes()
+        if not path.is_file():  # a FIFO would block, /dev/zero never end
+            raise _problem(name, None, "ce n'est pas un fichier ordinaire (périphérique, tube "
+                           "ou socket) ; indiquez un fichier texte.")
+        raw = _read_at_most(path, MAX_BYTES)
+        if len(raw) > MAX_BYTES:
+            raise _problem(name, None, f"fichier trop volumineux (plus de {MAX_BYTES} octets) ; "
+                           "ce n'est sans doute pas le bon fichier.")
     except OSError as error:
         raise _problem(name, None, f"lecture impossible : {os_reason(error)}.") from None
     try:
@@ -202,6 +204,13 @@ def read_text(path: Path, name: str | None = None) -> str:
         line = raw[: error.start].count(b"\n") + 1
         raise _problem(name, line, "le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8 "
                        "depuis votre éditeur.") from None
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes, without blocking on a file that changed kind meanwhile."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read(limit + 1)
 
 
 class _TolerantLoader(_Loader):
