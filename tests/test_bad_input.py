@@ -331,3 +331,22 @@ def test_end_of_input_in_the_interview_writes_nothing(run_cli, tmp_path: Path) -
     assert result.exit_code == 1
     assert "Entretien interrompu." in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("a: b: c\n", "deux-points inattendu"),
+    ("a:\n\t- x\n", "tabulation interdite : indentez avec des espaces"),
+    ("a: [1, 2\n", "liste entre crochets non fermée"),
+    ("a: 'x\n", "guillemets ouverts et jamais fermés"),
+    ("a: *nope\n", "alias « *nope » sans ancre « &nope » définie"),
+    ("a: @x\n", "le caractère « @ » ne peut pas commencer une valeur"),
+])
+def test_yaml_syntax_errors_are_said_in_french(text: str, said: str) -> None:
+    from ecopole_kit.errors import InvalidDocuments
+    from ecopole_kit.foundation.documents import parse_yaml
+
+    with pytest.raises(InvalidDocuments) as raised:
+        parse_yaml(text, "f.yaml")
+    message = raised.value.issues[0].message
+    assert said in message and "YAML invalide, colonne" in message
+    assert not any(word in message for word in ("found", "expected", "token", "while"))

@@ -206,6 +206,31 @@ def read_text(path: Path, name: str | None = None) -> str:
                        "depuis votre éditeur.") from None
 
 
+_YAML_REASONS = (  # PyYAML's English reasons, as a French editor would say them
+    (re.compile(r"mapping values are not allowed here"),
+     "deux-points inattendu (une valeur contenant « : » se met entre guillemets)"),
+    (re.compile(r"found character '\\t' that cannot start any token"),
+     "tabulation interdite : indentez avec des espaces"),
+    (re.compile(r"found character '(.)' that cannot start any token"),
+     "le caractère « {0} » ne peut pas commencer une valeur : mettez-la entre guillemets"),
+    (re.compile(r"expected ',' or '\]', but got"), "liste entre crochets non fermée (« ] »)"),
+    (re.compile(r"expected ',' or '\}', but got"), "ensemble entre accolades non fermé (« } »)"),
+    (re.compile(r"found unexpected end of stream"), "guillemets ouverts et jamais fermés"),
+    (re.compile(r"found undefined alias '(.+)'"), "alias « *{0} » sans ancre « &{0} » définie"),
+    (re.compile(r"expected <block end>, but found"),
+     "élément mal aligné : les éléments d'une liste ou d'un bloc ont la même indentation"),
+    (re.compile(r"could not find expected ':'"), "deux-points « : » manquant après une clé"),
+)
+
+
+def _french_reason(reason: str) -> str:
+    for pattern, french in _YAML_REASONS:
+        found = pattern.search(reason)
+        if found:
+            return french.format(*found.groups())
+    return "syntaxe invalide"
+
+
 def _read_at_most(path: Path, limit: int) -> bytes:
     """At most ``limit + 1`` bytes, without blocking on a file that changed kind meanwhile."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -245,7 +270,7 @@ def parse_yaml(text: str, name: str, *, loader_class: type[_Loader] = _Loader) -
         raise _problem(name, line, f"limite dépassée{column} : {error.problem}") from None
     except yaml.MarkedYAMLError as error:
         line, column = _where(error)
-        reason = error.problem or error.context or "syntaxe invalide"
+        reason = _french_reason(error.problem or error.context or "")
         raise _problem(name, line, f"YAML invalide{column} : {reason} ; vérifiez "
                        "l'indentation, les deux-points et les guillemets.") from None
     except yaml.YAMLError as error:
