@@ -27,7 +27,10 @@ Choices:
   border shared by two communes is simplified once and stays shared), tolerance
   ``TOLERANCE`` degrees; communes and arrondissements are two coverages.
 - coordinates: longitude and latitude × ``SCALE`` rounded to integers (about 10 m); each
-  ring is ``[x0, y0, dx1, dy1, …]`` (first point, then differences), not closed.
+  ring is ``x0,y0,dx1,dy1,…`` (first point, then differences), not closed; rings of a
+  polygon are joined by ``|``, polygons by ``;``. One string per commune: the JSON parser
+  reads 35,000 strings in a tenth of the time it takes for a million numbers, and only the
+  communes drawn are decoded.
 
 The output is deterministic (sorted keys, compact JSON, gzip with mtime 0).
 """
@@ -60,8 +63,10 @@ MAX_BYTES = 3_000_000
 SCALE = 10_000
 TOLERANCE = 0.004
 KEPT_TYPES = ("COM", "ARM")
-FORMAT = {"communes": "code → [surface_km2, polygones]", "polygone": "[anneau extérieur, trous…]",
-          "anneau": "[x0, y0, dx1, dy1, …] en degrés × echelle (longitude, latitude)"}
+FORMAT = {"communes": "code → [surface_km2, polygones]",
+          "polygones": "polygones séparés par « ; », anneaux d'un polygone par « | » "
+                       "(l'extérieur puis les trous)",
+          "anneau": "x0,y0,dx1,dy1,… : longitude et latitude en degrés × echelle"}
 SOURCE = {
     "producteur": "IGN, ADMIN EXPRESS COG",
     "canal": f"{PACKAGE} {VERSION} (PyPI)",
@@ -137,14 +142,14 @@ def encode_ring(coords: Iterable[tuple[float, ...]]) -> list[int]:
     return flat
 
 
-def encode(geometry: Any) -> list[list[list[int]]]:
+def encode(geometry: Any) -> str:
     polygons = []
     for polygon in getattr(geometry, "geoms", [geometry]):
-        outer = encode_ring(polygon.exterior.coords)
-        if outer:
-            holes = [encode_ring(ring.coords) for ring in polygon.interiors]
-            polygons.append([outer, *(h for h in holes if h)])
-    return polygons
+        rings = [encode_ring(polygon.exterior.coords)]
+        if rings[0]:
+            rings += [encode_ring(ring.coords) for ring in polygon.interiors]
+            polygons.append("|".join(",".join(map(str, r)) for r in rings if r))
+    return ";".join(polygons)
 
 
 def simplified(geometries: list[Any]) -> list[Any]:
