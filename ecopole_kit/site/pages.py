@@ -31,7 +31,12 @@ from ecopole_kit.site.rendered import Nav, NavPage, NavSection, RenderedSite
 from ecopole_kit.site.request_mail import mailto
 from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
 from ecopole_kit.site.templating import environment, render, trust
-from ecopole_kit.site.territory_pages import Place, diagnostic_pages, territory_page
+from ecopole_kit.site.territory_pages import (
+    Place,
+    diagnostic_pages,
+    territory_map,
+    territory_page,
+)
 from ecopole_kit.site.whats_new import whats_new_markdown
 from ecopole_kit.territory.kinds import KINDS
 
@@ -112,13 +117,15 @@ def render_site(referentiel: Referentiel, config: TerritoryConfig,
     functions = _functions(referentiel, config, function_configs, place)
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
+    shown_map = None if place is None else territory_map(config.territoire, place, files)
     pages[sitemap.HOME.path] = render("index.md.j2", territory=territory, functions=functions,
-                               engaged_count=sum(len(f["engaged"]) for f in functions))
+                               engaged_count=sum(len(f["engaged"]) for f in functions),
+                               territory_map=shown_map)
     for function in functions:
         _render_function(environment(), referentiel, function, territory, pages)
     _roadmap_pages(referentiel, config, territory, functions, pages, files)
     if place is not None:
-        _official_pages(config, function_configs, place, pages, files)
+        _official_pages(config, function_configs, place, pages, files, shown_map)
     _reference_pages(referentiel, config, options, pages)
     if options.versions:
         pages[sitemap.WHATS_NEW.path] = whats_new_markdown(referentiel.changelog.entries,
@@ -140,9 +147,10 @@ def _functions(referentiel: Referentiel, config: TerritoryConfig,
 
 
 def _official_pages(config: TerritoryConfig, function_configs: FunctionConfigs,
-                    place: Place, pages: dict[str, str], files: dict[str, bytes]) -> None:
+                    place: Place, pages: dict[str, str], files: dict[str, bytes],
+                    shown_map: Mapping[str, Any] | None = None) -> None:
     """The pages drawn from official data: the territory and its diagnostic."""
-    pages[sitemap.TERRITORY.path] = territory_page(config.territoire, place)
+    pages[sitemap.TERRITORY.path] = territory_page(config.territoire, place, shown_map)
     pages[sitemap.DIAGNOSTIC.path], charts = diagnostic_pages(
         config.territoire, place, function_configs.accessibilite, config.contexte)
     files.update(charts)

@@ -6,7 +6,8 @@ person typed, so they cannot drift; every figure carries its formula and its sou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +36,12 @@ from ecopole_kit.territory.land import (
     DeclaredFarmland,
     FarmlandComparison,
 )
+from ecopole_kit.territory.outlines import MapShapes, Outlines, Ring, load_outlines, map_shapes
 
 CHART_DIR = "assets/diagnostic"
+MAP_FILE = "assets/carte-territoire.svg"
+# Light tints of the Okabe & Ito palette (charts.PALETTE), one per intercommunality.
+MAP_FILLS = ("#cfe3f2", "#f6dfb0", "#bfe6d6", "#ecd0e1", "#e3e3e3", "#f3ccb3", "#f5efb8")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Place:
     resolved: ResolvedTerritory
     attribution: str
     commune_names: Mapping[str, str] = field(default_factory=dict)
+    outlines: Callable[[], Outlines] = load_outlines  # called only when a map is drawn
 
 
 def place_of(geography: Geography, territory: Territory) -> Place | None:
@@ -58,7 +64,8 @@ def place_of(geography: Geography, territory: Territory) -> Place | None:
                  commune_names={code: c.nom for code, c in geography.communes.items()})
 
 
-def territory_page(territory: Territory, place: Place) -> str:
+def territory_page(territory: Territory, place: Place,
+                   territory_map: Mapping[str, Any] | None = None) -> str:
     resolved = place.resolved
     view = {
         "kind_sentence": KINDS[resolved.kind].sentence,
@@ -74,7 +81,98 @@ def territory_page(territory: Territory, place: Place) -> str:
                      for c in sorted(resolved.communes, key=lambda c: c.nom)],
     }
     return render("territory.md.j2", territory=territory, place=view,
-                  attribution=place.attribution)
+                  attribution=place.attribution, territory_map=territory_map)
+
+
+def territory_map(territory: Territory, place: Place,
+                  files: dict[str, bytes]) -> dict[str, Any] | None:
+    """The map of the territory's communes, written into ``files``; None when not one of
+    them has an outline."""
+    outlines = place.outlines()
+    groups = {c.code: c.epci or c.code for c in place.resolved.communes}
+    shapes = map_shapes(outlines, groups)
+    if not shapes.communes:
+        return None
+    names = _group_names(place, groups)
+    alt = _map_alt(territory.nom, shapes, names, place)
+    chart = Chart(svg=_map_svg(shapes, groups, names, place, alt), alt=alt,
+                  caption=_map_caption(territory.nom, shapes, place, outlines))
+    files[MAP_FILE] = chart.svg.encode("utf-8")
+    return {"path": Markup(MAP_FILE), "alt": chart.alt, "caption": chart.caption,
+            "source": _map_source(outlines)}
+
+
+def _group_names(place: Place, groups: Mapping[str, str]) -> dict[str, str]:
+    epcis = {e.siren: e.nom for e in place.resolved.epcis}
+    return {g: epcis.get(g) or place.commune_names.get(g, g) for g in groups.values()}
+
+
+def _map_source(outlines: Outlines) -> str:
+    return f"{outlines.attribution}, {outlines.source['licence']}"
+
+
+def _commune_label(place: Place, code: str) -> str:
+    return f"{place.commune_names.get(code, code)} ({code})"
+
+
+def _map_alt(name: str, shapes: MapShapes, names: Mapping[str, str], place: Place) -> str:
+    drawn = [c for c in place.resolved.communes if c.code in shapes.communes]
+    per_group = {g: sum((c.epci or c.code) == g for c in drawn) for g in shapes.boundaries}
+    groups = "; ".join(f"{names[g]} ({counted(n, 'commune', 'communes')})"
+                       for g, n in per_group.items())
+    drawn_text = counted(len(drawn), "commune dessinée", "communes dessinées")
+    text = f"Carte de {name} : {drawn_text}, par intercommunalité : {groups}."
+    return text + _missing_text(shapes, place)
+
+
+def _missing_text(shapes: MapShapes, place: Place) -> str:
+    if not shapes.missing:
+        return ""
+    return (" Sans contour dans les données, donc absentes de la carte : "
+            + ", ".join(_commune_label(place, code) for code in shapes.missing) + ".")
+
+
+def _map_caption(name: str, shapes: MapShapes, place: Place, outlines: Outlines) -> str:
+    return (f"Les communes de {name} ; en trait épais, le contour de chaque "
+            f"intercommunalité. Survolez une commune pour lire son nom."
+            + _missing_text(shapes, place) + f" Contours : {_map_source(outlines)}.")
+
+
+def _map_svg(shapes: MapShapes, groups: Mapping[str, str], names: Mapping[str, str],
+             place: Place, label: str) -> str:
+    fills = {g: MAP_FILLS[i % len(MAP_FILLS)] for i, g in enumerate(shapes.boundaries)}
+    legend = list(shapes.boundaries) if 1 < len(fills) <= len(MAP_FILLS) else []
+    height = shapes.height + (24 * len(legend) + 8 if legend else 0)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shapes.width} {height}" '
+             f'width="{shapes.width}" height="{height}" role="img" aria-label="{_xml(label)}" '
+             f'font-family="sans-serif" font-size="14">', f"<title>{_xml(label)}</title>",
+             '<g stroke="#707070" stroke-width="0.6" stroke-linejoin="round" '
+             'fill-rule="evenodd">']
+    parts += [f'<path class="commune" fill="{fills[groups[code]]}" d="{_path(rings, True)}">'
+              f"<title>{_xml(_commune_label(place, code))}</title></path>"
+              for code, rings in shapes.communes.items()]
+    parts += ['</g><g fill="none" stroke="#1a1a1a" stroke-width="2.2" '
+              'stroke-linejoin="round" stroke-linecap="round">']
+    parts += [f'<path class="epci" d="{_path(lines, False)}"><title>{_xml(names[g])}</title>'
+              f"</path>" for g, lines in shapes.boundaries.items()]
+    parts.append("</g>")
+    parts += [_legend_line(shapes.height + 8 + 24 * i, fills[g], names[g])
+              for i, g in enumerate(legend)]
+    return "\n".join([*parts, "</svg>"]) + "\n"
+
+
+def _legend_line(y: float, fill: str, name: str) -> str:
+    return (f'<rect x="8" y="{y:.1f}" width="16" height="16" fill="{fill}" stroke="#1a1a1a"/>'
+            f'<text x="32" y="{y + 13:.1f}">{_xml(name)}</text>')
+
+
+def _path(rings: tuple[Ring, ...], closed: bool) -> str:
+    end = "Z" if closed else ""
+    return "".join("M" + "L".join(f"{x:g},{y:g}" for x, y in ring) + end for ring in rings)
+
+
+def _xml(text: str) -> str:
+    return html.escape(text, quote=True)
 
 
 def diagnostic_pages(territory: Territory, place: Place, accessibility: Mapping[str, Any],
