@@ -350,3 +350,12 @@ def test_yaml_syntax_errors_are_said_in_french(text: str, said: str) -> None:
     message = raised.value.issues[0].message
     assert said in message and "YAML invalide, colonne" in message
     assert not any(word in message for word in ("found", "expected", "token", "while"))
+
+
+def test_an_unclosed_mapping_is_said_in_french() -> None:
+    from ecopole_kit.errors import InvalidDocuments
+    from ecopole_kit.foundation.documents import parse_yaml
+
+    with pytest.raises(InvalidDocuments) as raised:
+        parse_yaml("{0\n", "f.yaml")
+    assert "ensemble entre accolades non fermé (« } »)" in raised.value.issues[0].message

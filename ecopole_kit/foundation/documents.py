@@ -227,7 +227,7 @@ def _french_reason(reason: str) -> str:
     for pattern, french in _YAML_REASONS:
         found = pattern.search(reason)
         if found:
-            return french.format(*found.groups())
+            return french.replace("{0}", found.group(1)) if found.groups() else french
     return "syntaxe invalide"
 
 
