@@ -308,3 +308,16 @@ def test_page_compares_the_declared_farmland_with_its_source_and_year() -> None:
     assert "1 800 ha ÷ 1 438 ha × 100 = 125 % (estimation basse)" in page
     assert "La surface agricole déclarée se situe dans la fourchette" in page
     assert "non renseignée" not in page.split("### Surface agricole du territoire")[1][:200]
+
+
+def test_the_land_needed_is_compared_with_the_territory_s_whole_area() -> None:
+    page = _page(["62057"])  # Audruicq: 1 446 ha of outlines, 5 309 inhabitants
+    assert "Superficie totale du territoire : 1 446 ha**" in page
+    assert "en représentent **de 99 à 158 %**" in page
+    assert "1 438 ha ÷ 1 446 ha × 100 = 99 % ; 2 283 ha ÷ 1 446 ha × 100 = 158 %" in page
+    assert "IGN, ADMIN EXPRESS COG" in page
+
+
+def test_no_partial_area_when_a_commune_has_no_outline() -> None:
+    page = _page(["15031"])  # Celles (Cantal): no outline in the shipped data
+    assert "Superficie totale du territoire" not in page

@@ -35,6 +35,7 @@ from ecopole_kit.territory.land import (
     PARCEL_RELOCATED_MHA,
     DeclaredFarmland,
     FarmlandComparison,
+    LandRange,
 )
 from ecopole_kit.territory.outlines import MapShapes, Outlines, Ring, load_outlines, map_shapes
 
@@ -196,10 +197,27 @@ def diagnostic_pages(territory: Territory, place: Place, accessibility: Mapping[
     }
     page = render("diagnostic.md.j2", territory=territory, **_figures(diagnostic, place),
                   households=_households(context, diagnostic.population),
+                  area=_territory_area(place, diagnostic.land_range),
                   farmland=_farmland(diagnostic.farmland), **charts,
                   baskets=diagnostic.baskets and _basket_view(diagnostic.baskets),
                   baskets_hint=hint)
     return page, files
+
+
+def _territory_area(place: Place, need: LandRange) -> dict[str, str] | None:
+    """The territory's whole area (communes' outlines) and the share the land needed makes of
+    it; None when some commune has no outline (never a partial total)."""
+    outlines = place.outlines()
+    areas = [outlines.area_km2(commune.code) for commune in place.resolved.communes]
+    if not areas or any(area is None for area in areas):
+        return None
+    hectares = sum(area for area in areas if area is not None) * 100
+    low, high = (round(100 * bound.value / hectares) for bound in (need.low, need.high))
+    total = with_unit(round(hectares), "ha")
+    return {"display": total, "share": f"de {format_number(low)} à {pct(high)}",
+            "formula": f"{need.low.display} ÷ {total} × 100 = {pct(low)} ; "
+                       f"{need.high.display} ÷ {total} × 100 = {pct(high)}",
+            "source": outlines.attribution}
 
 
 def _diagnose(place: Place, context: Context, params: BasketParams | None) -> Diagnostic:
