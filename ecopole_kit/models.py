@@ -60,6 +60,7 @@ class Question:
     skip_label: str | None = None
     derived_from: str | None = None
     named_from: str | None = None
+    article_of: str | None = None  # a default article guessed from this answer (a name)
     search: bool = False
     value_type: str = "string"
 

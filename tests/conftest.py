@@ -114,3 +114,9 @@ def function_configs(data: dict[str, Any] | None = None) -> Any:
     from ecopole_kit.project.config import FunctionConfigs
 
     return FunctionConfigs.from_data(data or {})
+
+
+def plain(text: str) -> str:
+    """A rendered page with plain spaces and straight apostrophes, for tests written so."""
+    return (text.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'")
+            .replace("&#39;", "'"))

@@ -14,16 +14,21 @@ from ecopole_kit.errors import ReferentielInvalid
 # Characters Python-Markdown honours a backslash escape for (plus "|" for tables).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")  # no-break spaces are kept: they are typography
+_KEPT = re.compile(r"'|:(?=\S)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MALFORMED = re.compile(r"\]\((fiche|page|fonction):[^)]*\)")
 _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 
 
 def literal(text: object) -> Markup:
-    """Person-typed text as inline Markdown that renders exactly as typed, never as markup."""
+    """Person-typed text as inline Markdown that renders exactly as typed, never as markup.
+
+    Apostrophes are written as character references, so the pages' typography leaves them
+    straight, and so is a colon before a letter, so « :nom: » never becomes an icon.
+    """
     flat = _SPACES.sub(" ", _CONTROL.sub("", str(text))).strip()
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
-    return Markup(html.escape(escaped, quote=False))
+    escaped = html.escape(_MARKDOWN_SPECIALS.sub(r"\\\1", flat), quote=False)
+    return Markup(_KEPT.sub(lambda m: f"&#{ord(m.group())};", escaped))
 
 
 def literal_paragraphs(text: object) -> Markup:

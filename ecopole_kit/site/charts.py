@@ -1,5 +1,8 @@
 """SVG charts of the diagnostic, drawn at build time with matplotlib (imported lazily).
 
+``territory_name`` comes with its preposition (« du Pays Tolosan », « des Abymes »,
+« d'Audruicq »: ``french.with_preposition``).
+
 Charts carry no title: the caption and the alternative text are returned apart, as plain
 text for the caller to escape. Person-typed labels drawn into an image go through
 ``mathtext_safe``; the SVG writer escapes XML. Output is deterministic (fixed hash salt, no
@@ -119,7 +122,7 @@ def land_chart_svg(needs: list[LandNeed], territory_name: str) -> Chart:
         ax.legend(loc="lower right", frameon=False)
         svg = _to_svg(fig)
     source = SOURCES["ademe-2020"]
-    caption = (f"Surface agricole nécessaire pour nourrir la population de {territory_name}, "
+    caption = (f"Surface agricole nécessaire pour nourrir la population {territory_name}, "
                f"selon le régime alimentaire, en agriculture conventionnelle et biologique. "
                f"Source : {source.titre}.")
     return Chart(svg=svg, caption=caption, alt=_land_alt(needs, territory_name))
@@ -130,7 +133,7 @@ def _land_alt(needs: Sequence[LandNeed], territory_name: str) -> str:
              + (f"{n.organic.display} en bio" if n.organic else "valeur bio non publiée")
              for n in needs]
     return (f"Diagramme en barres de la surface agricole nécessaire pour nourrir "
-            f"{territory_name}. " + " ; ".join(parts) + ".")
+            f"la population {territory_name}. " + " ; ".join(parts) + ".")
 
 
 IN_FRANCE, ABROAD, DECLARED = "#009E73", "#56B4E9", "#CC79A7"
@@ -177,7 +180,7 @@ def land_range_chart_svg(need: LandRange, farmland: FarmlandComparison | None,
         svg = _to_svg(fig)
     sources = f"{SOURCES['ademe-2020'].titre} ; {SOURCES['importations'].titre}"
     caption = typeset(
-        "Terres agricoles nécessaires pour nourrir la population de ") + territory_name + \
+        "Terres agricoles nécessaires pour nourrir la population ") + territory_name + \
         typeset(f" au régime alimentaire moyen : {need.display}. En plein, la part de "
                 f"l'empreinte située en France ; hachurée, la part située à l'étranger."
                 + (" En pointillés, la surface agricole déclarée par le projet."
@@ -190,7 +193,8 @@ def _range_alt(need: LandRange, farmland: FarmlandComparison | None,
     declared = "" if farmland is None else typeset(
         f" ; surface agricole déclarée : {with_unit(farmland.declared.hectares, 'ha')}, soit "
         f"{farmland.display} des terres nécessaires")
-    return (typeset("Diagramme en barres des terres agricoles nécessaires pour nourrir ")
+    return (typeset("Diagramme en barres des terres agricoles nécessaires pour nourrir la "
+                    "population ")
             + territory_name + typeset(
                 f" : {need.display} ; {_about(need.low.value)} pour la part de l'empreinte "
                 f"située en France, {_about(need.high.value)} pour toute l'empreinte")
@@ -295,7 +299,7 @@ def roadmap_chart_svg(bars: Sequence[RoadmapBar], territory_name: str) -> Chart:
         ax.legend(handles=[Patch(color=STAGE_COLOURS[s], label=s) for s in used],
                   loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, frameon=False)
         svg = _to_svg(fig)
-    caption = f"Feuille de route de {territory_name} : actions datées, colorées par stade."
+    caption = f"Feuille de route {territory_name} : actions datées, colorées par stade."
     alt = "Calendrier des actions : " + " ; ".join(
         f"{b.title} ({b.stage}), du {b.start.isoformat()} au {b.end.isoformat()}" for b in bars)
     return Chart(svg=svg, caption=caption, alt=alt)

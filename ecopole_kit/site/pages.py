@@ -19,7 +19,14 @@ import jinja2
 from markupsafe import Markup
 
 from ecopole_kit.errors import ReferentielInvalid
-from ecopole_kit.foundation.french import format_number, french_date
+from ecopole_kit.foundation.french import (
+    collation_key,
+    counted,
+    format_number,
+    french_date,
+    typeset_markdown,
+    with_preposition,
+)
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.referentiel.content import STAGES, Referentiel
@@ -31,9 +38,14 @@ from ecopole_kit.site.rendered import Nav, NavPage, NavSection, RenderedSite
 from ecopole_kit.site.request_mail import mailto
 from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
 from ecopole_kit.site.templating import environment, render, trust
-from ecopole_kit.site.territory_pages import Place, diagnostic_pages, territory_page
+from ecopole_kit.site.territory_pages import (
+    Place,
+    diagnostic_pages,
+    kind_label,
+    naming,
+    territory_page,
+)
 from ecopole_kit.site.whats_new import whats_new_markdown
-from ecopole_kit.territory.kinds import KINDS
 
 __all__ = ["ExtraPage", "RenderOptions", "RenderedSite", "render_site"]
 
@@ -41,6 +53,8 @@ ECOPOLES = {"audruicq": "Ecopôle de la région d'Audruicq", "gohelle": "Ecopôl
             "pays-tolosan": "Ecopôle du Pays Tolosan", "reseau-cocagne": "Réseau Cocagne"}
 MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
          ("Équipements", "equipements"), ("Ordres de grandeur budgétaires", "budget"))
+ICONS = {"systeme-alimentaire": "sprout", "accessibilite": "basket",
+         "emploi": "account-hard-hat", "evaluation": "chart-line"}  # Material's bundled icons
 CALENDAR_FILE = "feuille-de-route.ics"
 REQUEST_MARKER = "[[formulaire-de-demande]]"
 FUNDING_MARKER = "[[tableau-des-financements]]"
@@ -91,7 +105,7 @@ def territory_view(config: TerritoryConfig, place: Place | None = None,
     territory, contact, context = config.territoire, config.contact, config.contexte
     presentation = context.presentation
     view = {
-        "nom": territory.nom, "official": place is not None,
+        "nom": territory.nom, "official": place is not None, **naming(territory, place),
         "milieu": context.milieu if options.project_context else None,
         "porteur": config.portage.nom, "partenaires": ", ".join(config.portage.partenaires),
         "contact_nom": contact.nom, "contact_courriel": contact.courriel,
@@ -99,9 +113,28 @@ def territory_view(config: TerritoryConfig, place: Place | None = None,
         "presentation": literal_paragraphs(presentation) if presentation else None,
     }
     if place is not None:
-        view.update(kind_label=KINDS[place.resolved.kind].label, codes=", ".join(territory.codes),
-                    population=format_number(place.resolved.population))
+        view.update(kind_label=kind_label(place), codes=", ".join(territory.codes),
+                    codes_label="code officiel" if len(territory.codes) < 2
+                    else "codes officiels", population=format_number(place.resolved.population))
     return view
+
+
+def _home(territory: dict[str, Any], functions: list[dict[str, Any]],
+          place: Place | None) -> str:
+    """The home page: key figures, the four functions as cards with their progress."""
+    engaged = sum(len(f["engaged"]) for f in functions)
+    total = engaged + sum(len(f["to_explore"]) for f in functions)
+    phrase = counted(engaged, "action engagée", "actions engagées")
+    figures = None if place is None else {
+        "population": counted(place.resolved.population, "habitant", "habitants"),
+        "communes": counted(len(place.resolved.communes), "commune", "communes"),
+        "engaged": f"{phrase} sur {total}"}
+    cards = [{**f, "icon": ICONS[str(f["id"])],
+              "progress": f"{counted(len(f['engaged']), 'action engagée', 'actions engagées')}"
+                          f" sur {len(f['engaged']) + len(f['to_explore'])}"}
+             for f in functions]
+    return render("index.md.j2", territory=territory, functions=cards, figures=figures,
+                  engaged_count=engaged, engaged_phrase=phrase, territory_map=None)
 
 
 def render_site(referentiel: Referentiel, config: TerritoryConfig,
@@ -112,8 +145,7 @@ def render_site(referentiel: Referentiel, config: TerritoryConfig,
     functions = _functions(referentiel, config, function_configs, place)
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
-    pages[sitemap.HOME.path] = render("index.md.j2", territory=territory, functions=functions,
-                               engaged_count=sum(len(f["engaged"]) for f in functions))
+    pages[sitemap.HOME.path] = _home(territory, functions, place)
     for function in functions:
         _render_function(environment(), referentiel, function, territory, pages)
     _roadmap_pages(referentiel, config, territory, functions, pages, files)
@@ -123,7 +155,8 @@ def render_site(referentiel: Referentiel, config: TerritoryConfig,
     if options.versions:
         pages[sitemap.WHATS_NEW.path] = whats_new_markdown(referentiel.changelog.entries,
                                                            options.versions)
-    return RenderedSite(pages=_resolved(referentiel, pages), files=files,
+    typeset = {path: typeset_markdown(text) for path, text in _resolved(referentiel, pages).items()}
+    return RenderedSite(pages=typeset, files=files,
                         nav=_nav(functions, pages, options.extra_pages))
 
 
@@ -152,7 +185,9 @@ def _roadmap_pages(referentiel: Referentiel, config: TerritoryConfig,
                    territory: dict[str, Any], functions: list[dict[str, Any]],
                    pages: dict[str, str], files: dict[str, bytes]) -> None:
     items = engagements(config.fonctions)
-    chart = _roadmap_chart(items, referentiel, config.territoire.nom)
+    of_territory = with_preposition(territory["nom"], territory["article"], "de",
+                                    elides=territory["elides"])
+    chart = _roadmap_chart(items, referentiel, of_territory)
     pages[sitemap.ROADMAP.path] = render(
         "roadmap.md.j2", territory=territory, stages=_roadmap(functions),
         dated=[_dated(i, referentiel) for i in items if i.start], calendar_file=CALENDAR_FILE,
@@ -167,7 +202,7 @@ def _reference_pages(referentiel: Referentiel, config: TerritoryConfig,
     pages[sitemap.GLOSSARY.path] = render(
         "glossary.md.j2",
         glossary=[_glossary_entry(e) for e in
-                  sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
+                  sorted(referentiel.glossary, key=lambda e: collation_key(e["terme"]))])
     for page in sitemap.FROM_REFERENTIEL:
         pages[page.path] = _written(referentiel, page)
     funding = pages[sitemap.FUNDING.path]
@@ -208,7 +243,8 @@ def _function_view(referentiel: Referentiel, function_id: str,
     return {
         "id": trusted(function.id), "titre": trusted(function.titre),
         "titre_court": trusted(function.titre_court),
-        "resume_md": trusted(f"*{function.resume}*"), "objectifs": trusted(function.objectifs),
+        "resume_md": trusted(f"*{function.resume}*"), "resume": trusted(function.resume),
+        "objectifs": trusted(function.objectifs),
         "sources": [_source_text(s) for s in function.sources],
         "engaged": [{"fiche": trust(f.as_dict()), "stage": stage_of(stages[f.id])}
                     for f in engaged],
@@ -221,8 +257,7 @@ def _render_function(env: jinja2.Environment, referentiel: Referentiel,
                      pages: dict[str, str]) -> None:
     titles = {ident: trusted(f.titre) for ident, f in referentiel.fiches.items()}
     pages[f"{function['id']}/index.md"] = env.get_template("function.md.j2").render(
-        function=function, territory=territory, config=function["config"], titles=titles,
-        config_file=Markup(f"fonctions/{function['id']}.yaml"))
+        function=function, territory=territory, config=function["config"], titles=titles)
     template = env.get_template("fiche.md.j2")
     for item in function["engaged"] + function["to_explore"]:
         fiche = dict(item["fiche"])
