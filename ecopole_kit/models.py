@@ -69,6 +69,18 @@ class Question:
         return ".".join(self.key)
 
 
+@dataclass(frozen=True)
+class ToComplete:
+    """Something a valid project leaves empty that a page would show: file, key, what."""
+
+    file: str
+    key: str
+    what: str
+
+    def as_text(self) -> str:
+        return f"{self.file} : {self.key} — {self.what}"
+
+
 @dataclass
 class GeneratedProject:
     """What `new` produced."""
@@ -84,6 +96,7 @@ class BuiltSite:
 
     project: Path
     site_dir: Path
+    to_complete: tuple[ToComplete, ...] = ()
 
     @property
     def index(self) -> Path:

@@ -147,7 +147,7 @@ def test_site_works_from_disk(sites: dict[str, Path]) -> None:
 def test_user_pages_are_added_and_never_modified(sites: dict[str, Path]) -> None:
     project = sites["gohelle"].parent
     text = _main_text(sites["gohelle"] / "notre-ecopole.html")
-    assert "Cette page est à vous" in text
+    assert "Cette page présentera bientôt le projet" in text
     assert (project / "docs" / "notre-ecopole.md").read_text("utf-8").startswith("# Notre")
 
 

@@ -89,6 +89,7 @@ class RenderOptions:
     request_form: bool = True
     extra_pages: tuple[ExtraPage, ...] = ()
     versions: tuple[str, ...] = ()  # the référentiel versions gone through: « Quoi de neuf »
+    cards: bool = True  # the site's Markdown has attr_list, md_in_html and pymdownx.emoji
 
 
 PUBLIC_SITE = RenderOptions()
@@ -120,7 +121,7 @@ def territory_view(config: TerritoryConfig, place: Place | None = None,
 
 
 def _home(territory: dict[str, Any], functions: list[dict[str, Any]],
-          place: Place | None) -> str:
+          place: Place | None, cards: bool) -> str:
     """The home page: key figures, the four functions as cards with their progress."""
     engaged = sum(len(f["engaged"]) for f in functions)
     total = engaged + sum(len(f["to_explore"]) for f in functions)
@@ -129,11 +130,11 @@ def _home(territory: dict[str, Any], functions: list[dict[str, Any]],
         "population": counted(place.resolved.population, "habitant", "habitants"),
         "communes": counted(len(place.resolved.communes), "commune", "communes"),
         "engaged": f"{phrase} sur {total}"}
-    cards = [{**f, "icon": ICONS[str(f["id"])],
+    views = [{**f, "icon": ICONS[str(f["id"])],
               "progress": f"{counted(len(f['engaged']), 'action engagée', 'actions engagées')}"
                           f" sur {len(f['engaged']) + len(f['to_explore'])}"}
              for f in functions]
-    return render("index.md.j2", territory=territory, functions=cards, figures=figures,
+    return render("index.md.j2", territory=territory, functions=views, figures=figures, cards=cards,
                   engaged_count=engaged, engaged_phrase=phrase, territory_map=None)
 
 
@@ -145,7 +146,7 @@ def render_site(referentiel: Referentiel, config: TerritoryConfig,
     functions = _functions(referentiel, config, function_configs, place)
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
-    pages[sitemap.HOME.path] = _home(territory, functions, place)
+    pages[sitemap.HOME.path] = _home(territory, functions, place, options.cards)
     for function in functions:
         _render_function(environment(), referentiel, function, territory, pages)
     _roadmap_pages(referentiel, config, territory, functions, pages, files)

@@ -28,8 +28,9 @@ from ecopole_kit.project.layout import (
     USER_DOCS,
 )
 from ecopole_kit.project.links import check_link, tree
-from ecopole_kit.project.mkdocs_safety import check_safe
+from ecopole_kit.project.mkdocs_safety import check_safe, has_card_extensions
 from ecopole_kit.project.record import referentiel_versions
+from ecopole_kit.project.todo import to_complete
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import (
     RESOURCES_TITLE,
@@ -63,13 +64,14 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.S
     refuse_linked_folder(root / RECORD_DIR)
     config = root / MKDOCS_FILE
     check_link(root, config, str(config))
-    check_syntax(config, str(config))
+    document = check_syntax(config, str(config))
     if safe:
         check_safe(root, config)
     declared = project.config.territoire
     place = place_of(knowledge.geography, declared)
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place,
-                           RenderOptions(versions=referentiel_versions(root)))
+                           RenderOptions(versions=referentiel_versions(root),
+                                         cards=has_card_extensions(document.data)))
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
     own = [NavPage(None, path) for path in sorted(user_pages) if path.endswith(".md")]
     with_own = RenderedSite(rendered.pages, rendered.files,
@@ -81,13 +83,16 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.S
 def build_site(root: Path, knowledge: Knowledge | None = None, *,
                safe: bool = False) -> BuiltSite:
     """Validate, render and build the static site into ``root/site`` (strict mode), whole
-    or not at all (the previous site stays until the new one is complete)."""
+    or not at all (the previous site stays until the new one is complete); with what the
+    project still leaves empty (``project/todo.py``)."""
+    known = knowledge or load_knowledge()
     try:
-        site_dir = engine.build(sources(root, knowledge or load_knowledge(), safe=safe),
-                                paths(root))
+        site_dir = engine.build(sources(root, known, safe=safe), paths(root))
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
-    return BuiltSite(project=root, site_dir=site_dir)
+    project = load_project(root, known)
+    return BuiltSite(project=root, site_dir=site_dir,
+                     to_complete=tuple(to_complete(project.config, project.functions)))
 
 
 def serve_site(root: Path, *, address: str, on_change: Callable[[str], None],
