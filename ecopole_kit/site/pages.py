@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import jinja2
@@ -90,6 +91,7 @@ class RenderOptions:
     extra_pages: tuple[ExtraPage, ...] = ()
     versions: tuple[str, ...] = ()  # the référentiel versions gone through: « Quoi de neuf »
     cards: bool = True  # the site's Markdown has attr_list, md_in_html and pymdownx.emoji
+    today: date | None = None  # where open-ended actions stop on the roadmap (None: today)
 
 
 PUBLIC_SITE = RenderOptions()
@@ -130,7 +132,7 @@ def _home(territory: dict[str, Any], functions: list[dict[str, Any]],
         "population": counted(place.resolved.population, "habitant", "habitants"),
         "communes": counted(len(place.resolved.communes), "commune", "communes"),
         "engaged": f"{phrase} sur {total}"}
-    views = [{**f, "icon": ICONS[str(f["id"])],
+    views = [{**f, "icon": trusted(ICONS[str(f["id"])]),
               "progress": f"{counted(len(f['engaged']), 'action engagée', 'actions engagées')}"
                           f" sur {len(f['engaged']) + len(f['to_explore'])}"}
              for f in functions]
@@ -149,7 +151,8 @@ def render_site(referentiel: Referentiel, config: TerritoryConfig,
     pages[sitemap.HOME.path] = _home(territory, functions, place, options.cards)
     for function in functions:
         _render_function(environment(), referentiel, function, territory, pages)
-    _roadmap_pages(referentiel, config, territory, functions, pages, files)
+    _roadmap_pages(referentiel, config, territory, functions, pages, files,
+                   options.today or date.today())
     if place is not None:
         _official_pages(config, function_configs, place, pages, files)
     _reference_pages(referentiel, config, options, pages)
@@ -184,16 +187,16 @@ def _official_pages(config: TerritoryConfig, function_configs: FunctionConfigs,
 
 def _roadmap_pages(referentiel: Referentiel, config: TerritoryConfig,
                    territory: dict[str, Any], functions: list[dict[str, Any]],
-                   pages: dict[str, str], files: dict[str, bytes]) -> None:
+                   pages: dict[str, str], files: dict[str, bytes], today: date) -> None:
     items = engagements(config.fonctions)
     of_territory = with_preposition(territory["nom"], territory["article"], "de",
                                     elides=territory["elides"])
-    chart = _roadmap_chart(items, referentiel, of_territory)
+    chart = _roadmap_chart(items, referentiel, of_territory, today)
     pages[sitemap.ROADMAP.path] = render(
         "roadmap.md.j2", territory=territory, stages=_roadmap(functions),
         dated=[_dated(i, referentiel) for i in items if i.start], calendar_file=CALENDAR_FILE,
         chart_file=ROADMAP_CHART, chart=chart)
-    files[CALENDAR_FILE] = calendar(config.territoire.nom, items, referentiel)
+    files[CALENDAR_FILE] = calendar(config.territoire, items, referentiel)
     if chart is not None:
         files[ROADMAP_CHART] = chart.svg.encode("utf-8")
 
@@ -294,10 +297,11 @@ def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for stage in STAGES]
 
 
-def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str) -> Chart | None:
-    bars = [RoadmapBar(referentiel.fiches[i.fiche_id].titre, i.stage, i.start,
-                       i.end or i.start) for i in items if i.start]
-    return roadmap_chart_svg(bars, name) if bars else None
+def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str,
+                   today: date) -> Chart | None:
+    bars = [RoadmapBar(referentiel.fiches[i.fiche_id].titre, i.stage, i.start, i.end)
+            for i in items if i.start]
+    return roadmap_chart_svg(bars, name, today) if bars else None
 
 
 def _request_block(config: TerritoryConfig) -> str:
