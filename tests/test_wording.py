@@ -101,6 +101,8 @@ def test_pays_tolosan_is_said_with_le() -> None:
     assert "nourrir le Pays Tolosan" in site.pages["diagnostic.md"]
     assert "Le Pays Tolosan est" in site.pages["territoire.md"]
     assert "## Actions engagées au Pays Tolosan" in site.pages["emploi/index.md"]
+    advice = site.pages["accessibilite/paniers-solidaires.md"]
+    assert "Au Pays Tolosan, Cocagne" in advice and "À Pays Tolosan" not in advice
 
 
 def test_les_abymes_take_the_article_of_the_official_data() -> None:

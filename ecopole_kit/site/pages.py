@@ -38,7 +38,7 @@ from ecopole_kit.site.function_views import config_view
 from ecopole_kit.site.rendered import Nav, NavPage, NavSection, RenderedSite
 from ecopole_kit.site.request_mail import mailto
 from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
-from ecopole_kit.site.templating import environment, render, trust
+from ecopole_kit.site.templating import environment, named, render, trust
 from ecopole_kit.site.territory_pages import (
     Place,
     diagnostic_pages,
@@ -63,6 +63,7 @@ ROADMAP_CHART = "assets/feuille-de-route.svg"
 RESOURCES_TITLE = sitemap.RESOURCES_SECTION[0]
 SITE_COPYRIGHT = ("Données territoriales : INSEE, Code officiel géographique, via Etalab "
                   "(Licence Ouverte). Site produit par ecopole-kit.")
+_OPENING = re.compile(r"(?:À|Sur) \{territoire\}")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]"
                    r"\(((?:fiche|page|fonction):[a-z0-9-]+)(?:#[a-z0-9-]+)?\)")
 
@@ -281,7 +282,10 @@ def _render_function(env: jinja2.Environment, referentiel: Referentiel,
 def _tailored(text: str | None, territory: Mapping[str, Any]) -> Markup | None:
     if not text:
         return None
-    filled = str(text).replace("{territoire}", str(literal(territory["nom"])))
+    # « À {territoire}, » and « Sur {territoire}, » open a sentence: « Au Pays Tolosan, »
+    opening = str(named(territory, "à", capital=True))
+    filled = _OPENING.sub(lambda _: opening, str(text))
+    filled = filled.replace("{territoire}", str(literal(territory["nom"])))
     return trusted(filled.replace("{porteur}", str(literal(territory["porteur"]))))
 
 
