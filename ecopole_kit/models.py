@@ -60,12 +60,25 @@ class Question:
     skip_label: str | None = None
     derived_from: str | None = None
     named_from: str | None = None
+    article_of: str | None = None  # a default article guessed from this answer (a name)
     search: bool = False
     value_type: str = "string"
 
     @property
     def dotted(self) -> str:
         return ".".join(self.key)
+
+
+@dataclass(frozen=True)
+class ToComplete:
+    """Something a valid project leaves empty that a page would show: file, key, what."""
+
+    file: str
+    key: str
+    what: str
+
+    def as_text(self) -> str:
+        return f"{self.file} : {self.key} — {self.what}"
 
 
 @dataclass
@@ -83,6 +96,7 @@ class BuiltSite:
 
     project: Path
     site_dir: Path
+    to_complete: tuple[ToComplete, ...] = ()
 
     @property
     def index(self) -> Path:

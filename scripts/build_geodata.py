@@ -25,6 +25,9 @@ Choices (checked against version 6.0.0):
   ``populationMunicipale`` of epci.json comes from the DGCL file and another vintage
   (it differs from that sum for 1,246 of the 1,255 EPCI: 0.6 % on average, 5 % at most); summing the
   communes keeps an EPCI's figure equal to the total of the communes it lists.
+- ``typeLiaison`` (the COG's TNCC: which article a name takes, 0 to 8) is kept for
+  communes, départements and régions, as ``liaison``: the pages contract « au Havre »,
+  « aux Abymes », « d'Audruicq » from it (``foundation/french.py``, ``LIAISON_ARTICLES``).
 - EPCI types: ``METRO`` and ``MET69`` (Métropole de Lyon) are both written ``MET``.
 """
 
@@ -47,10 +50,10 @@ OUTPUT = ROOT / "ecopole_kit" / "data" / "geographie.json.gz"
 MAX_BYTES = 3_000_000
 EPCI_TYPES = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "MET", "MET69": "MET"}
 FORMAT = {
-    "regions": ["code", "nom"],
-    "departements": ["code", "nom", "region", "zone"],
+    "regions": ["code", "nom", "liaison"],
+    "departements": ["code", "nom", "region", "zone", "liaison"],
     "communes": ["code", "nom", "departement", "region", "epci", "codes_postaux",
-                 "population", "commune_parente"],
+                 "population", "commune_parente", "liaison"],
     "epci": ["siren", "nom", "type", "communes", "population"],
     "anciennes_communes": ["code", "nom", "commune_actuelle"],
     "anciens_codes": ["code", "commune_actuelle"],
@@ -86,7 +89,8 @@ def build_communes(communes: Raw, epci_of: dict[str, str]) -> list[list[Any]]:
         parent = c.get("commune")
         epci = epci_of.get(parent or c["code"])
         rows.append([c["code"], c["nom"], c["departement"], c["region"], epci,
-                     sorted(c.get("codesPostaux", [])), c.get("population"), parent])
+                     sorted(c.get("codesPostaux", [])), c.get("population"), parent,
+                     c.get("typeLiaison", 0)])
     return sorted(rows)
 
 
@@ -118,8 +122,10 @@ def build(data_dir: Path) -> dict[str, Any]:
                    "licence": "MIT (paquet) ; données sous Licence Ouverte (Etalab)",
                    "producteur": "INSEE, Code officiel géographique, via Etalab"},
         "format": FORMAT,
-        "regions": sorted([r["code"], r["nom"]] for r in read(data_dir, "regions")),
-        "departements": sorted([d["code"], d["nom"], d["region"], d["zone"]]
+        "regions": sorted([r["code"], r["nom"], r.get("typeLiaison", 0)]
+                          for r in read(data_dir, "regions")),
+        "departements": sorted([d["code"], d["nom"], d["region"], d["zone"],
+                                d.get("typeLiaison", 0)]
                                for d in read(data_dir, "departements")),
         "communes": commune_rows,
         "epci": build_epcis(epcis, populations),

@@ -114,3 +114,22 @@ def function_configs(data: dict[str, Any] | None = None) -> Any:
     from ecopole_kit.project.config import FunctionConfigs
 
     return FunctionConfigs.from_data(data or {})
+
+
+def plain(text: str) -> str:
+    """A rendered page with plain spaces and straight apostrophes, for tests written so."""
+    return (text.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'")
+            .replace("&#39;", "'"))
+
+
+class _MkdocsLoader(yaml.SafeLoader):
+    """yaml.safe_load, with Material's ``!!python/name:`` tags read as their names."""
+
+
+_MkdocsLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/name:", lambda loader, suffix, node: f"python/name:{suffix}")
+
+
+def load_mkdocs(text: str) -> Any:
+    """A mkdocs.yml as data, without importing what its tags name."""
+    return yaml.load(text, Loader=_MkdocsLoader)

@@ -170,13 +170,13 @@ CASES = {
         "p/.ecopole : ce dossier est un lien symbolique",),
         _link(".ecopole", ".ecopole", move_out=True)),
     "--safe et hooks": Case(("build", "--safe", "p"), 1, (
-        "--safe : configuration mkdocs refusée", "p/mkdocs.yml:36: hooks:"),
+        "--safe : configuration mkdocs refusée", "p/mkdocs.yml:43: hooks:"),
         _edit("mkdocs.yml", lambda t: t + "hooks:\n  - crochets.py\n")),
     "--safe et plugin inconnu": Case(("serve", "--safe", "p"), 1, (
         "p/mkdocs.yml:24: plugins: « macros » non autorisé",),
         _edit("mkdocs.yml", _replace("  - offline\n", "  - macros\n"))),
     "--safe et INHERIT hors du projet": Case(("build", "--safe", "p"), 1, (
-        "p/mkdocs.yml:36: INHERIT: « ../ailleurs.yml » sort du dossier du projet",),
+        "p/mkdocs.yml:43: INHERIT: « ../ailleurs.yml » sort du dossier du projet",),
         _edit("mkdocs.yml", lambda t: t + "INHERIT: ../ailleurs.yml\n")),
     "alias en cascade": Case(("validate", "p"), 1, (
         f"{T}:5: (document): limite dépassée, colonne 45", "une fois les alias (*nom) développés"),

@@ -31,8 +31,9 @@ HOSTILE = "$x$ <b>Pays & « Tolosan »</b> \\alpha $"
 
 
 def french(text: str) -> str:
-    """Write tests with plain spaces; compare with the narrow and plain no-break spaces."""
-    return text.replace(NNBSP, " ").replace(NBSP, " ")
+    """Write tests with plain spaces and straight apostrophes; compare with the narrow and
+    plain no-break spaces and the typographic apostrophes of the pages."""
+    return text.replace(NNBSP, " ").replace(NBSP, " ").replace("’", "'").replace("&#39;", "'")
 
 
 def params(**changes: object) -> BasketParams:

@@ -157,8 +157,8 @@ def test_one_household_one_week_one_basket_are_singular() -> None:
 
 def test_typeset_puts_no_break_spaces_where_french_wants_them() -> None:
     assert typeset("Note : « 30 000 paniers » ; 37 % de 4 300 m² ?") == (
-        f"Note{NBSP}: «{NBSP}30{NNBSP}000 paniers{NBSP}»{NBSP}; 37{NBSP}% de "
-        f"4{NNBSP}300{NBSP}m²{NBSP}?")
+        f"Note{NBSP}: «{NNBSP}30{NNBSP}000 paniers{NNBSP}»{NNBSP}; 37{NNBSP}% de "
+        f"4{NNBSP}300{NBSP}m²{NNBSP}?")
     assert " :" not in OVERSEAS.text and " ;" not in ISLAND.text
 
 
@@ -294,7 +294,7 @@ def test_page_of_a_mainland_commune_has_no_caveat() -> None:
     assert "extrapolé" not in page
     assert "Tourtoirac (649 habitants) : 240 ha et environ 10 emplois agricoles" in page
     assert "Surface agricole du territoire : non renseignée" in page
-    assert "`contexte.sau_ha`" in page
+    assert "l'aura indiquée, avec sa source et son année" in page
 
 
 def test_page_compares_the_declared_farmland_with_its_source_and_year() -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from ecopole_kit.errors import BuildFailed, UnsafeConfig, UnsafeLink
 from ecopole_kit.foundation import folders
@@ -29,7 +28,7 @@ from ecopole_kit.requests import package
 from ecopole_kit.site import engine
 from ecopole_kit.site.rendered import NavPage, NavSection, RenderedSite
 from ecopole_kit.workflows.build import build_site
-from tests.conftest import ROOT, example, knowledge
+from tests.conftest import ROOT, example, knowledge, load_mkdocs
 
 TEMPLATE_MKDOCS = ROOT / "template" / "{{cookiecutter.project_slug}}" / "mkdocs.yml"
 
@@ -353,7 +352,7 @@ def test_accept_and_purge_refuse_a_linked_package_folder(
 
 
 def _config(tmp_path: Path, text: str, name: str = "mkdocs.yml") -> Path:
-    """The template's configuration with ``text`` added at its end (line 36 on), or among
+    """The template's configuration with ``text`` added at its end (line 43 on), or among
     its Markdown extensions (line 31 on) when ``text`` is a list item."""
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -365,7 +364,7 @@ def _config(tmp_path: Path, text: str, name: str = "mkdocs.yml") -> Path:
 
 
 def test_the_allowed_plugins_are_the_template_s_own() -> None:
-    plugins = yaml.safe_load(TEMPLATE_MKDOCS.read_text("utf-8"))["plugins"]
+    plugins = load_mkdocs(TEMPLATE_MKDOCS.read_text("utf-8"))["plugins"]
     names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
     assert tuple(names) == SAFE_PLUGINS
 
@@ -377,15 +376,15 @@ def test_safe_accepts_the_template_s_own_configuration(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("addition", "expected"), [
-    ("hooks:\n  - crochets.py\n", ":36: hooks: ses fichiers Python seraient exécutés"),
-    ("extra_templates:\n  - a.html\n", ":36: extra_templates:"),
+    ("hooks:\n  - crochets.py\n", ":43: hooks: ses fichiers Python seraient exécutés"),
+    ("extra_templates:\n  - a.html\n", ":43: extra_templates:"),
     ("  - pymdownx.snippets:\n      base_path: /\n", ":31: markdown_extensions: « pymdownx"),
-    ("extra:\n  jeton: !ENV GITHUB_TOKEN\n", ":37: !ENV : recopierait"),
-    ("extra:\n  x: !!python/object/apply:os.system [id]\n", ":37: !!python/object/apply:os.s"),
-    ("extra:\n  x: !!python/name:os.system\n", ":37: !!python/name:os.system : objet"),
-    ("INHERIT: ../../ailleurs.yml\n", ":36: INHERIT: chemin vers"),
-    ("INHERIT: absent.yml\n", ":36: INHERIT: fichier introuvable"),
-    ("INHERIT: mkdocs.yml\n", ":36: INHERIT: ce fichier hérite de lui-même"),
+    ("extra:\n  jeton: !ENV GITHUB_TOKEN\n", ":44: !ENV : recopierait"),
+    ("extra:\n  x: !!python/object/apply:os.system [id]\n", ":44: !!python/object/apply:os.s"),
+    ("extra:\n  x: !!python/name:os.system\n", ":44: !!python/name:os.system : objet"),
+    ("INHERIT: ../../ailleurs.yml\n", ":43: INHERIT: chemin vers"),
+    ("INHERIT: absent.yml\n", ":43: INHERIT: fichier introuvable"),
+    ("INHERIT: mkdocs.yml\n", ":43: INHERIT: ce fichier hérite de lui-même"),
 ])
 def test_safe_refuses_what_runs_code_with_its_line(tmp_path: Path, addition: str,
                                                     expected: str) -> None:
@@ -410,7 +409,7 @@ def test_safe_follows_inherit_inside_the_project(tmp_path: Path) -> None:
     parent = _config(tmp_path, "hooks: [x.py]\n", name="commun/base.yml")
     config = tmp_path / "mkdocs.yml"
     config.write_text("INHERIT: commun/base.yml\n", "utf-8")
-    with pytest.raises(UnsafeConfig, match=f"{parent}:36: hooks:"):
+    with pytest.raises(UnsafeConfig, match=f"{parent}:43: hooks:"):
         check_safe(tmp_path, config)
 
 

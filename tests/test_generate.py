@@ -11,7 +11,7 @@ from ecopole_kit import __version__
 from ecopole_kit.errors import DestinationError, InvalidDocuments
 from ecopole_kit.project.files import load_project
 from ecopole_kit.project.scaffold import generate_project
-from tests.conftest import example, geography, knowledge
+from tests.conftest import example, geography, knowledge, load_mkdocs
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_generated_project_is_valid_and_round_trips(project: Path) -> None:
 
 
 def test_mkdocs_configuration_is_french_offline_material(project: Path) -> None:
-    config = yaml.safe_load((project / "mkdocs.yml").read_text("utf-8"))
+    config = load_mkdocs((project / "mkdocs.yml").read_text("utf-8"))
     assert config["theme"]["name"] == "material"
     assert config["theme"]["language"] == "fr"
     assert config["theme"]["font"] is False

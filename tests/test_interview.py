@@ -9,7 +9,7 @@ from ecopole_kit.project import questions as answers
 from ecopole_kit.workflows.interview import interview
 from tests.conftest import ScriptedPrompter, example, geography
 
-IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "Cocagne du Val", "",
+IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "", "Cocagne du Val", "",
             "Alex Dupont", "alex@exemple.fr", "", "", "", "", "", "", "1, 3",
             "Un territoire rural.", "", ""]
 ASKED = len(IDENTITY) - 1  # the search and the choice among its results share a position
@@ -22,8 +22,9 @@ def _all_answers(function_answers: list[str] | None = None) -> list[str]:
 
 def test_questions_come_from_the_schema_in_sections() -> None:
     questions = answers.questions()
-    assert [q.dotted for q in questions[:4]] == [
-        "territoire.type", "territoire.codes", "territoire.nom", "territoire.slug"]
+    assert [q.dotted for q in questions[:5]] == [
+        "territoire.type", "territoire.codes", "territoire.nom", "territoire.slug",
+        "territoire.article"]
     assert questions[0].choices == ("commune", "epci", "plusieurs-epci", "departement")
     assert questions[1].search
     stage = next(q for q in questions if q.dotted == "fonctions.accessibilite.paniers-solidaires")
@@ -36,7 +37,8 @@ def test_full_interview_with_defaults_choices_and_progress() -> None:
     prompter = ScriptedPrompter(_all_answers())
     config = interview(prompter, {}, geography=geography())
     assert config["territoire"] == {"type": "commune", "codes": ["62057"],
-                                    "nom": "Val d'Audruicq", "slug": "val-d-audruicq"}
+                                    "nom": "Val d'Audruicq", "slug": "val-d-audruicq",
+                                    "article": "aucun"}
     assert config["contexte"]["milieu"] == "périurbain"
     assert config["contexte"]["atouts"] == ["jardin de Cocagne", "producteurs bio"]
     assert config["fonctions"] == {}
@@ -50,7 +52,7 @@ def test_full_interview_with_defaults_choices_and_progress() -> None:
 
 def test_invalid_answer_is_explained_and_asked_again() -> None:
     script = _all_answers()
-    script[8:9] = ["pas-un-courriel", "alex@exemple.fr"]
+    script[9:10] = ["pas-un-courriel", "alex@exemple.fr"]
     script[0:1] = ["village", "1"]
     prompter = ScriptedPrompter(script)
     config = interview(prompter, {}, geography=geography())
@@ -62,7 +64,7 @@ def test_invalid_answer_is_explained_and_asked_again() -> None:
 
 def test_required_answer_cannot_be_left_empty() -> None:
     script = _all_answers()
-    script[5:6] = ["", "Cocagne du Val"]
+    script[6:7] = ["", "Cocagne du Val"]
     prompter = ScriptedPrompter(script)
     interview(prompter, {}, geography=geography())
     assert any(m.startswith("Réponse obligatoire") for m in prompter.explained)
@@ -158,7 +160,7 @@ def test_a_search_without_result_is_explained_and_asked_again() -> None:
 
 def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
     script = _all_answers()
-    script[10:11] = ["beaucoup", "27 000"]  # contexte.menages
+    script[11:12] = ["beaucoup", "27 000"]  # contexte.menages
     prompter = ScriptedPrompter(script)
     config = interview(prompter, {}, geography=geography())
     assert config["contexte"]["menages"] == 27000
@@ -167,7 +169,7 @@ def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
 
 def test_declared_farmland_is_asked_with_its_source_and_year() -> None:
     script = _all_answers()
-    script[12:15] = ["12 500,5", "Agreste, recensement agricole 2020", "2020"]
+    script[13:16] = ["12 500,5", "Agreste, recensement agricole 2020", "2020"]
     config = interview(ScriptedPrompter(script), {}, geography=geography())
     assert config["contexte"]["sau_ha"] == 12500.5
     assert config["contexte"]["sau_source"] == "Agreste, recensement agricole 2020"

@@ -14,7 +14,7 @@ from ecopole_kit.referentiel.fiches import PROGRAMMES
 from ecopole_kit.site import sitemap
 from ecopole_kit.site.pages import RenderedSite, render_site
 from ecopole_kit.territory.geography import load_geography
-from tests.conftest import example, function_configs, place_for, typed
+from tests.conftest import example, function_configs, place_for, plain, typed
 
 TOLOSAN_EPCI = {"200034957": "CC du Frontonnais", "200071314": "CC des Hauts-Tolosans",
                 "243100773": "CC Val'Aïgo", "243100815": "CC des Coteaux Bellevue",
@@ -49,11 +49,11 @@ def test_the_demo_states_the_pat_levels_the_aci_convention_and_the_manne(
     rules = tolosan.pages["regles-a-connaitre.md"]
     assert "3 ans, non renouvelable" in rules and "5 ans, renouvelable" in rules
     assert not re.search(r"chacun (valable|accordé) pour trois ans", text)
-    insertion = tolosan.pages["emploi/parcours-insertion.md"]
+    insertion = plain(tolosan.pages["emploi/parcours-insertion.md"])
     assert "conclue par le préfet" in insertion
     assert "comité départemental pour l'emploi" in insertion
     assert not re.search(r"conventionn\w* (par|avec) la DREETS", text)
-    manne = tolosan.pages["accessibilite/monnaie-locale.md"]
+    manne = plain(tolosan.pages["accessibilite/monnaie-locale.md"])
     assert "n'est pas une monnaie locale complémentaire" in manne and "L311-5" in manne
     assert "dans le Nord" not in text and "anciens ouvriers" not in text
     assert "coordonne le déploiement" not in text
@@ -97,7 +97,7 @@ def test_the_new_pages_are_in_the_navigation(tolosan: RenderedSite) -> None:
 
 def test_advice_matches_the_stage() -> None:
     audruicq = _site("audruicq")
-    operational = audruicq.pages["emploi/parcours-insertion.md"]  # opérationnel there
+    operational = plain(audruicq.pages["emploi/parcours-insertion.md"])  # opérationnel there
     assert "peut commencer par" not in operational and "gagne à commencer" not in operational
     assert "Faire durer l'action" in operational
     assert "Prochain palier" in audruicq.pages["emploi/ouverture-territoire.md"]  # en cours

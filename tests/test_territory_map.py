@@ -196,7 +196,7 @@ def test_home_and_territory_pages_show_the_map_and_credit_ign() -> None:
     assert home.splitlines()[2].startswith("![Carte de Gohelle &lt;em&gt;")
     assert f"]({MAP_FILE})" in home and f"]({MAP_FILE})" in page
     assert "<em>" not in home and "<em>" not in page
-    assert "contours des communes : IGN, ADMIN EXPRESS COG" in page.splitlines()[-1]
+    assert "contours des communes\u00a0: IGN, ADMIN EXPRESS COG" in page.splitlines()[-1]
 
 
 def test_no_place_no_map() -> None:

@@ -16,7 +16,7 @@ import click
 from ecopole_kit.cli.shown import lines, one_line
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
 from ecopole_kit.foundation.french import french_datetime
-from ecopole_kit.models import Issue, Question
+from ecopole_kit.models import Issue, Question, ToComplete
 
 
 def say(text: str = "") -> None:
@@ -25,6 +25,15 @@ def say(text: str = "") -> None:
 
 def success(text: str) -> None:
     click.secho(lines(text), fg="green")
+
+
+def to_complete(items: Sequence[ToComplete]) -> None:
+    """The « à compléter » list, after a success: what the pages would show once filled."""
+    if not items:
+        return
+    say("À compléter (facultatif : les pages le montreront une fois rempli) :")
+    for item in items:
+        say(f"  - {item.as_text()}")
 
 
 def report_issues(issues: Sequence[Issue], *, output_format: str) -> None:

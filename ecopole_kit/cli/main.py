@@ -125,9 +125,10 @@ def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: boo
               show_default=True, help="Format du rapport.")
 def validate(chemins: tuple[Path, ...], output_format: str) -> None:
     """Vérifier un projet (territoire.yaml, fonctions/*.yaml) ou des fichiers isolés."""
-    from ecopole_kit.workflows.validate import validate_paths
+    from ecopole_kit.workflows.validate import load_knowledge, to_complete_in, validate_paths
 
-    issues = validate_paths(list(chemins) or [Path(".")])
+    knowledge = load_knowledge()
+    issues = validate_paths(list(chemins) or [Path(".")], knowledge)
     console.report_issues(issues, output_format=output_format)
     if issues:
         if output_format == "text":
@@ -135,6 +136,7 @@ def validate(chemins: tuple[Path, ...], output_format: str) -> None:
         sys.exit(1)
     if output_format == "text":
         console.success("Tout est valide.")
+        console.to_complete(to_complete_in(list(chemins) or [Path(".")], knowledge))
 
 
 @main.command()
@@ -146,6 +148,7 @@ def build(project: Path, safe: bool) -> None:
 
     built = build_site(project, safe=safe)
     console.success(f"Site construit : {built.index}")
+    console.to_complete(built.to_complete)
 
 
 @main.command()

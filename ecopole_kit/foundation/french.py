@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -16,7 +17,14 @@ NNBSP = "\u202f"  # narrow no-break space: French thousands separator
 NBSP = "\u00a0"  # no-break space: between a number and its unit
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
-_BEFORE_SIGN = re.compile(r" (?=[:;!?»%])|(?<=«) |(?<=\d) (?=(?:ha|Mha|m²|g|kg|€)\b)")
+_BEFORE_COLON = re.compile(r"(?<=\S) (?=:(?:\s|$))")
+_BEFORE_SIGN = re.compile(r"(?<=\S) (?=\\?[;!?»%](?!\[))|(?<=«) ")
+_BEFORE_UNIT = re.compile(r"(?<=\d) (?=(?:ha|Mha|m²|g|kg|€|h|hab\.)(?!\w))")
+# What typography leaves alone in Markdown: code, link targets, tags, URLs, attributes.
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_PROTECTED = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]*>|https?://[^\s)>]+|\{[^}\n]*\}"
+                        r"|&#?\w+;")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                 "oct.", "nov.", "déc.")
@@ -60,14 +68,39 @@ def counted(count: float, one: str, many: str, decimals: int = 0) -> str:
 
 
 def typeset(text: str) -> str:
-    """The kit's own French text with its no-break spaces: before « : ; ! ? % », inside
-    guillemets, between a number and its unit, and as thousands separator (narrow).
+    """French text with its no-break spaces: the narrow one (U+202F) before « ; ! ? % »,
+    inside guillemets and between thousands, the plain one (U+00A0) before « : » and
+    between a number and its unit.
 
-    For text written in this code only, never for what a person typed.
+    Only an existing ordinary space is turned into a no-break one: nothing is added or
+    removed, so what a person typed keeps its letters (see ``typeset_markdown``).
     """
-    return _BEFORE_SIGN.sub(NBSP, _THOUSANDS.sub(NNBSP, text))
+    text = _BEFORE_UNIT.sub(NBSP, _THOUSANDS.sub(NNBSP, text))
+    return _BEFORE_SIGN.sub(NNBSP, _BEFORE_COLON.sub(NBSP, text))
 
 
+def typeset_markdown(markdown: str) -> str:
+    """A Markdown page typeset in French: no-break spaces (``typeset``) and typographic
+    apostrophes in its prose; code blocks, inline code, link targets, tags, URLs,
+    attribute lists and character references are left as they are.
+
+    Person-typed text reaches pages through ``literal``, which writes its apostrophes as
+    character references: they stay straight, only its spaces before punctuation change.
+    """
+    out, in_code = [], False
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            in_code = not in_code
+        out.append(line if in_code or _FENCE.match(line) else _prose(line))
+    return "\n".join(out)
+
+
+def _prose(line: str) -> str:
+    parts, last = [], 0
+    for found in _PROTECTED.finditer(line):
+        parts += [_APOSTROPHE.sub("’", typeset(line[last:found.start()])), found.group()]
+        last = found.end()
+    return "".join([*parts, _APOSTROPHE.sub("’", typeset(line[last:]))])
 
 
 def format_amount(value: float, decimals: int = 2) -> str:
@@ -105,3 +138,80 @@ def fold(text: str, *, hyphens: bool = False) -> str:
         text = text.replace("-", " ")
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """French alphabetical order: accents, case and hyphens ignored first (« Cépet » before
+    « Cox »), then the exact text to break ties."""
+    return fold(text, hyphens=True), text
+
+
+ARTICLES = ("le", "la", "les", "l'", "aucun")
+# The COG's typeLiaison (TNCC): which article a name takes (6 to 8, « aux », « las »,
+# « los », are written in the name and never contracted: treated as no article).
+LIAISON_ARTICLES = {0: "aucun", 1: "aucun", 2: "le", 3: "la", 4: "les", 5: "l'"}
+_WRITTEN_ARTICLE = re.compile(r"^(?:(les|le|la) |(l['’]))(?=\w)", re.IGNORECASE)
+_CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
+_VOWELS = "aeiouyàâäéèêëîïôöùûüœ"
+
+
+def article_in(name: str) -> str | None:
+    """The article a name begins with, as the COG writes it (« Les Abymes », « L'Isle »)."""
+    found = _WRITTEN_ARTICLE.match(name)
+    return None if found is None else (found.group(1) or "l'").casefold()
+
+
+def with_preposition(name: str, article: str | None = None, preposition: str = "", *,
+                     elides: bool = False) -> str:
+    """A name with its article after a preposition, contracted as French does it:
+    « au Pays Tolosan », « du Pays Tolosan », « aux Abymes », « à Corte », « d'Audruicq »,
+    « pour la Réunion »; without preposition, the name with its article (« le Pays »).
+
+    ``article`` is one of ``ARTICLES``; None takes the one the name begins with. A name
+    that already begins with its article keeps it as written (« à La Rochelle »), except
+    « le » and « les », contracted (« au Havre »). ``elides``: a mute h (« d'Hyères »).
+    """
+    written = article_in(name)
+    chosen = written if article is None else article
+    if chosen in (None, "aucun"):
+        return _bare(name, preposition, elides)
+    if written == chosen:
+        rest = name[_WRITTEN_ARTICLE.match(name).end():]  # type: ignore[union-attr]
+        if (preposition, chosen) in _CONTRACTED:
+            return f"{_CONTRACTED[preposition, chosen]} {rest}"
+        return f"{preposition} {name}".strip()
+    if (preposition, chosen) in _CONTRACTED:
+        return f"{_CONTRACTED[preposition, chosen]} {name}"
+    joined = f"l’{name}" if chosen == "l'" else f"{chosen} {name}"
+    return f"{preposition} {joined}".strip()
+
+
+def _bare(name: str, preposition: str, elides: bool) -> str:
+    first = name[:1].casefold()
+    if preposition == "de" and (first in _VOWELS or (elides and first == "h")):
+        return f"d’{name}"
+    return f"{preposition} {name}".strip()
+
+
+def joined(names: Sequence[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    return f"{', '.join(names[:-1])} et {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def capitalized(text: str) -> str:
+    """The first letter in upper case (« Le Pays Tolosan est… »)."""
+    return text[:1].upper() + text[1:]
+
+
+def guessed_article(name: str) -> str:
+    """The article a project's name most likely takes, offered as the interview's default:
+    the one it begins with, « le » for a Pays, « la » for a communauté or a métropole."""
+    written = article_in(name)
+    if written:
+        return written
+    first = fold(name).split(" ")[0] if name.strip() else ""
+    if first in ("pays", "petr", "pole", "syndicat", "parc", "grand"):
+        return "le"
+    if first in ("communaute", "metropole", "region", "agglomeration", "vallee", "cote"):
+        return "la"
+    return "aucun"

@@ -27,7 +27,11 @@ _LINK = re.compile(r"\]\((fiche|page|fonction):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 
 
 def literal(text: object) -> Markup:
-    """Person-typed text as inline Markdown that renders exactly as typed, never as markup."""
+    """Person-typed text as inline Markdown that renders exactly as typed, never as markup.
+
+    Apostrophes are written as character references, so the pages' typography leaves them
+    straight, and so is a colon before a letter, so « :nom: » never becomes an icon.
+    """
     flat = _SPACES.sub(" ", _CONTROL.sub("", str(text))).strip()
     escaped = _PUNCTUATION.sub(_reference, flat)
     return Markup(escaped.replace("-", "\\-"))

@@ -30,6 +30,7 @@ class Territory:
     slug: str
     type: str | None = None
     codes: tuple[str, ...] = ()
+    article: str | None = None  # « le », « la », « les », « l' », « aucun »; None: derived
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class TerritoryConfig:
         territory, lead, context = data["territoire"], data["portage"], data["contexte"]
         return cls(
             territoire=Territory(territory["nom"], territory["slug"], territory.get("type"),
-                                 tuple(territory.get("codes", ()))),
+                                 tuple(territory.get("codes", ())), territory.get("article")),
             portage=Lead(lead["nom"], tuple(lead.get("partenaires", ()))),
             contact=Contact(data["contact"]["nom"], data["contact"]["courriel"]),
             contexte=Context.from_data(context),

@@ -144,3 +144,13 @@ def _inherited(root: Path, path: Path, document: Document, seen: set[Path]) -> I
         return
     seen.add(real)
     yield from _problems(root, parent, seen)
+
+
+CARD_EXTENSIONS = {"attr_list", "md_in_html", "pymdownx.emoji"}
+
+
+def has_card_extensions(data: Any) -> bool:
+    """Whether a mkdocs configuration enables what the home page's cards need (a project
+    made before 0.3 may not: its home page then shows a table)."""
+    entries = data.get("markdown_extensions") if isinstance(data, dict) else None
+    return {name for _, name in _named(entries)} >= CARD_EXTENSIONS

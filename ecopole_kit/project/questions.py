@@ -2,7 +2,8 @@
 
 The schema is the single source: titles become questions, descriptions their help, enums
 their choices, ``default`` their defaults, and ``x-slug-of`` a default derived from
-another answer. Answers are kept flat (dotted keys) while asking, nested when written.
+another answer (``x-nom-de`` an official name, ``x-article-de`` a guessed article).
+Answers are kept flat (dotted keys) while asking, nested when written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from slugify import slugify
 
-from ecopole_kit.foundation.french import fold
+from ecopole_kit.foundation.french import fold, guessed_article
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.models import Question
 from ecopole_kit.territory.geography import Geography
@@ -65,7 +66,8 @@ def _question(node: dict[str, Any], key: tuple[str, ...], section: str,
                     choices=tuple(str(c) for c in _choices(node)), required=required,
                     is_list=node.get("type") == "array",
                     skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"),
-                    named_from=node.get("x-nom-de"), search=bool(node.get("x-recherche")),
+                    named_from=node.get("x-nom-de"), article_of=node.get("x-article-de"),
+                    search=bool(node.get("x-recherche")),
                     value_type=str(node.get("type", "string")))
 
 
@@ -89,6 +91,8 @@ def default_for(question: Question, answers: Mapping[str, Any], geography: Geogr
     if question.named_from and answers.get(question.named_from):
         return official_name(geography, answers.get("territoire.type"),
                              answers[question.named_from])
+    if question.article_of and answers.get(question.article_of):
+        return guessed_article(str(answers[question.article_of]))
     return question.default
 
 

@@ -20,7 +20,9 @@ from markdown.treeprocessors import Treeprocessor  # type: ignore[import, unused
 from ecopole_kit.site.rendered import NavSection, RenderedSite, nav_pages
 
 MEMORY_SCHEME = "ecopole-memoire:"
-EXTENSIONS = ["admonition", "tables", "toc", "pymdownx.details"]
+EXTENSIONS = ["admonition", "tables", "toc", "pymdownx.details", "attr_list", "md_in_html",
+              "pymdownx.emoji"]
+# The home page's icons: Material's own SVG, bundled, drawn inline (nothing fetched).
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _KEPT_SCHEMES = ("https://", "http://", "mailto:")
 STYLESHEET = """
@@ -76,10 +78,16 @@ def _toc(nav: tuple[NavSection, ...], ids: Mapping[str, str]) -> str:
 
 def _page_html(packaged: RenderedSite, page: str, ids: Mapping[str, str]) -> str:
     """One page as HTML, its links and images made fit for the PDF (see ``_PdfLinks``)."""
-    converter = markdown.Markdown(extensions=EXTENSIONS)
+    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=_configs())
     links = _PdfLinks(converter, page=page, ids=ids, files=packaged.files)
     converter.treeprocessors.register(links, "ecopole-pdf-links", 0)  # after the toc's ids
     return str(converter.convert(packaged.pages[page]))
+
+
+def _configs() -> dict[str, dict[str, Any]]:
+    from material.extensions import emoji  # type: ignore[import-untyped, unused-ignore]
+
+    return {"pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg}}
 
 
 class _PdfLinks(Treeprocessor):  # type: ignore[misc]

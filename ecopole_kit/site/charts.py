@@ -1,5 +1,8 @@
 """SVG charts of the diagnostic, drawn at build time with matplotlib (imported lazily).
 
+``territory_name`` comes with its preposition (« du Pays Tolosan », « des Abymes »,
+« d'Audruicq »: ``french.with_preposition``).
+
 Charts carry no title: the caption and the alternative text are returned apart, as plain
 text for the caller to escape. Person-typed labels drawn into an image go through
 ``mathtext_safe``; the SVG writer escapes XML. Output is deterministic (fixed hash salt, no
@@ -13,7 +16,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ecopole_kit.foundation.french import format_number, month_label, typeset, with_unit
@@ -22,6 +25,7 @@ from ecopole_kit.territory.figures import SOURCES, Figure, rounded
 from ecopole_kit.territory.land import FarmlandComparison, LandNeed, LandRange
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
@@ -119,7 +123,7 @@ def land_chart_svg(needs: list[LandNeed], territory_name: str) -> Chart:
         ax.legend(loc="lower right", frameon=False)
         svg = _to_svg(fig)
     source = SOURCES["ademe-2020"]
-    caption = (f"Surface agricole nécessaire pour nourrir la population de {territory_name}, "
+    caption = (f"Surface agricole nécessaire pour nourrir la population {territory_name}, "
                f"selon le régime alimentaire, en agriculture conventionnelle et biologique. "
                f"Source : {source.titre}.")
     return Chart(svg=svg, caption=caption, alt=_land_alt(needs, territory_name))
@@ -130,7 +134,7 @@ def _land_alt(needs: Sequence[LandNeed], territory_name: str) -> str:
              + (f"{n.organic.display} en bio" if n.organic else "valeur bio non publiée")
              for n in needs]
     return (f"Diagramme en barres de la surface agricole nécessaire pour nourrir "
-            f"{territory_name}. " + " ; ".join(parts) + ".")
+            f"la population {territory_name}. " + " ; ".join(parts) + ".")
 
 
 IN_FRANCE, ABROAD, DECLARED = "#009E73", "#56B4E9", "#CC79A7"
@@ -177,7 +181,7 @@ def land_range_chart_svg(need: LandRange, farmland: FarmlandComparison | None,
         svg = _to_svg(fig)
     sources = f"{SOURCES['ademe-2020'].titre} ; {SOURCES['importations'].titre}"
     caption = typeset(
-        "Terres agricoles nécessaires pour nourrir la population de ") + territory_name + \
+        "Terres agricoles nécessaires pour nourrir la population ") + territory_name + \
         typeset(f" au régime alimentaire moyen : {need.display}. En plein, la part de "
                 f"l'empreinte située en France ; hachurée, la part située à l'étranger."
                 + (" En pointillés, la surface agricole déclarée par le projet."
@@ -190,7 +194,8 @@ def _range_alt(need: LandRange, farmland: FarmlandComparison | None,
     declared = "" if farmland is None else typeset(
         f" ; surface agricole déclarée : {with_unit(farmland.declared.hectares, 'ha')}, soit "
         f"{farmland.display} des terres nécessaires")
-    return (typeset("Diagramme en barres des terres agricoles nécessaires pour nourrir ")
+    return (typeset("Diagramme en barres des terres agricoles nécessaires pour nourrir la "
+                    "population ")
             + territory_name + typeset(
                 f" : {need.display} ; {_about(need.low.value)} pour la part de l'empreinte "
                 f"située en France, {_about(need.high.value)} pour toute l'empreinte")
@@ -260,49 +265,96 @@ def basket_chart_svg(scenario: BasketScenario) -> Chart:
 
 @dataclass(frozen=True)
 class RoadmapBar:
-    """One dated action of the roadmap: its title, stage and period."""
+    """One dated action of the roadmap: its title, stage and period (no end: open-ended)."""
 
     title: str
     stage: str
     start: date
-    end: date
+    end: date | None
 
 
 STAGE_COLOURS = {"idée": "#CC79A7", "en projet": "#E69F00", "en cours": "#56B4E9",
                  "opérationnel": "#009E73"}
+MONTH_STEPS = (1, 2, 3, 6, 12, 24)
+MAX_TICKS = 6  # two-line labels (« janv. » over « 2027 ») never touch at 6 per axis
 
 
-def roadmap_chart_svg(bars: Sequence[RoadmapBar], territory_name: str) -> Chart:
-    """A Gantt chart of the dated actions, coloured by stage."""
-    from matplotlib.dates import AutoDateLocator, date2num
+def roadmap_chart_svg(bars: Sequence[RoadmapBar], territory_name: str,
+                      today: date) -> Chart:
+    """A Gantt chart of the dated actions, coloured by stage; an open-ended action runs to
+    today (or a month past its start) and ends with an arrow; ticks spaced to the span."""
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter
 
+    spans = [(b.start, _bar_end(b, today)) for b in bars]
     with _settings("ecopole-kit-roadmap"):
-        fig = _new_figure(1.2 + 0.45 * len(bars))
+        fig = _new_figure(1.6 + 0.45 * len(bars))
         ax = fig.add_subplot()
-        for row, bar in enumerate(bars):
-            start, end = date2num(bar.start), date2num(bar.end)  # type: ignore[no-untyped-call]
-            ax.barh(row, max(end - start, 1.0), left=start, height=0.6,
-                    color=STAGE_COLOURS[bar.stage], edgecolor="white")
+        for row, (bar, (start, end)) in enumerate(zip(bars, spans, strict=True)):
+            _gantt_bar(ax, row, bar, start, end)
         ax.set_yticks(range(len(bars)), [mathtext_safe(_wrap(b.title, 34)) for b in bars])
         ax.invert_yaxis()
-        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=8))  # type: ignore[no-untyped-call]
-        ax.xaxis.set_major_formatter(FuncFormatter(_month_label))
-        ax.grid(axis="x", color="#d0d0d0", linewidth=0.6)
-        ax.set_axisbelow(True)
+        _time_axis(ax, min(s for s, _ in spans), max(e for _, e in spans))
         used = [s for s in STAGE_COLOURS if any(b.stage == s for b in bars)]
-        ax.legend(handles=[Patch(color=STAGE_COLOURS[s], label=s) for s in used],
-                  loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, frameon=False)
+        handles: list[Artist] = [Patch(color=STAGE_COLOURS[s], label=s) for s in used]
+        if any(b.end is None for b in bars):
+            handles.append(Line2D([], [], marker=">", linestyle="", color="#333333",
+                                  label="sans date de fin (jusqu'à aujourd'hui)"))
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
         svg = _to_svg(fig)
-    caption = f"Feuille de route de {territory_name} : actions datées, colorées par stade."
+    caption = f"Feuille de route {territory_name} : actions datées, colorées par stade."
     alt = "Calendrier des actions : " + " ; ".join(
-        f"{b.title} ({b.stage}), du {b.start.isoformat()} au {b.end.isoformat()}" for b in bars)
+        f"{b.title} ({b.stage}), du {b.start.isoformat()} "
+        + (f"au {b.end.isoformat()}" if b.end else "sans date de fin") for b in bars)
     return Chart(svg=svg, caption=caption, alt=alt)
+
+
+def _bar_end(bar: RoadmapBar, today: date) -> date:
+    if bar.end is not None:
+        return max(bar.end, bar.start)
+    return max(today, bar.start + timedelta(days=30))
+
+
+def _gantt_bar(ax: Axes, row: int, bar: RoadmapBar, start: date, end: date) -> None:
+    from matplotlib.dates import date2num
+
+    left, right = date2num(start), date2num(end)  # type: ignore[no-untyped-call]
+    ax.barh(row, max(right - left, 1.0), left=left, height=0.6,
+            color=STAGE_COLOURS[bar.stage], edgecolor="white")
+    if bar.end is None:
+        ax.plot([right], [row], marker=">", color="#333333", markersize=7)
+
+
+def _time_axis(ax: Axes, first: date, last: date) -> None:
+    """Month ticks, every 1 to 24 months so that at most ``MAX_TICKS`` labels show."""
+    from matplotlib.dates import MonthLocator, date2num
+    from matplotlib.ticker import FuncFormatter
+
+    low = date(first.year, first.month, 1)
+    high = _month_after(last)
+    months = (high.year - low.year) * 12 + high.month - low.month
+    step = next((s for s in MONTH_STEPS if months / s <= MAX_TICKS), MONTH_STEPS[-1])
+    ax.set_xlim(date2num(low), date2num(high))  # type: ignore[no-untyped-call]
+    wanted = tuple(m for m in range(1, 13) if (m - 1) % step == 0) if step <= 12 else (1,)
+    ax.xaxis.set_major_locator(MonthLocator(bymonth=wanted,  # type: ignore[no-untyped-call]
+                                            interval=max(step // 12, 1)))
+    ax.xaxis.set_major_formatter(FuncFormatter(_month_label if step < 12 else _year_label))
+    ax.grid(axis="x", color="#d0d0d0", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _month_after(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _month_label(value: float, _position: int) -> str:
     from matplotlib.dates import num2date
 
     moment = num2date(value)  # type: ignore[no-untyped-call]
-    return month_label(moment)
+    return month_label(moment).replace(" ", "\n")
+
+
+def _year_label(value: float, _position: int) -> str:
+    from matplotlib.dates import num2date
+
+    return str(num2date(value).year)  # type: ignore[no-untyped-call]

@@ -13,13 +13,21 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from ecopole_kit.errors import ReferentielInvalid
-from ecopole_kit.foundation.french import format_number, french_date
+from ecopole_kit.foundation.french import (
+    collation_key,
+    counted,
+    format_number,
+    french_date,
+    typeset_markdown,
+    with_preposition,
+)
 from ecopole_kit.foundation.markdown_text import literal, literal_paragraphs, resolve_links, trusted
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.referentiel.content import STAGES, Referentiel
@@ -30,15 +38,16 @@ from ecopole_kit.site.function_views import config_view
 from ecopole_kit.site.rendered import Nav, NavPage, NavSection, RenderedSite
 from ecopole_kit.site.request_mail import mailto
 from ecopole_kit.site.roadmap import Engagement, calendar, engagements, stage_of
-from ecopole_kit.site.templating import environment, render, trust
+from ecopole_kit.site.templating import environment, named, render, trust
 from ecopole_kit.site.territory_pages import (
     Place,
     diagnostic_pages,
+    kind_label,
+    naming,
     territory_map,
     territory_page,
 )
 from ecopole_kit.site.whats_new import whats_new_markdown
-from ecopole_kit.territory.kinds import KINDS
 
 __all__ = ["ExtraPage", "RenderOptions", "RenderedSite", "render_site"]
 
@@ -46,6 +55,8 @@ ECOPOLES = {"audruicq": "Ecopôle de la région d'Audruicq", "gohelle": "Ecopôl
             "pays-tolosan": "Ecopôle du Pays Tolosan", "reseau-cocagne": "Réseau Cocagne"}
 MEANS = (("Moyens humains", "humains"), ("Foncier et locaux", "foncier"),
          ("Équipements", "equipements"), ("Ordres de grandeur budgétaires", "budget"))
+ICONS = {"systeme-alimentaire": "sprout", "accessibilite": "basket",
+         "emploi": "account-hard-hat", "evaluation": "chart-line"}  # Material's bundled icons
 CALENDAR_FILE = "feuille-de-route.ics"
 REQUEST_MARKER = "[[formulaire-de-demande]]"
 FUNDING_MARKER = "[[tableau-des-financements]]"
@@ -53,6 +64,7 @@ ROADMAP_CHART = "assets/feuille-de-route.svg"
 RESOURCES_TITLE = sitemap.RESOURCES_SECTION[0]
 SITE_COPYRIGHT = ("Données territoriales : INSEE, Code officiel géographique, via Etalab "
                   "(Licence Ouverte). Site produit par ecopole-kit.")
+_OPENING = re.compile(r"(?:À|Sur) \{territoire\}")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]"
                    r"\(((?:fiche|page|fonction):[a-z0-9-]+)(?:#[a-z0-9-]+)?\)")
 
@@ -80,6 +92,8 @@ class RenderOptions:
     request_form: bool = True
     extra_pages: tuple[ExtraPage, ...] = ()
     versions: tuple[str, ...] = ()  # the référentiel versions gone through: « Quoi de neuf »
+    cards: bool = True  # the site's Markdown has attr_list, md_in_html and pymdownx.emoji
+    today: date | None = None  # where open-ended actions stop on the roadmap (None: today)
 
 
 PUBLIC_SITE = RenderOptions()
@@ -96,7 +110,7 @@ def territory_view(config: TerritoryConfig, place: Place | None = None,
     territory, contact, context = config.territoire, config.contact, config.contexte
     presentation = context.presentation
     view = {
-        "nom": territory.nom, "official": place is not None,
+        "nom": territory.nom, "official": place is not None, **naming(territory, place),
         "milieu": context.milieu if options.project_context else None,
         "porteur": config.portage.nom, "partenaires": ", ".join(config.portage.partenaires),
         "contact_nom": contact.nom, "contact_courriel": contact.courriel,
@@ -104,9 +118,28 @@ def territory_view(config: TerritoryConfig, place: Place | None = None,
         "presentation": literal_paragraphs(presentation) if presentation else None,
     }
     if place is not None:
-        view.update(kind_label=KINDS[place.resolved.kind].label, codes=", ".join(territory.codes),
-                    population=format_number(place.resolved.population))
+        view.update(kind_label=kind_label(place), codes=", ".join(territory.codes),
+                    codes_label="code officiel" if len(territory.codes) < 2
+                    else "codes officiels", population=format_number(place.resolved.population))
     return view
+
+
+def _home(territory: dict[str, Any], functions: list[dict[str, Any]],
+          place: Place | None, cards: bool, shown_map: Mapping[str, Any] | None) -> str:
+    """The home page: key figures, the four functions as cards with their progress."""
+    engaged = sum(len(f["engaged"]) for f in functions)
+    total = engaged + sum(len(f["to_explore"]) for f in functions)
+    phrase = counted(engaged, "action engagée", "actions engagées")
+    figures = None if place is None else {
+        "population": counted(place.resolved.population, "habitant", "habitants"),
+        "communes": counted(len(place.resolved.communes), "commune", "communes"),
+        "engaged": f"{phrase} sur {total}"}
+    views = [{**f, "icon": trusted(ICONS[str(f["id"])]),
+              "progress": f"{counted(len(f['engaged']), 'action engagée', 'actions engagées')}"
+                          f" sur {len(f['engaged']) + len(f['to_explore'])}"}
+             for f in functions]
+    return render("index.md.j2", territory=territory, functions=views, figures=figures, cards=cards,
+                  engaged_count=engaged, engaged_phrase=phrase, territory_map=shown_map)
 
 
 def render_site(referentiel: Referentiel, config: TerritoryConfig,
@@ -118,19 +151,19 @@ def render_site(referentiel: Referentiel, config: TerritoryConfig,
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
     shown_map = None if place is None else territory_map(config.territoire, place, files)
-    pages[sitemap.HOME.path] = render("index.md.j2", territory=territory, functions=functions,
-                               engaged_count=sum(len(f["engaged"]) for f in functions),
-                               territory_map=shown_map)
+    pages[sitemap.HOME.path] = _home(territory, functions, place, options.cards, shown_map)
     for function in functions:
         _render_function(environment(), referentiel, function, territory, pages)
-    _roadmap_pages(referentiel, config, territory, functions, pages, files)
+    _roadmap_pages(referentiel, config, territory, functions, pages, files,
+                   options.today or date.today())
     if place is not None:
         _official_pages(config, function_configs, place, pages, files, shown_map)
     _reference_pages(referentiel, config, options, pages)
     if options.versions:
         pages[sitemap.WHATS_NEW.path] = whats_new_markdown(referentiel.changelog.entries,
                                                            options.versions)
-    return RenderedSite(pages=_resolved(referentiel, pages), files=files,
+    typeset = {path: typeset_markdown(text) for path, text in _resolved(referentiel, pages).items()}
+    return RenderedSite(pages=typeset, files=files,
                         nav=_nav(functions, pages, options.extra_pages))
 
 
@@ -158,14 +191,16 @@ def _official_pages(config: TerritoryConfig, function_configs: FunctionConfigs,
 
 def _roadmap_pages(referentiel: Referentiel, config: TerritoryConfig,
                    territory: dict[str, Any], functions: list[dict[str, Any]],
-                   pages: dict[str, str], files: dict[str, bytes]) -> None:
+                   pages: dict[str, str], files: dict[str, bytes], today: date) -> None:
     items = engagements(config.fonctions)
-    chart = _roadmap_chart(items, referentiel, config.territoire.nom)
+    of_territory = with_preposition(territory["nom"], territory["article"], "de",
+                                    elides=territory["elides"])
+    chart = _roadmap_chart(items, referentiel, of_territory, today)
     pages[sitemap.ROADMAP.path] = render(
         "roadmap.md.j2", territory=territory, stages=_roadmap(functions),
         dated=[_dated(i, referentiel) for i in items if i.start], calendar_file=CALENDAR_FILE,
         chart_file=ROADMAP_CHART, chart=chart)
-    files[CALENDAR_FILE] = calendar(config.territoire.nom, items, referentiel)
+    files[CALENDAR_FILE] = calendar(config.territoire, items, referentiel)
     if chart is not None:
         files[ROADMAP_CHART] = chart.svg.encode("utf-8")
 
@@ -175,7 +210,7 @@ def _reference_pages(referentiel: Referentiel, config: TerritoryConfig,
     pages[sitemap.GLOSSARY.path] = render(
         "glossary.md.j2",
         glossary=[_glossary_entry(e) for e in
-                  sorted(referentiel.glossary, key=lambda e: e["terme"].casefold())])
+                  sorted(referentiel.glossary, key=lambda e: collation_key(e["terme"]))])
     for page in sitemap.FROM_REFERENTIEL:
         pages[page.path] = _written(referentiel, page)
     funding = pages[sitemap.FUNDING.path]
@@ -216,7 +251,8 @@ def _function_view(referentiel: Referentiel, function_id: str,
     return {
         "id": trusted(function.id), "titre": trusted(function.titre),
         "titre_court": trusted(function.titre_court),
-        "resume_md": trusted(f"*{function.resume}*"), "objectifs": trusted(function.objectifs),
+        "resume_md": trusted(f"*{function.resume}*"), "resume": trusted(function.resume),
+        "objectifs": trusted(function.objectifs),
         "sources": [_source_text(s) for s in function.sources],
         "engaged": [{"fiche": trust(f.as_dict()), "stage": stage_of(stages[f.id])}
                     for f in engaged],
@@ -229,8 +265,7 @@ def _render_function(env: jinja2.Environment, referentiel: Referentiel,
                      pages: dict[str, str]) -> None:
     titles = {ident: trusted(f.titre) for ident, f in referentiel.fiches.items()}
     pages[f"{function['id']}/index.md"] = env.get_template("function.md.j2").render(
-        function=function, territory=territory, config=function["config"], titles=titles,
-        config_file=Markup(f"fonctions/{function['id']}.yaml"))
+        function=function, territory=territory, config=function["config"], titles=titles)
     template = env.get_template("fiche.md.j2")
     for item in function["engaged"] + function["to_explore"]:
         fiche = dict(item["fiche"])
@@ -250,7 +285,10 @@ def _render_function(env: jinja2.Environment, referentiel: Referentiel,
 def _tailored(text: str | None, territory: Mapping[str, Any]) -> Markup | None:
     if not text:
         return None
-    filled = str(text).replace("{territoire}", str(literal(territory["nom"])))
+    # « À {territoire}, » and « Sur {territoire}, » open a sentence: « Au Pays Tolosan, »
+    opening = str(named(territory, "à", capital=True))
+    filled = _OPENING.sub(lambda _: opening, str(text))
+    filled = filled.replace("{territoire}", str(literal(territory["nom"])))
     return trusted(filled.replace("{porteur}", str(literal(territory["porteur"]))))
 
 
@@ -266,10 +304,11 @@ def _roadmap(functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for stage in STAGES]
 
 
-def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str) -> Chart | None:
-    bars = [RoadmapBar(referentiel.fiches[i.fiche_id].titre, i.stage, i.start,
-                       i.end or i.start) for i in items if i.start]
-    return roadmap_chart_svg(bars, name) if bars else None
+def _roadmap_chart(items: list[Engagement], referentiel: Referentiel, name: str,
+                   today: date) -> Chart | None:
+    bars = [RoadmapBar(referentiel.fiches[i.fiche_id].titre, i.stage, i.start, i.end)
+            for i in items if i.start]
+    return roadmap_chart_svg(bars, name, today) if bars else None
 
 
 def _request_block(config: TerritoryConfig) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from ecopole_kit.project.config import Territory
 from ecopole_kit.referentiel.content import STAGES, Referentiel
 
 
@@ -47,20 +48,29 @@ def stage_of(value: Any) -> str:
     return value if isinstance(value, str) else str(value["stade"])
 
 
-def calendar(territory_name: str, items: list[Engagement], referentiel: Referentiel) -> bytes:
+UID_DOMAIN = "ecopole-kit.reseau-cocagne.example"  # fixed: a UID names its maker
+
+
+def event_uid(territory_slug: str, fiche_id: str) -> str:
+    """An event's UID, unique per territory and action, stable from one build to the next
+    (a calendar that imports it again updates the event instead of doubling it)."""
+    return f"{territory_slug}.{fiche_id}@{UID_DOMAIN}"
+
+
+def calendar(territory: Territory, items: list[Engagement], referentiel: Referentiel) -> bytes:
     """An iCalendar file with one all-day event per dated action (start to end)."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//ecopole-kit//feuille de route//FR")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Feuille de route — {territory_name}")
+    cal.add("x-wr-calname", f"Feuille de route — {territory.nom}")
     for item in items:
         if item.start is None:
             continue
         fiche = referentiel.fiches[item.fiche_id]
         event = Event()
-        event.add("uid", f"{item.fiche_id}@ecopole-kit")
+        event.add("uid", event_uid(territory.slug, item.fiche_id))
         event.add("summary", f"{fiche.titre} ({item.stage})")
         event.add("dtstart", item.start)
         event.add("dtend", (item.end or item.start) + timedelta(days=1))

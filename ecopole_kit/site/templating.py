@@ -8,12 +8,14 @@ any other value, in particular everything a person typed, goes through ``literal
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from ecopole_kit.foundation.french import capitalized, with_preposition
 from ecopole_kit.foundation.markdown_text import literal, trusted
 
 _IDENTIFIER = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -28,6 +30,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cell"] = cell
     env.filters["safe_id"] = safe_id
+    env.filters["named"] = named
     return env
 
 
@@ -44,6 +47,21 @@ def cell(value: object) -> Markup:
     if not isinstance(value, Markup):
         return literal(value)  # already one line, with "|" escaped
     return Markup(" ".join(str(value).split()).replace("|", "\\|"))
+
+
+def named(territory: Mapping[str, Any], preposition: str = "", *,
+          capital: bool = False) -> Markup:
+    """The territory's name with its article after a preposition (« au Pays Tolosan »,
+    « aux Abymes »), the kit's words trusted and the person-typed name kept literal."""
+    name = str(territory["nom"])
+    said = with_preposition(name, territory.get("article"), preposition,
+                            elides=bool(territory.get("elides")))
+    said = capitalized(said) if capital else said
+    tail = next(name[i:] for i in range(len(name) + 1) if said.endswith(name[i:])).lstrip()
+    head = said[:len(said) - len(tail)]
+    if capital and not head:
+        return literal(capitalized(tail))
+    return Markup(head) + literal(tail)
 
 
 def safe_id(value: object) -> Markup:

@@ -7,14 +7,22 @@ person typed, so they cannot drift; every figure carries its formula and its sou
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
 from ecopole_kit.errors import ScenarioInvalid
-from ecopole_kit.foundation.french import counted, format_number, with_unit
+from ecopole_kit.foundation.french import (
+    LIAISON_ARTICLES,
+    collation_key,
+    counted,
+    format_number,
+    typeset,
+    with_preposition,
+    with_unit,
+)
 from ecopole_kit.foundation.markdown_text import literal
 from ecopole_kit.project.config import Context, Territory
 from ecopole_kit.site.charts import (
@@ -27,7 +35,7 @@ from ecopole_kit.site.templating import render
 from ecopole_kit.territory.baskets import BasketParams, BasketScenario, BasketTier, Funder
 from ecopole_kit.territory.diagnostic import Diagnostic, diagnose
 from ecopole_kit.territory.figures import SOURCES, Figure, Source, pct
-from ecopole_kit.territory.geography import Geography, ResolvedTerritory
+from ecopole_kit.territory.geography import Commune, Departement, Epci, Geography, ResolvedTerritory
 from ecopole_kit.territory.kinds import KINDS
 from ecopole_kit.territory.land import (
     ABROAD_SHARE_PCT,
@@ -43,6 +51,10 @@ CHART_DIR = "assets/diagnostic"
 MAP_FILE = "assets/carte-territoire.svg"
 # Light tints of the Okabe & Ito palette (charts.PALETTE), one per intercommunality.
 MAP_FILLS = ("#cfe3f2", "#f6dfb0", "#bfe6d6", "#ecd0e1", "#e3e3e3", "#f3ccb3", "#f5efb8")
+BASKETS_PENDING = ("Le scénario des paniers solidaires sera calculé ici quand la structure "
+                   "porteuse en aura fixé les paramètres : prix du panier, foyers, semaines de "
+                   "distribution, tranches de participation et financeurs.")
+_Named = TypeVar("_Named", Commune, Epci)
 
 
 @dataclass(frozen=True)
@@ -65,24 +77,66 @@ def place_of(geography: Geography, territory: Territory) -> Place | None:
                  commune_names={code: c.nom for code, c in geography.communes.items()})
 
 
+def naming(territory: Territory, place: Place | None) -> dict[str, Any]:
+    """How the territory's name is said: the article the project declared, or for a commune
+    or a département the one of the Code officiel géographique (its typeLiaison), or else
+    the one its name begins with (None); ``elides``: « d'» before a mute h."""
+    if territory.article is not None:
+        return {"article": territory.article, "elides": False}
+    resolved = place.resolved if place is not None else None
+    records: tuple[Commune | Departement, ...] = ()
+    if resolved is not None and resolved.kind == "commune":
+        records = resolved.communes
+    elif resolved is not None and resolved.kind == "departement":
+        records = resolved.departements
+    if len(records) != 1:
+        return {"article": None, "elides": False}
+    return {"article": LIAISON_ARTICLES.get(records[0].liaison, "aucun"),
+            "elides": records[0].liaison == 1}
+
+
+def _arrondissement_of(place: Place) -> str | None:
+    """The parent commune's name when the territory is one municipal arrondissement."""
+    communes = place.resolved.communes
+    if place.resolved.kind != "commune" or len(communes) != 1:
+        return None
+    parent = communes[0].commune_parente
+    return None if parent is None else place.commune_names.get(parent, parent)
+
+
+def kind_label(place: Place) -> str:
+    """What the territory is, as a page names it: « commune », « arrondissement municipal »."""
+    return KINDS[place.resolved.kind].label if _arrondissement_of(place) is None \
+        else "arrondissement municipal"
+
+
+def _kind_sentence(place: Place) -> str:
+    parent = _arrondissement_of(place)
+    if parent is None:
+        return KINDS[place.resolved.kind].sentence
+    return f"un arrondissement municipal {with_preposition(parent, None, 'de')}"
+
+
 def territory_page(territory: Territory, place: Place,
                    territory_map: Mapping[str, Any] | None = None) -> str:
     resolved = place.resolved
     view = {
-        "kind_sentence": KINDS[resolved.kind].sentence,
+        "kind_sentence": _kind_sentence(place),
         "population": format_number(resolved.population),
         "commune_count": len(resolved.communes),
-        "epcis_text": ", ".join(e.nom for e in resolved.epcis) or "—",
+        "communes_label": "Commune" if len(resolved.communes) < 2 else "Communes",
+        "epcis_text": ", ".join(e.nom for e in _sorted(resolved.epcis)) or "—",
         "departements_text": ", ".join(f"{d.nom} ({d.code})" for d in resolved.departements),
         "regions_text": ", ".join(r.nom for r in resolved.regions),
         "epcis": [{"siren": e.siren, "nom": e.nom, "type": e.type, "communes": len(e.communes),
                    "population": format_number(e.population)} for e in resolved.epcis],
         "communes": [{"code": c.code, "nom": c.nom, "codes_postaux": ", ".join(c.codes_postaux),
                       "population": format_number(c.population or 0)}
-                     for c in sorted(resolved.communes, key=lambda c: c.nom)],
+                     for c in _sorted(resolved.communes)],
     }
-    return render("territory.md.j2", territory=territory, place=view,
-                  attribution=place.attribution, territory_map=territory_map)
+    return render("territory.md.j2", territory={"nom": territory.nom,
+                  **naming(territory, place)}, place=view, attribution=place.attribution,
+                  territory_map=territory_map)
 
 
 def territory_map(territory: Territory, place: Place,
@@ -176,26 +230,33 @@ def _xml(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _sorted(records: Iterable[_Named]) -> list[_Named]:
+    """Communes or EPCI in French alphabetical order (« Cépet » before « Cox »)."""
+    return sorted(records, key=lambda r: collation_key(r.nom))
+
+
 def diagnostic_pages(territory: Territory, place: Place, accessibility: Mapping[str, Any],
                      context: Context) -> tuple[str, dict[str, bytes]]:
     """The diagnostic page and its SVG charts."""
     params, hint = basket_params(accessibility)
     try:
         diagnostic = _diagnose(place, context, params)
-    except ScenarioInvalid as error:  # the project's rules report it; the page says it too
+    except ScenarioInvalid:  # the project's rules report it on the terminal; the page in words
         diagnostic = _diagnose(place, context, None)
-        hint = Markup(f"Le scénario des paniers solidaires ne peut pas être calculé. "
-                      f"{literal(error.message)}")
+        hint = Markup("Le scénario des paniers solidaires ne peut pas encore être calculé : "
+                      "ses paramètres sont incomplets ou incohérents.")
     files: dict[str, bytes] = {}
+    said = {"nom": territory.nom, **naming(territory, place)}
+    of_territory = with_preposition(territory.nom, said["article"], "de", elides=said["elides"])
     charts = {
         "range_chart": _chart(land_range_chart_svg(diagnostic.land_range, diagnostic.farmland,
-                                                   territory.nom), "surfaces", files),
-        "land_chart": _chart(land_chart_svg(list(diagnostic.land), territory.nom), "regimes",
+                                                   of_territory), "surfaces", files),
+        "land_chart": _chart(land_chart_svg(list(diagnostic.land), of_territory), "regimes",
                              files),
         "basket_chart": None if diagnostic.baskets is None
         else _chart(basket_chart_svg(diagnostic.baskets), "paniers", files),
     }
-    page = render("diagnostic.md.j2", territory=territory, **_figures(diagnostic, place),
+    page = render("diagnostic.md.j2", territory=said, **_figures(diagnostic, place),
                   households=_households(context, diagnostic.population),
                   area=_territory_area(place, diagnostic.land_range),
                   farmland=_farmland(diagnostic.farmland), **charts,
@@ -255,7 +316,7 @@ def _farmland(comparison: FarmlandComparison | None) -> dict[str, Any] | None:
     if comparison is None:
         return None
     declared = comparison.declared
-    source = declared.source or "déclarée dans territoire.yaml"
+    source = declared.source or "déclarée par la structure porteuse"
     return {"display": with_unit(declared.hectares, "ha"), "source": source,
             "year": str(declared.year) if declared.year else None,
             "share": comparison.display, "of_high": _figure(comparison.of_high),
@@ -269,13 +330,15 @@ def _households(context: Context, population: int) -> dict[str, Any] | None:
         return None
     size = population / count
     return {"count": counted(count, "ménage", "ménages"),
-            "source": context.menages_source or "déclaré dans territoire.yaml",
+            "source": context.menages_source or "déclaré par la structure porteuse",
             "formula": f"{with_unit(population, 'hab.')} ÷ {counted(count, 'ménage', 'ménages')}"
                        f" = {counted(size, 'personne', 'personnes', 2)} par ménage"}
 
 
 def _figure(figure: Figure) -> dict[str, Any]:
-    return {"label": figure.label, "display": figure.display, "formula": figure.formula,
+    """A figure for the page; its label is the kit's own French (trusted, typeset)."""
+    return {"label": Markup(typeset(figure.label)), "display": figure.display,
+            "formula": figure.formula,
             "source_title": figure.source.titre}
 
 
@@ -287,7 +350,8 @@ def _source(source: Source) -> Markup:
 def _chart(chart: Chart, name: str, files: dict[str, bytes]) -> dict[str, Any]:
     path = f"{CHART_DIR}/{name}.svg"
     files[path] = chart.svg.encode("utf-8")
-    return {"path": Markup(path), "alt": chart.alt, "caption": chart.caption}
+    # Alt texts sit inside image syntax, which the page-wide typography leaves alone.
+    return {"path": Markup(path), "alt": typeset(chart.alt), "caption": chart.caption}
 
 
 def _basket_view(scenario: BasketScenario) -> dict[str, Any]:
@@ -304,14 +368,10 @@ def basket_params(accessibility: Mapping[str, Any]) -> tuple[BasketParams | None
     missing = [key for key in ("prix_panier", "foyers", "semaines_par_an") if key not in baskets]
     tiers = baskets.get("tranches") or []
     if missing or not tiers:
-        return None, Markup(
-            "Pour obtenir le scénario des paniers solidaires, renseignez dans "
-            "`fonctions/accessibilite.yaml` le bloc `paniers_solidaires` : `prix_panier`, "
-            "`foyers`, `semaines_par_an`, `tranches` et `financeurs`.")
+        return None, Markup(BASKETS_PENDING)
     shares = [t.get("part_foyers_pct") for t in tiers]
     if len(tiers) > 1 and any(s is None for s in shares):
-        return None, Markup("Pour obtenir le scénario des paniers solidaires, indiquez pour "
-                            "chaque tranche la part des foyers (`part_foyers_pct`).")
+        return None, Markup(BASKETS_PENDING)
     return BasketParams(
         price=baskets["prix_panier"], households=baskets["foyers"],
         weeks=baskets["semaines_par_an"],

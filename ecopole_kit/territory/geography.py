@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from ecopole_kit.errors import GeographyUnavailable, UsageError
-from ecopole_kit.foundation.french import with_unit
+from ecopole_kit.foundation.french import joined, with_unit
 from ecopole_kit.territory.kinds import KINDS, LOOKUP_KINDS, TERRITORY_KINDS
 
 _TIER_SCORES = (1.0, 0.9, 0.8, 0.7)
@@ -60,6 +60,7 @@ class Commune:
     codes_postaux: tuple[str, ...]
     population: int | None
     commune_parente: str | None = None
+    liaison: int = 0  # the COG's typeLiaison: which article the name takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +80,14 @@ class Departement:
     nom: str
     region: str
     zone: str
+    liaison: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Region:
     code: str
     nom: str
+    liaison: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class Geography:
         self.source: dict[str, str] = dict(payload["source"])
         self.regions = {r[0]: Region(*r) for r in payload["regions"]}
         self.departements = {d[0]: Departement(*d) for d in payload["departements"]}
-        self.communes = {c[0]: Commune(c[0], c[1], c[2], c[3], c[4], tuple(c[5]), c[6], c[7])
+        self.communes = {c[0]: Commune(c[0], c[1], c[2], c[3], c[4], tuple(c[5]), c[6], c[7], c[8])
                          for c in payload["communes"]}
         self.epcis = {e[0]: Epci(e[0], e[1], e[2], tuple(e[3]), e[4]) for e in payload["epci"]}
         self._tables: dict[str, Mapping[str, Any]] = {
@@ -298,7 +301,7 @@ class Geography:
         names = ([c.nom for c in communes] if kind == "commune"
                  else [self._tables[kind][c].nom for c in codes])
         return ResolvedTerritory(
-            kind=kind, codes=tuple(codes), nom=_join_names(names), communes=tuple(communes),
+            kind=kind, codes=tuple(codes), nom=joined(names), communes=tuple(communes),
             epcis=tuple(epcis), departements=tuple(departements), regions=tuple(regions),
             population=population, unknown=tuple(unknown))
 
@@ -379,10 +382,6 @@ def _inhabitants(population: int | None) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number > 1 else ''}"
-
-
-def _join_names(names: Sequence[str]) -> str:
-    return f"{', '.join(names[:-1])} et {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 @cache

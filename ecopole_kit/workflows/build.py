@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments, ProjectFileConflict
+from ecopole_kit.foundation.documents import check_syntax
 from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.models import BuiltSite
@@ -27,7 +28,7 @@ from ecopole_kit.project.layout import (
     USER_DOCS,
 )
 from ecopole_kit.project.links import check_link, tree
-from ecopole_kit.project.mkdocs_safety import check_safe
+from ecopole_kit.project.mkdocs_safety import check_safe, has_card_extensions
 from ecopole_kit.project.record import referentiel_versions
 from ecopole_kit.project.site_files import check_mkdocs, read_own_page
 from ecopole_kit.site import engine
@@ -40,6 +41,7 @@ from ecopole_kit.site.pages import (
 )
 from ecopole_kit.site.rendered import NavPage, RenderedSite, appended
 from ecopole_kit.site.territory_pages import place_of
+from ecopole_kit.workflows.todo import to_complete
 from ecopole_kit.workflows.validate import load_knowledge
 
 WATCHED = (TERRITORY_FILE, f"{FUNCTIONS_DIR}/*.yaml", f"{USER_DOCS}/**/*", MKDOCS_FILE)
@@ -64,12 +66,14 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.S
     config = root / MKDOCS_FILE
     check_link(root, config, str(config))
     check_mkdocs(root)
+    document = check_syntax(config, str(config))
     if safe:
         check_safe(root, config)
     declared = project.config.territoire
     place = place_of(knowledge.geography, declared)
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place,
-                           RenderOptions(versions=referentiel_versions(root)))
+                           RenderOptions(versions=referentiel_versions(root),
+                                         cards=has_card_extensions(document.data)))
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
     with_own, copied = _with_own_pages(root, rendered, user_pages)
     return engine.SiteSources(rendered=with_own, site_name=site_title(declared.nom),
@@ -92,13 +96,16 @@ def _with_own_pages(root: Path, rendered: RenderedSite,
 def build_site(root: Path, knowledge: Knowledge | None = None, *,
                safe: bool = False) -> BuiltSite:
     """Validate, render and build the static site into ``root/site`` (strict mode), whole
-    or not at all (the previous site stays until the new one is complete)."""
+    or not at all (the previous site stays until the new one is complete); with what the
+    project still leaves empty (``workflows/todo.py``)."""
+    known = knowledge or load_knowledge()
     try:
-        site_dir = engine.build(sources(root, knowledge or load_knowledge(), safe=safe),
-                                paths(root))
+        site_dir = engine.build(sources(root, known, safe=safe), paths(root))
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
-    return BuiltSite(project=root, site_dir=site_dir)
+    project = load_project(root, known)
+    return BuiltSite(project=root, site_dir=site_dir,
+                     to_complete=tuple(to_complete(project.config, project.functions)))
 
 
 def serve_site(root: Path, *, address: str, on_change: Callable[[str], None],

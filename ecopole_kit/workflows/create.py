@@ -7,15 +7,17 @@ from typing import Any
 
 from ecopole_kit.errors import InvalidDocuments
 from ecopole_kit.foundation.documents import Document, dump_yaml, load_yaml, write_text_atomic
-from ecopole_kit.foundation.resources import example_path
+from ecopole_kit.foundation.resources import example_path, shipped
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import BuiltSite, GeneratedProject, Issue
+from ecopole_kit.project.layout import FUNCTIONS_DIR
 from ecopole_kit.project.scaffold import generate_project
 from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.workflows.build import build_site
 from ecopole_kit.workflows.interview import Prompter, interview
 
 DEMO_EXAMPLE = "pays-tolosan"
+DEMO_FUNCTIONS = "demo-fonctions"  # examples/demo-fonctions/<fonction>.yaml: fictitious data
 
 
 def read_answers(path: Path | None) -> Document:
@@ -78,4 +80,12 @@ def run_demo(dest: Path) -> BuiltSite:
     config = complete_answers(read_answers(example_path(DEMO_EXAMPLE)), None,
                               geography=load_geography())
     project = generate_project(config, dest, demo=True)
+    _demo_functions(project.path)
     return build_site(project.path)
+
+
+def _demo_functions(root: Path) -> None:
+    """The demo's function files: an example, clearly marked so, that fills every page."""
+    examples = shipped("examples") / DEMO_FUNCTIONS
+    for source in sorted(examples.glob("*.yaml")):
+        write_text_atomic(root / FUNCTIONS_DIR / source.name, source.read_text("utf-8"))

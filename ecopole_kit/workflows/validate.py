@@ -5,11 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecopole_kit.errors import ProjectNotFound
-from ecopole_kit.models import Issue
-from ecopole_kit.project.files import Knowledge, check_across, check_file, check_project
+from ecopole_kit.models import Issue, ToComplete
+from ecopole_kit.project.files import (
+    Knowledge,
+    check_across,
+    check_file,
+    check_project,
+    load_project,
+)
 from ecopole_kit.project.layout import TERRITORY_FILE
 from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.territory.geography import load_geography
+from ecopole_kit.workflows.todo import to_complete
 
 
 def load_knowledge() -> Knowledge:
@@ -39,3 +46,13 @@ def _project_issues(path: Path, knowledge: Knowledge) -> list[Issue]:
         return check_project(path, knowledge)[1]
     except ProjectNotFound as error:
         return [Issue(str(path), None, (), error.message)]
+
+
+def to_complete_in(paths: list[Path], knowledge: Knowledge | None = None) -> list[ToComplete]:
+    """What the given valid projects (folders) still leave empty, for the terminal."""
+    known = knowledge or load_knowledge()
+    found: list[ToComplete] = []
+    for path in (p for p in paths if p.is_dir()):
+        project = load_project(path, known)
+        found.extend(to_complete(project.config, project.functions))
+    return found
