@@ -35,6 +35,7 @@ def place(kind: str, codes: list[str], outlines: Any = load_outlines) -> Place:
 def territory(name: str = "Mon territoire") -> Any:
     config = example("audruicq")
     config["territoire"]["nom"] = name
+    config["territoire"]["article"] = "aucun"  # a name of the project's own, said as typed
     return typed(config).territoire
 
 

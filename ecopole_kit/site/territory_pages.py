@@ -89,7 +89,7 @@ def naming(territory: Territory, place: Place | None) -> dict[str, Any]:
         records = resolved.communes
     elif resolved is not None and resolved.kind == "departement":
         records = resolved.departements
-    if len(records) != 1:
+    if len(records) != 1 or records[0].nom != territory.nom:  # the COG's article fits its name
         return {"article": None, "elides": False}
     return {"article": LIAISON_ARTICLES.get(records[0].liaison, "aucun"),
             "elides": records[0].liaison == 1}
@@ -149,9 +149,11 @@ def territory_map(territory: Territory, place: Place,
     if not shapes.communes:
         return None
     names = _group_names(place, groups)
-    alt = _map_alt(territory.nom, shapes, names, place)
+    said = naming(territory, place)
+    of_name = with_preposition(territory.nom, said["article"], "de", elides=said["elides"])
+    alt = _map_alt(of_name, shapes, names, place)
     chart = Chart(svg=_map_svg(shapes, groups, names, place, alt), alt=alt,
-                  caption=_map_caption(territory.nom, shapes, place, outlines))
+                  caption=_map_caption(of_name, shapes, place, outlines))
     files[MAP_FILE] = chart.svg.encode("utf-8")
     return {"path": Markup(MAP_FILE), "alt": chart.alt, "caption": chart.caption,
             "source": _map_source(outlines)}
@@ -176,7 +178,7 @@ def _map_alt(name: str, shapes: MapShapes, names: Mapping[str, str], place: Plac
     groups = "; ".join(f"{names[g]} ({counted(n, 'commune', 'communes')})"
                        for g, n in per_group.items())
     drawn_text = counted(len(drawn), "commune dessinée", "communes dessinées")
-    text = f"Carte de {name} : {drawn_text}, par intercommunalité : {groups}."
+    text = f"Carte {name} : {drawn_text}, par intercommunalité : {groups}."
     return text + _missing_text(shapes, place)
 
 
@@ -188,7 +190,7 @@ def _missing_text(shapes: MapShapes, place: Place) -> str:
 
 
 def _map_caption(name: str, shapes: MapShapes, place: Place, outlines: Outlines) -> str:
-    return (f"Les communes de {name} ; en trait épais, le contour de chaque "
+    return (f"Les communes {name} ; en trait épais, le contour de chaque "
             f"intercommunalité. Survolez une commune pour lire son nom."
             + _missing_text(shapes, place) + f" Contours : {_map_source(outlines)}.")
 
