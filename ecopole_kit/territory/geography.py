@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from ecopole_kit.errors import GeographyUnavailable, UsageError
-from ecopole_kit.foundation.french import joined, with_unit
+from ecopole_kit.foundation.french import counted, joined, with_unit
 from ecopole_kit.territory.kinds import KINDS, LOOKUP_KINDS, TERRITORY_KINDS
 
 _TIER_SCORES = (1.0, 0.9, 0.8, 0.7)
@@ -255,17 +255,17 @@ class Geography:
         per_dep = Counter(self.communes[c].departement for c in epci.communes)
         deps = ", ".join(self._dep_label(d) for d, _ in per_dep.most_common())
         return " · ".join((f"EPCI ({epci.type})", deps, _inhabitants(epci.population),
-                           _count(len(epci.communes), "commune")))
+                           counted(len(epci.communes), "commune", "communes")))
 
     def _departement_detail(self, code: str) -> str:
         dep = self.departements[code]
         return " · ".join((_ZONES.get(dep.zone, "département"), self.regions[dep.region].nom,
                            _inhabitants(self.population_of("departement", code)),
-                           _count(len(self._by_departement.get(code, [])), "commune")))
+                           counted(len(self._by_departement.get(code, [])), "commune", "communes")))
 
     def _region_detail(self, code: str) -> str:
         count = sum(d.region == code for d in self.departements.values())
-        return " · ".join(("région", _count(count, "département"),
+        return " · ".join(("région", counted(count, "département", "départements"),
                            _inhabitants(self.population_of("region", code))))
 
     def resolve(self, kind: str, codes: Sequence[str]) -> ResolvedTerritory:
@@ -380,19 +380,21 @@ def _inhabitants(population: int | None) -> str:
     return "population inconnue" if population is None else with_unit(population, "hab.")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number > 1 else ''}"
+def read_shipped_data(filename: str, *, what: str, script: str) -> Any:
+    """A gzip-compressed JSON file shipped in ``ecopole_kit/data``; ``what`` names it in the
+    French error (« Données géographiques illisibles ou absentes »)."""
+    data = resources.files("ecopole_kit") / "data" / filename
+    try:
+        return json.loads(gzip.decompress(data.read_bytes()))
+    except (OSError, ValueError) as error:
+        raise GeographyUnavailable(
+            f"{what} ({error}).",
+            hint=f"Réinstallez ecopole-kit, ou reconstruisez-les : python {script}") from error
 
 
 @cache
 def load_geography() -> Geography:
     """Load the shipped extract of the Code officiel géographique (once per process)."""
-    data = resources.files("ecopole_kit") / "data" / "geographie.json.gz"
-    try:
-        payload = json.loads(gzip.decompress(data.read_bytes()))
-    except (OSError, ValueError) as error:
-        raise GeographyUnavailable(
-            f"Données géographiques illisibles ou absentes ({error}).",
-            hint="Réinstallez ecopole-kit, ou reconstruisez-les : "
-                 "python scripts/build_geodata.py") from error
+    payload = read_shipped_data("geographie.json.gz", script="scripts/build_geodata.py",
+                                what="Données géographiques illisibles ou absentes")
     return Geography(payload)

@@ -8,18 +8,15 @@ size of a département it keeps shapes within a fraction of a per cent.
 
 from __future__ import annotations
 
-import gzip
 import itertools
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from ecopole_kit.errors import GeographyUnavailable
+from ecopole_kit.territory.geography import read_shipped_data
 
 GridPoint = tuple[int, int]
 Point = tuple[float, float]
@@ -162,13 +159,7 @@ def _chains(neighbours: dict[GridPoint, list[GridPoint]]) -> list[list[GridPoint
 @cache
 def load_outlines() -> Outlines:
     """Load the shipped commune outlines (once per process, only when a map is drawn)."""
-    data = resources.files("ecopole_kit") / "data" / "contours.json.gz"
-    try:
-        payload = json.loads(gzip.decompress(data.read_bytes()))
-    except (OSError, ValueError) as error:
-        raise GeographyUnavailable(
-            f"Contours des communes illisibles ou absents ({error}).",
-            hint="Réinstallez ecopole-kit, ou reconstruisez-les : "
-                 "python scripts/build_outlines.py") from error
+    payload = read_shipped_data("contours.json.gz", script="scripts/build_outlines.py",
+                                what="Contours des communes illisibles ou absents")
     return Outlines(source=payload["source"], scale=int(payload["echelle"]),
                     communes=payload["communes"])
