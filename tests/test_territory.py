@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ecopole_kit.errors import UsageError
-from ecopole_kit.territory.geography import Geography, Match, load_geography, normalize
+from ecopole_kit.territory.geography import Geography, Match, load_geography
+from ecopole_kit.territory.search import normalize
 
 FRONTONNAIS = "200034957"
 HAUTS_TOLOSANS = "200071314"
