@@ -33,6 +33,8 @@ def test_wheel_ships_the_resources(wheel: Path) -> None:
                      "ecopole_kit/_shipped/referentiel/CHANGELOG.yaml",
                      "ecopole_kit/project/releases/0_1_0/template/cookiecutter.json",
                      "ecopole_kit/project/releases/0_1_0/schemas/territoire.schema.json",
+                     "ecopole_kit/project/releases/0_2_0/template/cookiecutter.json",
+                     "ecopole_kit/project/releases/0_2_0/schemas/territoire.schema.json",
                      "ecopole_kit/site/templates/fiche.md.j2",
                      "ecopole_kit/site/vendor/iframe-worker/shim.js",
                      "ecopole_kit/web/templates/form.html",

@@ -22,6 +22,7 @@ from ecopole_kit.workflows.update import update_project
 from tests.conftest import example, geography, knowledge
 
 FIXTURE = Path(__file__).parent / "fixtures" / "projet-0.1.0" / "pays-tolosan"
+FIXTURE_0_2_0 = Path(__file__).parent / "fixtures" / "projet-0.2.0" / "gohelle"
 RECORD = ".ecopole/projet.yaml"
 
 
@@ -45,6 +46,13 @@ def test_the_0_1_0_release_regenerates_a_0_1_0_project_byte_for_byte(tmp_path: P
     built = FROZEN["0.1.0"].render(read_answers(FIXTURE), False, tmp_path)
     expected = {k: v[0] for k, v in tree(FIXTURE).items() if k != RECORD}
     assert {k: v[0] for k, v in tree(built).items() if k != RECORD} == expected
+
+
+def test_the_0_2_0_release_regenerates_a_0_2_0_project_byte_for_byte(tmp_path: Path) -> None:
+    built = FROZEN["0.2.0"].render(read_answers(FIXTURE_0_2_0), False, tmp_path)
+    expected = {k: v[0] for k, v in tree(FIXTURE_0_2_0).items() if k != RECORD}
+    assert {k: v[0] for k, v in tree(built).items() if k != RECORD} == expected
+    assert "ecopole-kit==0.2.0" in (built / ".github" / "workflows" / "site.yml").read_text("utf-8")
 
 
 def test_the_referentiel_has_its_version_and_changelog() -> None:

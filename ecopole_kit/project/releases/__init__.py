@@ -17,7 +17,7 @@ from typing import Any
 from cookiecutter.generate import generate_files
 
 from ecopole_kit.project.layout import RECORD_DIR, SCHEMA_DIR
-from ecopole_kit.project.releases import v0_1_0
+from ecopole_kit.project.releases import v0_1_0, v0_2_0
 
 _HERE = Path(__file__).resolve().parent
 
@@ -45,4 +45,5 @@ class Release:
         return built
 
 
-FROZEN = {"0.1.0": Release("0.1.0", "0.1.0", "0_1_0", v0_1_0.context)}
+FROZEN = {"0.1.0": Release("0.1.0", "0.1.0", "0_1_0", v0_1_0.context),
+          "0.2.0": Release("0.2.0", "0.2.0", "0_2_0", v0_2_0.context)}
