@@ -49,7 +49,8 @@ from ecopole_kit.territory.outlines import MapShapes, Outlines, Ring, load_outli
 
 CHART_DIR = "assets/diagnostic"
 MAP_FILE = "assets/carte-territoire.svg"
-# Light tints of the Okabe & Ito palette (charts.PALETTE), one per intercommunality.
+# Light tints of the Okabe & Ito palette (charts.PALETTE): one per intercommunality up to
+# seven; beyond, neighbours differ (outlines.colour_groups needs at most six).
 MAP_FILLS = ("#cfe3f2", "#f6dfb0", "#bfe6d6", "#ecd0e1", "#e3e3e3", "#f3ccb3", "#f5efb8")
 BASKETS_PENDING = ("Le scénario des paniers solidaires sera calculé ici quand la structure "
                    "porteuse en aura fixé les paramètres : prix du panier, foyers, semaines de "
@@ -197,8 +198,10 @@ def _map_caption(name: str, shapes: MapShapes, place: Place, outlines: Outlines)
 
 def _map_svg(shapes: MapShapes, groups: Mapping[str, str], names: Mapping[str, str],
              place: Place, label: str) -> str:
-    fills = {g: MAP_FILLS[i % len(MAP_FILLS)] for i, g in enumerate(shapes.boundaries)}
-    legend = list(shapes.boundaries) if 1 < len(fills) <= len(MAP_FILLS) else []
+    few = len(shapes.boundaries) <= len(MAP_FILLS)  # one fill each, and a legend
+    fills = {g: MAP_FILLS[(i if few else shapes.colours[g]) % len(MAP_FILLS)]
+             for i, g in enumerate(shapes.boundaries)}
+    legend = list(shapes.boundaries) if few and len(fills) > 1 else []
     height = shapes.height + (24 * len(legend) + 8 if legend else 0)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shapes.width} {height}" '
              f'width="{shapes.width}" height="{height}" role="img" aria-label="{_xml(label)}" '
