@@ -4,9 +4,11 @@ A figure is a digit sequence that is a quantity, a percentage, an amount or a ye
 of years (« 2021-2027 »), or a number written in words before what it counts (« trois ans »,
 « vingt-quatre mois », « cinq intercommunalités »); digits that belong to an identifier (an
 article L5132-15-1, a loi n° 2014-856, a fiche F14100, the ordinal « 1er ») are not figures,
-nor is the text of a link (« [Les trois Ecopôles](page:trois-ecopoles) » names a page). A figure is sourced when the same unit of text (a paragraph,
-a list item, a table with its caption) cites, in parentheses or after « Source : », one of
-the sources the fiche or the page lists.
+nor is the text of a link (« [Les trois Ecopôles](page:trois-ecopoles) » names a page).
+A figure is sourced when the same unit of text (a paragraph, a list item, a table with its
+caption) cites, in parentheses or after « Source : », one of the sources the fiche or the page
+lists. The licence page has no figure of its own to source; the glossary cites one source per
+entry.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ def test_spans_of_years_and_numbers_in_words_are_figures() -> None:
         "trois ans", "cinq ans", "vingt-quatre mois"]
     assert figures("voir [Les trois Ecopôles](page:trois-ecopoles), pendant un mois") == []
     units, keys = page_units("Le PAT est reconnu pour trois ans.\n\n## Sources\n\n- DRAAF\n")
-    assert [unit.strip() for unit in unsourced(units, keys)] == ["Le PAT est reconnu pour trois ans."]
+    assert [u.strip() for u in unsourced(units, keys)] == ["Le PAT est reconnu pour trois ans."]
 
 
 def test_glossary_entries_with_figures_have_a_source() -> None:
