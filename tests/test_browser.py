@@ -135,14 +135,28 @@ def test_navigation_tabs_lead_to_the_functions(page, served: str) -> None:
     page.wait_for_url("**/emploi/index.html")
 
 
-def test_screenshots_are_kept_as_artefacts(page, served: str) -> None:
+# Page → (screenshot, the picture it must show loaded, if any).
+SCREENSHOTS = {"index.html": ("accueil.png", "carte-territoire.svg"),
+               "territoire.html": ("territoire.png", "carte-territoire.svg"),
+               "feuille-de-route.html": ("feuille-de-route.png", "feuille-de-route.svg"),
+               "accessibilite/paniers-solidaires.html": ("fiche-paniers-solidaires.png", None)}
+
+
+@pytest.mark.parametrize("path", SCREENSHOTS)
+def test_screenshots_are_kept_as_artefacts(page, served: str, path: str) -> None:
+    """Home page and territory page (with the map), roadmap (with its chart) and a fiche,
+    full page, in ``test-artifacts/`` (or ``$ECOPOLE_TEST_ARTIFACTS``) for CI to keep."""
+    name, picture = SCREENSHOTS[path]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for path, name in (("index.html", "accueil.png"),
-                       ("accessibilite/paniers-solidaires.html", "fiche-paniers-solidaires.png")):
-        page.goto(f"{served}/{path}", wait_until="networkidle")
-        target = ARTIFACTS / name
-        page.screenshot(path=str(target), full_page=True)
-        assert target.stat().st_size > 10_000
+    target = ARTIFACTS / name
+    target.unlink(missing_ok=True)  # a file left by an earlier run proves nothing
+    page.goto(f"{served}/{path}", wait_until="networkidle")
+    if picture:
+        image = page.locator(f'article img[src$="{picture}"]').first
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+    page.screenshot(path=str(target), full_page=True)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert target.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("path", ["index.html", "accessibilite/index.html",

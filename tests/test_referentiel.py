@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -158,3 +159,106 @@ def test_rendering_is_pure_and_tailored() -> None:
     assert first.pages["accessibilite/paniers-solidaires.md"] != \
         other.pages["accessibilite/paniers-solidaires.md"]
     assert "Cocagne Haute\\-Garonne" in first.pages["emploi/projets-professionnels.md"]
+
+
+# --- The style sheet (referentiel/STYLE.md), checked on every text of the référentiel ---------
+
+TEXTS = sorted([*FICHES, *REFERENTIEL.glob("pages/*.md"), REFERENTIEL / "glossaire.yaml",
+                REFERENTIEL / "fonctions.yaml", REFERENTIEL / "licence.md"])
+INDICATOR_FIELDS = ("reference", "cible", "source", "responsable")
+# An example's telling detail, to find it wherever it is reused (STYLE.md: once or twice).
+EXAMPLE_SIGNATURES = {
+    "la Microferme prêtée par un bailleur": r"1[\s\u202f]000\sm²",
+    "l'archipel nourricier et sa surface": r"dizaine de parcelles",
+    "Ménadel et Saint-Hubert": r"Saint-Hubert",
+    "les trois lieux du Pays Tolosan": r"Maison de l'Alimentation",
+    "la ferme de 15 ha d'Audruicq": r"15\sha",
+    "le panier de Mâcon": r"Mâcon",
+}
+
+
+def _plain(path: Path) -> str:
+    """The text as a reader gets it: YAML folded, whatever the no-break spaces."""
+    text = path.read_text("utf-8")
+    if path.suffix == ".yaml":
+        text = yaml.safe_dump(yaml.safe_load(text), allow_unicode=True, width=10_000)
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def _fiche(path: Path) -> dict[str, object]:
+    data: dict[str, object] = yaml.safe_load(path.read_text("utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("path", FICHES, ids=lambda p: p.stem)
+def test_each_indicator_says_its_own_baseline_and_where_its_measure_comes_from(
+        path: Path) -> None:
+    indicators = _fiche(path)["indicateurs"]
+    assert isinstance(indicators, list)
+    for field in ("reference", "source"):
+        values = [indicator[field] for indicator in indicators]
+        assert len(set(values)) == len(values), f"{path.stem} : « {field} » répété"
+    rows = [tuple(indicator[f] for f in INDICATOR_FIELDS) for indicator in indicators]
+    assert len(set(rows)) == len(rows)
+
+
+def test_no_indicator_wording_is_shared_by_many_fiches() -> None:
+    where: dict[str, set[str]] = {}
+    for path in FICHES:
+        for indicator in _fiche(path)["indicateurs"]:  # type: ignore[attr-defined]
+            for field in ("reference", "cible", "source"):
+                where.setdefault(indicator[field], set()).add(path.stem)
+    assert {text: fiches for text, fiches in where.items() if len(fiches) > 2} == {}
+
+
+def _told(path: Path) -> str:
+    """What a fiche says, without the titles of its sources."""
+    data = _fiche(path)
+    said = {key: value for key, value in data.items() if key != "sources"}
+    said["exemples"] = [entry["texte"] for entry in data.get("exemples", [])]  # type: ignore[attr-defined]
+    return " ".join(yaml.safe_dump(said, allow_unicode=True, width=10_000)
+                    .replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def test_an_example_is_told_in_two_fiches_at_most() -> None:
+    told = {name: sorted(path.stem for path in FICHES if re.search(pattern, _told(path)))
+            for name, pattern in EXAMPLE_SIGNATURES.items()}
+    assert all(told.values()), told  # each signature still finds its example
+    assert {name: fiches for name, fiches in told.items() if len(fiches) > 2} == {}
+
+
+def test_the_first_step_advice_does_not_open_every_fiche_alike() -> None:
+    openings = [" ".join(str(_fiche(path)["au_territoire"]).split()[:3]) for path in FICHES]
+    most = max(openings.count(opening) for opening in openings)
+    assert most <= 3, sorted(openings)
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_spellings_and_formulas_follow_the_style_sheet(path: Path) -> None:
+    text = _plain(path)
+    spellings = set(re.findall(r"\b[Ff]iches?[- ]actions?\b", text))
+    assert spellings <= {"fiche-action", "fiches-actions", "Fiche-action", "Fiches-actions"}
+    assert "Fonctionnalité" not in text and "Coopération" not in text  # lower case: EFC
+    assert len(re.findall(r"plutôt qu", text)) <= 1
+    assert "monnaie locale](fiche:monnaie-locale)" not in text  # the MANNE is not an MLC
+    assert "conventionné par la DREETS" not in text
+    assert not re.search(r"Réseau Cocagne (?:coordonne|porte)\b", text)
+    assert not re.search(r"(?:du|le|un|d.un) Système [Aa]limentaire [Tt]erritorial", text)
+
+
+def test_the_style_checks_catch_what_they_forbid(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("Les fiches-action de l'Économie de la Fonctionnalité, plutôt que "
+                    "des ventes, plutôt qu'autre chose.\n", "utf-8")
+    with pytest.raises(AssertionError):
+        test_spellings_and_formulas_follow_the_style_sheet(page)
+
+
+def test_the_licence_page_lists_what_the_network_must_confirm() -> None:
+    text = (REFERENTIEL / "licence.md").read_text("utf-8")
+    terms = text.partition("Ce que le réseau doit encore confirmer")[2]
+    confirmed = re.findall(r"^    - \*\*([^*]+)\*\*", terms, re.MULTILINE)
+    assert confirmed == ["qui accorde les droits", "la mention de source",
+                         "les usages permis sans accord préalable", "la durée", "l'adresse",
+                         "les conditions des contours des communes"]
+    assert "GNU GPL 3.0" in terms and "ADMIN EXPRESS COG" in terms

@@ -1,10 +1,14 @@
 """Every figure of the référentiel carries its source, and each source has one name.
 
-A figure is a digit sequence that is a quantity, a percentage, an amount or a year; digits
-that belong to an identifier (an article L5132-15-1, a loi n° 2014-856, a fiche F14100, the
-ordinal « 1er ») are not figures. A figure is sourced when the same unit of text (a paragraph,
-a list item, a table with its caption) cites, in parentheses or after « Source : », one of
-the sources the fiche or the page lists.
+A figure is a digit sequence that is a quantity, a percentage, an amount or a year, a span
+of years (« 2021-2027 »), or a number written in words before what it counts (« trois ans »,
+« vingt-quatre mois », « cinq intercommunalités »); digits that belong to an identifier (an
+article L5132-15-1, a loi n° 2014-856, a fiche F14100, the ordinal « 1er ») are not figures,
+nor is the text of a link (« [Les trois Ecopôles](page:trois-ecopoles) » names a page).
+A figure is sourced when the same unit of text (a paragraph, a list item, a table with its
+caption) cites, in parentheses or after « Source : », one of the sources the fiche or the page
+lists. The licence page has no figure of its own to source; the glossary cites one source per
+entry.
 """
 
 from __future__ import annotations
@@ -24,6 +28,14 @@ REFERENTIEL = shipped("referentiel")
 FICHES = sorted(REFERENTIEL.glob("fiches/*/*.yaml"))
 PAGES = sorted(REFERENTIEL.glob("pages/*.md"))
 FIGURE = re.compile(r"(?<![\w\-/.,’'°])\d+(?:[ \u00a0\u202f]\d{3})*(?:,\d+)?(?![\w\-/]|[.,]\d)")
+YEARS = re.compile(r"(?<![\w\-/.])(?:19|20)\d\d[-–](?:19|20)\d\d(?![\w\-/])")
+NUMBER_WORD = (r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|seize|"
+               r"vingt(?:-quatre)?|trente|quarante|cinquante|soixante|cent|mille)")
+COUNTED = (r"(?:ans|années|mois|semaines|jours|heures|hectares|euros|pour cent|salariés|"
+           r"emplois|postes|communes|intercommunalités|jardins|Ecopôles|structures|associés|"
+           r"personnes morales|lauréats|niveaux)")
+WORDED = re.compile(rf"\b{NUMBER_WORD}\s+{COUNTED}\b", re.IGNORECASE)
+LINK_TEXT = re.compile(r"\[[^\]]*\]\([^)]*\)")
 PARENTHESIS = re.compile(r"\(([^()]*)\)")
 CAPTION = re.compile(r"Sources?\s*:(.*)", re.IGNORECASE)
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -33,7 +45,8 @@ NOT_CITED = {"id", "fonction", "liens", "sources", "exemples"}  # examples carry
 
 def figures(text: str) -> list[str]:
     bare = LIST_MARKER.sub("", LINK_TARGET.sub("]", text))
-    return FIGURE.findall(bare)
+    unlinked = LINK_TEXT.sub("", text)
+    return FIGURE.findall(bare) + YEARS.findall(bare) + WORDED.findall(unlinked)
 
 
 def source_key(title: str) -> str:
@@ -121,6 +134,15 @@ def test_identifiers_and_ordinals_are_not_figures() -> None:
     assert figures("art. L5132-15-1, loi n° 2014-856, fiche F14100, le 1er juillet") == []
     assert figures("au moins 4 mois, 23 921 €, 30 %, 0,41 ha, en 2024") == [
         "4", "23 921", "30", "0,41", "2024"]
+
+
+def test_spans_of_years_and_numbers_in_words_are_figures() -> None:
+    assert figures("308 GAL pour 2023-2027") == ["308", "2023-2027"]
+    assert figures("reconnu pour trois ans, puis cinq ans ; vingt-quatre mois en tout") == [
+        "trois ans", "cinq ans", "vingt-quatre mois"]
+    assert figures("voir [Les trois Ecopôles](page:trois-ecopoles), pendant un mois") == []
+    units, keys = page_units("Le PAT est reconnu pour trois ans.\n\n## Sources\n\n- DRAAF\n")
+    assert [u.strip() for u in unsourced(units, keys)] == ["Le PAT est reconnu pour trois ans."]
 
 
 def test_glossary_entries_with_figures_have_a_source() -> None:

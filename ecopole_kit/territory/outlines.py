@@ -12,7 +12,7 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -76,6 +76,7 @@ class MapShapes:
     communes: dict[str, tuple[Ring, ...]]
     boundaries: dict[str, tuple[Ring, ...]]
     missing: tuple[str, ...]
+    colours: dict[str, int] = field(default_factory=dict)  # group → colour index
 
 
 def map_shapes(outlines: Outlines, groups: Mapping[str, str], *, width: float = 800.0,
@@ -96,7 +97,46 @@ def map_shapes(outlines: Outlines, groups: Mapping[str, str], *, width: float = 
         communes={code: tuple(project.ring(r) for r in found) for code, found in rings.items()},
         boundaries={group: tuple(project.ring(line) for line in boundary_lines(found))
                     for group, found in by_group.items()},
-        missing=missing)
+        missing=missing, colours=colour_groups(neighbouring_groups(by_group)))
+
+
+def _edges(ring: Sequence[GridPoint]) -> set[tuple[GridPoint, GridPoint]]:
+    return {(min(a, b), max(a, b)) for a, b in zip(ring, [*ring[1:], ring[0]], strict=True)
+            if a != b}
+
+
+def neighbouring_groups(rings: Mapping[str, Iterable[Sequence[GridPoint]]]
+                        ) -> dict[str, set[str]]:
+    """Per group, the groups it shares a stretch of boundary with (a common edge; touching
+    at a single point does not count)."""
+    owners: dict[tuple[GridPoint, GridPoint], set[str]] = {}
+    for group, found in rings.items():
+        for ring in found:
+            for edge in _edges(ring):
+                owners.setdefault(edge, set()).add(group)
+    neighbours: dict[str, set[str]] = {group: set() for group in rings}
+    for groups in owners.values():
+        for group in groups:
+            neighbours[group] |= groups - {group}
+    return neighbours
+
+
+def colour_groups(neighbours: Mapping[str, set[str]]) -> dict[str, int]:
+    """A colour index per group, two neighbours never alike: greedy colouring in
+    smallest-last order, which needs at most six colours for a map of contiguous groups
+    (a planar graph always has a vertex of degree five or less)."""
+    left = {group: set(near) & neighbours.keys() for group, near in neighbours.items()}
+    order: list[str] = []
+    while left:
+        group = min(left, key=lambda g: (len(left[g]), g))
+        order.append(group)
+        for near in left.pop(group):
+            left[near].discard(group)
+    colours: dict[str, int] = {}
+    for group in reversed(order):
+        taken = {colours[near] for near in neighbours[group] if near in colours}
+        colours[group] = next(i for i in itertools.count() if i not in taken)
+    return colours
 
 
 @dataclass(frozen=True)
