@@ -157,7 +157,8 @@ def territory_in_words(request: Request, geography: Geography) -> str | None:
     if resolved.unknown or not codes:
         return f"{kind.label}, codes inconnus : {', '.join(codes)}"
     words = f"{resolved.nom} ({kind.label}, {', '.join(codes)})"
-    return words if not text else f"{words}, écrit « {text} »"
+    written = text and coded_territory(text, geography) is None  # words, not just codes
+    return f"{words}, écrit « {text} »" if written else words
 
 
 @dataclass(frozen=True)
