@@ -30,7 +30,6 @@ from ecopole_kit.errors import (
 from ecopole_kit.requests.records import Event, Request, Shipment
 from ecopole_kit.requests.register import Register
 from ecopole_kit.requests.statuses import STATUSES, TRANSITIONS
-from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 NAME = "Camille Martin"
 EMAIL = "camille.martin@exemple.fr"

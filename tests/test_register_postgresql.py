@@ -20,7 +20,7 @@ import pytest
 from ecopole_kit.errors import RegisterUnavailable, StepNotAllowed
 from ecopole_kit.requests.register import Register
 from ecopole_kit.requests.schema import LATEST
-from tests.pg_server import PASSWORD, PASSWORD_ROLE, postgres_server, postgres_url  # noqa: F401
+from tests.pg_server import PASSWORD, PASSWORD_ROLE
 from tests.test_register import person
 from tests.test_requests_cli import MOTIVATION, _eml_from_the_site
 
