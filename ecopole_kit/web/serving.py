@@ -56,6 +56,7 @@ def serve_intake(register_path: Path | str, *, host: str = "127.0.0.1", port: in
                      rate_storage=rate_storage)
     server = make_server(host, port, app, threaded=True,
                          request_handler=private_request_handler())
+    _request_log()
     try:
         server.serve_forever()
     finally:
@@ -78,6 +79,14 @@ def serve_production(register_path: Path | str, *, host: str = "127.0.0.1", port
     server = waitress_server.create_server(app, host=host, port=port, threads=threads,
                                            ident="ecopole-kit", expose_tracebacks=False)
     server.run()  # returns on Ctrl-C (waitress closes its sockets)
+
+
+def _request_log() -> None:
+    """The local server's request lines (method, path, status) on the error output."""
+    log = logging.getLogger("werkzeug")
+    if not log.handlers:
+        log.addHandler(logging.StreamHandler())
+        log.setLevel(logging.INFO)
 
 
 def application(environ: Mapping[str, str] | None = None) -> flask.Flask:
