@@ -314,3 +314,17 @@ def test_unknown_codes_in_a_mail_keep_the_request(run_cli, tmp_path: Path) -> No
     assert imported.exit_code == 0 and "Demande n° 1 enregistrée" in imported.output
     exported = json.loads(_run(run_cli, "export").output)
     assert exported[0]["territoire_texte"] == "99999" and exported[0]["territoire"] is None
+
+
+@pytest.mark.slow
+def test_a_package_without_a_tied_territory_keeps_the_applicant_words(run_cli,
+                                                                      tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    _run(run_cli, "import", str(_eml_with_territory(tmp_path, PAIMPONT)))
+    accepted = _run(run_cli, "accept", "1", "--sans-territoire")
+    assert accepted.exit_code == 0, accepted.stderr
+    pdf = next((tmp_path / "envois" / "registre" / "demande-1").glob("*.pdf"))
+    cover = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert f"Territoire : {PAIMPONT}" in cover.replace("\u202f", " ")
+    assert "Diagnostic : nourrir" not in " ".join(p.extract_text() for p in PdfReader(pdf).pages)
