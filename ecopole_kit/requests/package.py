@@ -18,6 +18,7 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
@@ -153,9 +154,12 @@ def build_package(applicant: Applicant, out_dir: Path, *, knowledge: Knowledge,
     config, day = applicant_config(applicant, knowledge.geography), today or date.today()
     _check_output(out_dir)
     packaged = applicant_copy(config, knowledge)
-    archive, names = _static_site(config, packaged, day)
     spoken = spoken_territory(config, knowledge.geography, applicant.territoire_texte)
-    pdf = render_pdf(weasyprint, packaged, *_cover(config, spoken, day))
+    # mkdocs runs in a subprocess: the site is built while WeasyPrint renders the PDF.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paquet-site") as pool:
+        site = pool.submit(_static_site, config, packaged, day)
+        pdf = render_pdf(weasyprint, packaged, *_cover(config, spoken, day))
+        archive, names = site.result()
     slug = config["territoire"]["slug"]
     return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", pdf),
                    site_zip=_publish(out_dir / f"site-{slug}.zip", archive), files=names)
