@@ -293,6 +293,9 @@ def test_a_territory_in_words_is_kept_then_tied_at_review(run_cli, tmp_path: Pat
     assert "en examen   par Dominique — Territoire rattaché : CC Brocéliande" in shown
     again = _run(run_cli, "review", "1")
     assert again.exit_code == 1 and "elle l'est déjà" in again.stderr
+    corrected = _run(run_cli, "review", "1", "--territoire", "35211")  # a wrong tie, corrected
+    assert "territoire rattaché, Paimpont (commune, 35211)" in corrected.output
+    assert "Demande n° 1 : en examen." not in corrected.output  # it already was
 
 
 def test_a_territory_can_be_left_for_later(run_cli, tmp_path: Path) -> None:

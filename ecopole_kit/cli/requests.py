@@ -108,28 +108,31 @@ def requests_show(ctx: click.Context, numero: int) -> None:
 @requests.command("review")
 @click.argument("numero", type=int, metavar="NUMÉRO")
 @click.option("--territoire", "choice", metavar="CHOIX",
-              help="Territoire à rattacher sans question : numéros proposés ou codes "
-                   "officiels, séparés par des virgules.")
+              help="Territoire à rattacher sans question (ou à corriger) : numéros proposés "
+                   "ou codes officiels, séparés par des virgules.")
 @click.pass_context
 def requests_review(ctx: click.Context, numero: int, choice: str | None) -> None:
     """Passer une demande « en examen » et rattacher son territoire à ses codes officiels."""
     from ecopole_kit.workflows.requests import review
 
-    reviewed = review(_desk(ctx), numero)
+    reviewed = review(_desk(ctx), numero, retie=choice is not None)
     request = reviewed.request
     if reviewed.moved:
         console.success(f"Demande n° {request.id} : {request.statut}.")
-    if request.territoire_texte and not request.territoire and not request.anonymise:
+    pending = request.territoire_texte and not request.territoire and not request.anonymise
+    if pending or choice is not None:
         _tie_territory(ctx, request.id, request.territoire_texte, reviewed.proposals, choice)
 
 
-def _tie_territory(ctx: click.Context, request_id: int, text: str, proposals: Sequence[Any],
+def _tie_territory(ctx: click.Context, request_id: int, text: str | None,
+                   proposals: Sequence[Any],
                    choice: str | None) -> None:
     """Show what the applicant's words may name; tie what staff choose."""
     from ecopole_kit.requests.territory_text import numbered
     from ecopole_kit.workflows.requests import tie_territory
 
-    console.say(f"Territoire écrit par la personne : « {one_line(text)} »")
+    if text:
+        console.say(f"Territoire écrit par la personne : « {one_line(text)} »")
     offered = numbered(proposals)
     _show_proposals(proposals, offered)
     while True:

@@ -170,16 +170,18 @@ class Review:
     proposals: tuple[Proposal, ...]
 
 
-def review(desk: Desk, request_id: int) -> Review:
+def review(desk: Desk, request_id: int, *, retie: bool = False) -> Review:
     """Put a request « en examen »; a territory written as text gets its proposals. A
-    request already « en examen » whose territory is still to tie is reviewed again."""
+    request already « en examen » is reviewed again while its territory is still to tie,
+    or when staff tie it anew (``retie``)."""
     register = desk.open()
     request = register.get(request_id)
-    pending = territory_pending(request)
-    moved = not (pending and request.statut == Status.IN_REVIEW.value)
+    tying = territory_pending(request) or retie
+    moved = not (tying and request.statut == Status.IN_REVIEW.value)
     if moved:
         request = register.review(request_id, by=desk.by)
-    found = proposals(request.territoire_texte or "", load_geography()) if pending else []
+    text = request.territoire_texte or ""
+    found = proposals(text, load_geography()) if tying and text else []
     return Review(request, moved, tuple(found))
 
 
