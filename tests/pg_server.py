@@ -84,11 +84,11 @@ def start(folder: Path) -> str:
         entry = pwd.getpwnam(SERVICE_USER)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
     data, port = folder / "data", _free_port()
-    _run([*owner, str(tools / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-          "-E", "UTF8", "--no-instructions"])
+    _run(owner, tools / "initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+         "--no-instructions")
     (data / "pg_hba.conf").write_text(_HBA, encoding="utf-8")
-    _run([*owner, str(tools / "pg_ctl"), "-D", str(data), "-l", str(folder / "journal.log"),
-          "-w", "-t", "60", "-o", f"{_SETTINGS} -p {port} -k {folder}", "start"])
+    _run(owner, tools / "pg_ctl", "-D", str(data), "-l", str(folder / "journal.log"), "-w",
+         "-t", "60", "-o", f"{_SETTINGS} -p {port} -k {folder}", "start")
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     _password_role(url)
     return url
@@ -102,11 +102,11 @@ def stop(folder: Path) -> None:
                         "immediate", "-w", "stop"], capture_output=True, check=False)
 
 
-def _run(command: list[str]) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd="/")
+def _run(owner: list[str], tool: Path, *arguments: str) -> None:
+    done = subprocess.run([*owner, str(tool), *arguments], capture_output=True, text=True,
+                          check=False, cwd="/")
     if done.returncode:
-        raise Unavailable(f"{Path(command[command.index('--') + 1 if '--' in command else 0]).name}"
-                          f" a échoué : {done.stderr.strip()[-300:]}")
+        raise Unavailable(f"{tool.name} a échoué : {done.stderr.strip()[-300:]}")
 
 
 def _password_role(url: str) -> None:

@@ -280,3 +280,13 @@ def test_the_tables_are_created_once_by_concurrent_first_opens(postgres_url: str
     with psycopg.connect(postgres_url) as conn:
         rows = conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
     assert [v for (v,) in rows] == list(range(1, LATEST + 1))
+
+
+def test_where_no_server_can_start_the_reason_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import pg_server
+
+    monkeypatch.setenv("PG_BIN", "/nulle/part")
+    monkeypatch.setattr(pg_server.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pg_server.glob, "glob", lambda pattern: [])
+    with pytest.raises(pg_server.Unavailable, match="initdb et pg_ctl introuvables"):
+        pg_server.binaries()
