@@ -14,6 +14,7 @@ from hypothesis import settings
 
 from ecopole_kit.cli.main import main
 from ecopole_kit.models import Question
+from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (PostgreSQL fixtures)
 
 # No timing in tests: a loaded CI machine must not turn a slow example into a failure.
 settings.register_profile("ecopole", deadline=None)

@@ -15,6 +15,8 @@ from ecopole_kit.foundation.documents import Document
 from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.requests.email_import import parse_request_email, received_date
 from ecopole_kit.requests.register import Register
+from ecopole_kit.requests.territory_text import coded_territory
+from ecopole_kit.territory.geography import Geography, load_geography
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite créer un pôle "
               "alimentaire territorial avec la communauté de communes du Val.")
@@ -29,6 +31,10 @@ def eml(body: bytes, *, sender: bytes = b"Camille Martin <camille.martin@exemple
                b"MIME-Version: 1.0\r\nContent-Type: " + content_type.encode() + b"\r\n"
                b"Content-Transfer-Encoding: " + encoding.encode() + b"\r\n" + extra)
     return headers + b"\r\n" + body
+
+
+MINIMAL = {"nom": "Camille Martin", "organisation": "Jardins", "courriel": "c@exemple.fr",
+           "motivation": MOTIVATION, "consentement": True}
 
 
 def issues_of(data: dict[str, Any]) -> list[str]:
@@ -61,7 +67,7 @@ def test_iso_8859_1_in_base64() -> None:
     data = parse_request_email(raw, name="latin.eml")
     assert data["nom"] == "Hélène Duprè" and data["motivation"] == MOTIVATION
     assert data["organisation"] == "Mairie de Saint-Élix"
-    assert data["territoire"] == {"type": "commune", "codes": ["31555"]}
+    assert data["territoire_texte"] == "31555"
 
 
 def test_html_only() -> None:
@@ -78,7 +84,7 @@ def test_html_only() -> None:
     data = parse_request_email(raw, name="html.eml")
     assert data["motivation"] == f"Bonjour,\n\n{MOTIVATION}"
     assert data["organisation"] == "Les Jardins du Val"
-    assert data["territoire"] == {"type": "departement", "codes": ["974"]}
+    assert data["territoire_texte"] == "974"
     assert data["consentement"] is True
     assert issues_of(data) == []
 
@@ -105,22 +111,45 @@ def test_labelled_lines_and_a_quoted_reply() -> None:
     data = parse_request_email(eml(text.encode()), name="reponse.eml")
     assert data["nom"] == "Dominique Lefèvre"  # the labelled line wins over the sender's name
     assert data["organisation"] == "Communauté de communes du Lac"
-    assert data["territoire"] == {"type": "plusieurs-epci", "codes": ["200034957", "200071314"]}
+    assert data["territoire_texte"] == "200 034 957 ; 200071314"
     assert data["motivation"] == MOTIVATION
     assert "consentement" not in data  # consent quoted from another message does not count
+
+
+def test_the_territory_is_kept_as_the_applicant_wrote_it() -> None:
+    text = (f"Nom : Camille Martin\nOrganisation : Jardins\n"
+            f"Territoire :   Paimpont (35),  CC Brocéliande Communauté \n\n{MOTIVATION}\n")
+    data = parse_request_email(eml(text.encode()), name="x.eml")
+    assert data["territoire_texte"] == "Paimpont (35), CC Brocéliande Communauté"
+    assert "territoire" not in data and "Paimpont" not in data["motivation"]
+
+
+def test_a_very_long_territory_is_cut_at_a_word() -> None:
+    text = f"Territoire : {'Saint-Martin-de-la-Place ' * 30}\n{MOTIVATION}\n"
+    kept = parse_request_email(eml(text.encode()), name="x.eml")["territoire_texte"]
+    assert len(kept) <= 300 and kept.endswith("Place …")
+    assert issues_of({**MINIMAL, "territoire_texte": kept}) == []
+
+
+@pytest.fixture(scope="module")
+def geography() -> Geography:
+    return load_geography()
 
 
 @pytest.mark.parametrize(("line", "expected"), [
     ("31555", {"type": "commune", "codes": ["31555"]}),
     ("2a004, 2B033", {"type": "commune", "codes": ["2A004", "2B033"]}),
     ("200034957", {"type": "epci", "codes": ["200034957"]}),
-    ("200034957, 200071314", {"type": "plusieurs-epci", "codes": ["200034957", "200071314"]}),
+    ("200 034 957 ; 200071314", {"type": "plusieurs-epci",
+                                 "codes": ["200034957", "200071314"]}),
     ("31, 32", {"type": "departement", "codes": ["31", "32"]}),
-    ("31555, 200034957", {"codes": ["31555", "200034957"]}),
+    ("31555, 200034957", None),  # two kinds: staff decide
+    ("99999", None),  # an unknown code: staff decide
+    ("Paimpont (35)", None),
 ])
-def test_the_territory_type_follows_from_the_codes(line: str, expected: dict[str, Any]) -> None:
-    text = f"Territoire : {line}\n{MOTIVATION}\n"
-    assert parse_request_email(eml(text.encode()), name="x.eml")["territoire"] == expected
+def test_codes_alone_are_tied_at_once(geography: Geography, line: str,
+                                      expected: dict[str, Any] | None) -> None:
+    assert coded_territory(line, geography) == expected
 
 
 def test_empty_labels_of_the_prefilled_message_are_ignored() -> None:

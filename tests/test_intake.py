@@ -27,8 +27,7 @@ VALID = {
     "nom": "  Camille Martin ",
     "organisation": "Association Les Jardins du Val",
     "courriel": "camille.martin@exemple.fr",
-    "territoire_type": "epci",
-    "territoire_codes": "200034957",
+    "territoire_texte": "Paimpont (35), CC Brocéliande Communauté",
     "motivation": MOTIVATION,
     "consentement": "oui",
 }
@@ -67,12 +66,15 @@ def test_get_shows_the_french_accessible_form(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert '<html lang="fr">' in page
     assert token(client)
-    for name in ("nom", "organisation", "courriel", "territoire_type", "territoire_codes",
-                 "motivation", "consentement"):
+    for name in ("nom", "organisation", "courriel", "territoire_texte", "motivation",
+                 "consentement"):
         assert f'<label for="{name}">' in page
         assert f'id="{name}" name="{name}"' in page
-    assert "Codes officiels séparés par des virgules" in page
-    assert "ecopole-kit lookup" in page
+    help_text = html.unescape(page.split('id="territoire_texte-aide"')[1].split("</p>")[0])
+    assert "Nommez-le comme vous le diriez" in help_text
+    assert "«\u00a0Paimpont (35), CC Brocéliande Communauté\u00a0»" in help_text
+    assert "L'équipe retrouve ses codes officiels" in help_text
+    assert "ecopole-kit" not in page and "INSEE" not in page and "SIREN" not in page
     assert "80 caractères et 12 mots" in page
     assert ("conservées 365 jours puis effacées ; vous pouvez demander l'accès à vos "
             "données ou leur effacement") in html.unescape(page)
@@ -86,7 +88,8 @@ def test_valid_post_is_stored_and_thanked(client: FlaskClient, register_path: Pa
     [request] = stored(register_path)
     assert (request.statut, request.source) == ("reçue", "formulaire")
     assert request.nom == "Camille Martin"
-    assert request.territoire == {"type": "epci", "codes": ["200034957"]}
+    assert request.territoire_texte == "Paimpont (35), CC Brocéliande Communauté"
+    assert request.territoire is None  # tied by staff when they review
     assert request.consentement is True
     thanks = client.get("/merci")
     text = thanks.get_data(as_text=True)
@@ -99,7 +102,7 @@ def test_no_personal_data_in_the_thanks_url(client: FlaskClient) -> None:
     response = post(client, **VALID)
     location = response.headers["Location"]
     assert "?" not in location
-    for value in ("Camille", "camille", "exemple", "Jardins", "200034957"):
+    for value in ("Camille", "camille", "exemple", "Jardins", "Paimpont"):
         assert value not in location
 
 
@@ -129,8 +132,8 @@ def test_token_of_another_session_is_refused(register_path: Path) -> None:
     ("motivation", "x" * 90, "exposez en quelques phrases la raison ou le projet"),
     ("courriel", "camille.martin@", "adresse électronique attendue"),
     ("consentement", "", "le consentement au traitement des données est nécessaire"),
-    ("territoire_codes", "3155", "code INSEE de commune (5 caractères), SIREN d&#39;EPCI"),
-    ("territoire_type", "", "choisissez le type de territoire"),
+    ("territoire_texte", "Paimpont\x07", "caractères de contrôle interdits ; retapez le "
+     "territoire"),
     ("nom", "", "indiquez votre prénom et votre nom."),
 ])
 def test_bad_input_is_explained_next_to_its_field(
@@ -148,13 +151,12 @@ def test_bad_input_is_explained_next_to_its_field(
 
 def test_values_are_kept_after_an_error(client: FlaskClient, register_path: Path) -> None:
     response = post(client, **{**VALID, "courriel": "pas-une-adresse",
-                               "territoire_codes": "31555, 2a004"})
+                               "territoire_texte": "31555, 2a004"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'value="pas-une-adresse"' in page
     assert 'value="Camille Martin"' in page or 'value="  Camille Martin "' in page
     assert 'value="31555, 2a004"' in page
-    assert '<option value="epci" selected>' in page
     assert f">{escape(MOTIVATION)}</textarea>" in page
     assert 'value="oui" checked' in page
     assert stored(register_path) == []
@@ -273,26 +275,24 @@ def test_crash_shows_a_french_page_without_personal_data(
 
 def test_build_record_trims_and_leaves_out_empty_fields() -> None:
     record = build_record({"nom": " A B ", "organisation": "", "courriel": "a@b.fr",
-                           "territoire_type": "", "territoire_codes": " 31555 ,2a004;  31 ",
+                           "territoire_texte": "  Paimpont (35),\r\n  CC Brocéliande ",
                            "motivation": "ligne\r\nligne ", "consentement": ""})
     assert record == {"nom": "A B", "courriel": "a@b.fr", "motivation": "ligne\nligne",
-                      "territoire": {"codes": ["31555", "2A004", "31"]}}
-    assert "territoire" not in build_record({"territoire_type": "", "territoire_codes": " , "})
+                      "territoire_texte": "Paimpont (35), CC Brocéliande"}
+    assert "territoire_texte" not in build_record({"territoire_texte": "  "})
     assert build_record({"consentement": "oui"}) == {"consentement": True}
 
 
 def test_field_errors_place_missing_fields() -> None:
     issues = [
         Issue("demande", None, (), "champ obligatoire « consentement » manquant (Consentement)"),
-        Issue("demande", None, ("territoire",), "champ obligatoire « codes » manquant (Codes)"),
-        Issue("demande", None, ("territoire", "codes", 1), "code attendu."),
+        Issue("demande", None, ("territoire_texte",), "caractères interdits."),
         Issue("demande", None, (), "autre problème."),
     ]
     errors = field_errors(issues)
-    assert list(errors) == ["", "territoire_codes", "consentement"]
+    assert list(errors) == ["", "territoire_texte", "consentement"]
     assert errors[""] == ["autre problème."]
-    assert errors["territoire_codes"][0].startswith("indiquez au moins un code officiel")
-    assert errors["territoire_codes"][1] == "code attendu."
+    assert errors["territoire_texte"] == ["caractères interdits."]
     assert errors["consentement"][0].startswith("cochez cette case")
 
 

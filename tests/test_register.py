@@ -1,4 +1,7 @@
-"""The register of requests: recording, review, decisions, shipment, erasure, several writers."""
+"""The register of requests: recording, review, decisions, shipment, erasure, several writers.
+
+Every test taking ``register`` or ``location`` runs on SQLite and on a real PostgreSQL server
+(``tests/pg_server.py``: one throwaway cluster per session, a new database per test)."""
 
 from __future__ import annotations
 
@@ -45,9 +48,27 @@ def person(**changes: Any) -> dict[str, Any]:
     return data
 
 
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.slow,
+                                                         pytest.mark.postgresql])]
+
+
+@pytest.fixture(params=BACKENDS)
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a register lives: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "demandes.sqlite")
+    return str(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
-def register(tmp_path: Path) -> Register:
-    return Register(tmp_path / "demandes.sqlite")
+def register(location: str) -> Register:
+    return Register(location)
+
+
+def _sql(register: Register, statement: str, params: tuple[Any, ...] = ()) -> None:
+    """Change the tables behind the register's back (``?`` placeholders, either database)."""
+    with register.store.transaction(write=True) as conn:
+        conn.execute(statement, params)
 
 
 def _utc_now() -> datetime:
@@ -300,8 +321,8 @@ def test_an_erased_request_cannot_be_shipped(register: Register) -> None:
         register.record_shipment(request.id, ["referentiel.pdf"], by="Luc")
 
 
-def test_purge_expired_after_the_retention(tmp_path: Path) -> None:
-    register = Register(tmp_path / "demandes.sqlite", retention_days=30)
+def test_purge_expired_after_the_retention(location: str) -> None:
+    register = Register(location, retention_days=30)
     old = register.add(person(), by="x", source="courriel", received_at=datetime(2001, 1, 1))
     later = datetime.now(timezone.utc) + timedelta(days=20)
     assert register.purge_expired(now=later) == 0  # a mail's old Date alone decides nothing
@@ -313,17 +334,15 @@ def test_purge_expired_after_the_retention(tmp_path: Path) -> None:
     assert register.purge_expired(now=now) == 0
 
 
-def test_the_last_step_restarts_the_retention(tmp_path: Path) -> None:
-    register = Register(tmp_path / "demandes.sqlite", retention_days=30)
+def test_the_last_step_restarts_the_retention(location: str) -> None:
+    register = Register(location, retention_days=30)
     reviewed = register.add(person(), by="x", source="courriel")
-    with sqlite3.connect(register.path) as conn:  # its arrival, 40 days ago
-        conn.execute("UPDATE events SET at = ?", ((datetime.now(timezone.utc)
-                                                   - timedelta(days=40)).isoformat(),))
+    _sql(register, "UPDATE events SET at = ?",  # its arrival, 40 days ago
+         ((datetime.now(timezone.utc) - timedelta(days=40)).isoformat(),))
     assert register.purge_expired() == 1 and register.get(reviewed.id).anonymise
     fresh = register.add(person(nom="Dominique Autre"), by="x", source="courriel")
-    with sqlite3.connect(register.path) as conn:
-        conn.execute("UPDATE events SET at = ? WHERE request_id = ?",
-                     ((datetime.now(timezone.utc) - timedelta(days=40)).isoformat(), fresh.id))
+    _sql(register, "UPDATE events SET at = ? WHERE request_id = ?",
+         ((datetime.now(timezone.utc) - timedelta(days=40)).isoformat(), fresh.id))
     register.review(fresh.id, by="Luc")  # its last event is now
     assert register.purge_expired() == 0 and not register.get(fresh.id).anonymise
     naive_later = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=31)
@@ -392,7 +411,7 @@ def _writer(path: str, worker: int, start: Any, results: Any) -> None:
     errors: list[str] = []
     try:
         start.wait(timeout=60)
-        register = Register(Path(path))
+        register = Register(path)
         for index in range(25):
             request = register.add(person(nom=f"Personne {worker}-{index}"), by=f"w{worker}",
                                    source="formulaire")
@@ -407,8 +426,8 @@ def _writer(path: str, worker: int, start: Any, results: Any) -> None:
     results.put((ids, errors))
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "demandes.sqlite"
+def test_concurrent_writers_lose_nothing(location: str) -> None:
+    path = location
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(4)
     results = context.Queue()
@@ -439,9 +458,8 @@ def test_a_step_the_status_does_not_allow_is_its_own_failure(register: Register)
 def test_a_damaged_row_is_named_and_the_rest_stays_readable(register: Register) -> None:
     damaged = register.add(person(), by="x", source="courriel")
     sound = register.add(person(nom="Dominique Autre"), by="x", source="courriel")
-    with sqlite3.connect(register.path) as conn:
-        conn.execute("UPDATE requests SET territoire = '{pas du json' WHERE id = ?",
-                     (damaged.id,))
+    _sql(register, "UPDATE requests SET territoire = '{pas du json' WHERE id = ?",
+         (damaged.id,))
     listed = {r.id: r for r in register.list()}
     assert listed[damaged.id].endommage == ("territoire",)
     assert listed[damaged.id].territoire is None and listed[damaged.id].nom == "Camille Martin"

@@ -32,8 +32,9 @@ def _eml_from_the_site(tmp_path: Path, consent: str = "oui", name: str = "demand
     return path
 
 
-def _run(run_cli, *args: str):
-    return run_cli("requests", "--registre", "registre.sqlite", "--par", "Dominique", *args)
+def _run(run_cli, *args: str, input: str | None = None):
+    return run_cli("requests", "--registre", "registre.sqlite", "--par", "Dominique", *args,
+                   input=input)
 
 
 def test_import_review_refuse_and_history(run_cli, tmp_path: Path) -> None:
@@ -129,13 +130,16 @@ def test_from_the_online_form_to_the_package(run_cli, tmp_path: Path) -> None:
     from tests.test_intake import VALID, token
 
     client = create_app(tmp_path / "registre.sqlite", secret_key=b"k" * 32).test_client()
-    response = client.post("/", data={**VALID, "territoire_codes": "246200844",
+    response = client.post("/", data={**VALID, "territoire_texte": "Audruicq et environs",
                                       "csrf_token": token(client)})
     assert response.status_code == 303
+    assert _run(run_cli, "accept", "1").exit_code == 1  # its territory is not tied yet
+    assert _run(run_cli, "review", "1", "--territoire", "246200844").exit_code == 0
     assert _run(run_cli, "accept", "1").exit_code == 0
     pdf = next((tmp_path / "envois" / "registre" / "demande-1").glob("*.pdf"))
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages[:3])
-    assert "Camille Martin" in text and "CC de la Région d'Audruicq" in text
+    assert "Camille Martin" in text and "Territoire : CC de la Région d'Audruicq" in text
+    assert "246200844" not in text
     assert "Demande n° 1 : envoyée." in _run(run_cli, "send", "1").output
 
 
@@ -251,3 +255,79 @@ def test_an_empty_address_filters_nothing_out(run_cli, tmp_path: Path) -> None:
         assert result.exit_code == 1, command
         assert "adresse" in result.stderr and "Camille" not in result.output
     assert "Camille Martin" in _run(run_cli, "show", "1").output
+
+
+def _eml_with_territory(tmp_path: Path, territory: str) -> Path:
+    path = _eml_from_the_site(tmp_path)
+    path.write_bytes(path.read_bytes().replace(b"246200844", territory.encode("utf-8")))
+    return path
+
+
+PAIMPONT = "Paimpont (35), CC Brocéliande Communauté"
+
+
+def test_a_territory_in_words_is_kept_then_tied_at_review(run_cli, tmp_path: Path) -> None:
+    imported = _run(run_cli, "import", str(_eml_with_territory(tmp_path, PAIMPONT)))
+    assert imported.exit_code == 0, imported.stderr
+    shown = _run(run_cli, "show", "1").output
+    assert (f"Territoire : « {PAIMPONT} » (codes à rattacher : ecopole-kit requests review 1)"
+            in shown)
+    early = _run(run_cli, "accept", "1")
+    assert early.exit_code == 1
+    assert "nomme son territoire sans codes officiels rattachés" in early.stderr
+    assert "ecopole-kit requests review 1" in early.stderr and "--sans-territoire" in early.stderr
+    # Two kinds at once are refused, the question is asked again, a code is then typed.
+    reviewed = _run(run_cli, "review", "1", input="1, 2\n243500618\n")
+    assert reviewed.exit_code == 0, reviewed.stderr
+    out = reviewed.output
+    assert "Demande n° 1 : en examen." in out
+    assert f"Territoire écrit par la personne : « {PAIMPONT} »" in out
+    assert "« Paimpont (35) »" in out and "« CC Brocéliande Communauté »" in out
+    assert "1. Paimpont — commune · Ille-et-Vilaine (35)" in out and "(35211)" in out
+    assert "Choisissez des territoires d'un même type" in out and "Recommencez." in out
+    assert ("Demande n° 1 : territoire rattaché, CC Brocéliande Communauté (intercommunalité, "
+            "243500618).") in out
+    shown = _run(run_cli, "show", "1").output
+    assert ("Territoire : CC Brocéliande Communauté (intercommunalité, 243500618), écrit "
+            f"« {PAIMPONT} »") in shown
+    assert "en examen   par Dominique — Territoire rattaché : CC Brocéliande" in shown
+    again = _run(run_cli, "review", "1")
+    assert again.exit_code == 1 and "elle l'est déjà" in again.stderr
+    corrected = _run(run_cli, "review", "1", "--territoire", "35211")  # a wrong tie, corrected
+    assert "territoire rattaché, Paimpont (commune, 35211)" in corrected.output
+    assert "Demande n° 1 : en examen." not in corrected.output  # it already was
+
+
+def test_a_territory_can_be_left_for_later(run_cli, tmp_path: Path) -> None:
+    _run(run_cli, "import", str(_eml_with_territory(tmp_path, "là où coule la rivière")))
+    later = _run(run_cli, "review", "1", input="\n")
+    assert later.exit_code == 0
+    assert "aucun territoire officiel trouvé sous ce nom" in later.output or "1. " in later.output
+    assert "Territoire laissé à rattacher ; plus tard : ecopole-kit requests review 1" \
+        in later.output
+    again = _run(run_cli, "review", "1", "--territoire", "99999")  # still « en examen »: asked
+    assert again.exit_code == 1
+    assert "Code « 99999 » inconnu" in again.stderr
+    tied = _run(run_cli, "review", "1", "--territoire", "35211, 35227")
+    assert "territoire rattaché, Paimpont et Pleumeleuc (commune, 35211, 35227)" in tied.output
+
+
+def test_unknown_codes_in_a_mail_keep_the_request(run_cli, tmp_path: Path) -> None:
+    imported = _run(run_cli, "import", str(_eml_with_territory(tmp_path, "99999")))
+    assert imported.exit_code == 0 and "Demande n° 1 enregistrée" in imported.output
+    exported = json.loads(_run(run_cli, "export").output)
+    assert exported[0]["territoire_texte"] == "99999" and exported[0]["territoire"] is None
+
+
+@pytest.mark.slow
+def test_a_package_without_a_tied_territory_keeps_the_applicant_words(run_cli,
+                                                                      tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    _run(run_cli, "import", str(_eml_with_territory(tmp_path, PAIMPONT)))
+    accepted = _run(run_cli, "accept", "1", "--sans-territoire")
+    assert accepted.exit_code == 0, accepted.stderr
+    pdf = next((tmp_path / "envois" / "registre" / "demande-1").glob("*.pdf"))
+    cover = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert f"Territoire : {PAIMPONT}" in cover.replace("\u202f", " ")
+    assert "Diagnostic : nourrir" not in " ".join(p.extract_text() for p in PdfReader(pdf).pages)

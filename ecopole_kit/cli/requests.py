@@ -6,13 +6,15 @@ import contextlib
 import getpass
 import os
 import signal
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecopole_kit.cli import console
-from ecopole_kit.errors import InvalidDocuments
+from ecopole_kit.cli.shown import one_line
+from ecopole_kit.errors import InvalidDocuments, InvalidRequest
 from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.requests.statuses import STATUSES
 
@@ -20,10 +22,12 @@ if TYPE_CHECKING:
     from ecopole_kit.workflows.requests import Desk
 
 REGISTER_OPTION = click.option(
-    "--registre", "register_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--registre", "register_path", metavar="FICHIER|URL",
     default=lambda: os.environ.get("ECOPOLE_KIT_REGISTRE", "demandes.sqlite"),
     show_default="demandes.sqlite, ou $ECOPOLE_KIT_REGISTRE",
-    help="Fichier SQLite du registre des demandes.")
+    help="Registre des demandes : un fichier SQLite, ou une base PostgreSQL "
+         "(postgresql://utilisateur@hôte:port/base ; le mot de passe dans ~/.pgpass ou "
+         "$PGPASSWORD).")
 
 
 @click.group()
@@ -36,7 +40,7 @@ REGISTER_OPTION = click.option(
               show_default=True,
               help="Durée de conservation des données personnelles, en jours.")
 @click.pass_context
-def requests(ctx: click.Context, register_path: Path, by: str, retention_days: int) -> None:
+def requests(ctx: click.Context, register_path: str, by: str, retention_days: int) -> None:
     """Registre des demandes du référentiel : enregistrer, examiner, répondre, envoyer."""
     ctx.obj = {"path": register_path, "by": by, "retention_days": retention_days}
 
@@ -103,24 +107,87 @@ def requests_show(ctx: click.Context, numero: int) -> None:
 
 @requests.command("review")
 @click.argument("numero", type=int, metavar="NUMÉRO")
+@click.option("--territoire", "choice", metavar="CHOIX",
+              help="Territoire à rattacher sans question (ou à corriger) : numéros proposés "
+                   "ou codes officiels, séparés par des virgules.")
 @click.pass_context
-def requests_review(ctx: click.Context, numero: int) -> None:
-    """Passer une demande « en examen »."""
+def requests_review(ctx: click.Context, numero: int, choice: str | None) -> None:
+    """Passer une demande « en examen » et rattacher son territoire à ses codes officiels."""
     from ecopole_kit.workflows.requests import review
 
-    changed = review(_desk(ctx), numero)
-    console.success(f"Demande n° {changed.id} : {changed.statut}.")
+    reviewed = review(_desk(ctx), numero, retie=choice is not None)
+    request = reviewed.request
+    if reviewed.moved:
+        console.success(f"Demande n° {request.id} : {request.statut}.")
+    pending = request.territoire_texte and not request.territoire and not request.anonymise
+    if pending or choice is not None:
+        _tie_territory(ctx, request.id, request.territoire_texte, reviewed.proposals, choice)
+
+
+def _tie_territory(ctx: click.Context, request_id: int, text: str | None,
+                   proposals: Sequence[Any],
+                   choice: str | None) -> None:
+    """Show what the applicant's words may name; tie what staff choose."""
+    from ecopole_kit.requests.territory_text import numbered
+    from ecopole_kit.workflows.requests import tie_territory
+
+    if text:
+        console.say(f"Territoire écrit par la personne : « {one_line(text)} »")
+    offered = numbered(proposals)
+    _show_proposals(proposals, offered)
+    while True:
+        answer = choice if choice is not None else _ask_choice(offered)
+        if not answer.strip():
+            console.say(f"Territoire laissé à rattacher ; plus tard : ecopole-kit requests "
+                        f"review {request_id} (ou --territoire CODES).")
+            return
+        try:
+            tied, words = tie_territory(_desk(ctx), request_id, answer, proposals)
+        except InvalidRequest as error:
+            if choice is not None:
+                raise
+            console.say(f"{error.message} Recommencez.")
+            continue
+        console.success(f"Demande n° {tied.id} : territoire rattaché, {words}.")
+        return
+
+
+def _show_proposals(proposals: Sequence[Any], offered: Sequence[Any]) -> None:
+    numbers = {(match.kind, match.code): index for index, match in enumerate(offered, 1)}
+    for proposal in proposals:
+        console.say(f"  « {one_line(proposal.part)} »")
+        shown = [m for m in proposal.matches if (m.kind, m.code) in numbers]
+        if not shown:
+            console.say("     aucun territoire officiel trouvé sous ce nom")
+        for match in shown:
+            console.say(f"     {numbers[match.kind, match.code]}. {one_line(match.nom)} — "
+                        f"{one_line(match.detail)} ({match.code})")
+
+
+def _ask_choice(offered: Sequence[Any]) -> str:
+    numbers = f"un ou plusieurs numéros (1 à {len(offered)}), " if offered else ""
+    try:
+        return str(click.prompt(f"Territoire de la demande : {numbers}ou des codes officiels "
+                                "séparés par des virgules ; Entrée pour décider plus tard",
+                                default="", show_default=False, prompt_suffix=" : "))
+    except click.Abort:  # no terminal, or end of input: nothing is tied
+        return ""
 
 
 @requests.command("accept")
 @click.argument("numero", type=int, metavar="NUMÉRO")
 @click.option("--motif", metavar="TEXTE", help="Pourquoi la demande est acceptée (facultatif).")
+@click.option("--sans-territoire", "without_territory", is_flag=True,
+              help="Préparer le paquet sans diagnostic quand le territoire écrit par la "
+                   "personne n'a pas pu être rattaché.")
 @click.pass_context
-def requests_accept(ctx: click.Context, numero: int, motif: str | None) -> None:
+def requests_accept(ctx: click.Context, numero: int, motif: str | None,
+                    without_territory: bool) -> None:
     """Accepter une demande et préparer son paquet (PDF et site), adapté à son territoire."""
     from ecopole_kit.workflows.requests import accept_and_package
 
-    accepted, folder = accept_and_package(_desk(ctx), numero, reason=motif)
+    accepted, folder = accept_and_package(_desk(ctx), numero, reason=motif,
+                                          without_territory=without_territory)
     console.success(f"Demande n° {accepted.id} acceptée. Paquet prêt dans {folder} :")
     for file in sorted(folder.iterdir()):
         console.say(f"  {file}")
@@ -174,10 +241,31 @@ def requests_purge(ctx: click.Context, courriel: str | None) -> None:
                     "conservé.")
 
 
+@requests.command("migrate")
+@click.option("--vers", "target", required=True, metavar="FICHIER|URL",
+              help="Registre à remplir : une base PostgreSQL (postgresql://…) ou un fichier "
+                   "SQLite ; il doit être vide.")
+@click.pass_context
+def requests_migrate(ctx: click.Context, target: str) -> None:
+    """Copier tout le registre (demandes et historiques) vers un autre registre, vide."""
+    from ecopole_kit.workflows.requests import migrate
+
+    copied = migrate(_desk(ctx), target)
+    console.success(f"{copied.summary()} de {copied.source} vers {copied.target}.")
+
+
 @requests.command("serve")
 @click.option("--port", type=click.IntRange(1024, 65535), default=8001, show_default=True,
               metavar="PORT",
               help="Port local du formulaire.")
+@click.option("--adresse", "host", default="127.0.0.1", show_default=True, metavar="IP",
+              help="Adresse d'écoute (127.0.0.1 derrière un serveur mandataire sur la même "
+                   "machine).")
+@click.option("--production", is_flag=True,
+              help="Servir avec waitress, sur plusieurs fils d'exécution (derrière un serveur "
+                   "mandataire HTTPS).")
+@click.option("--fils", "threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              metavar="N", help="Fils d'exécution du serveur de production.")
 @click.option("--contact", metavar="ADRESSE",
               help="Adresse à laquelle les candidats exercent leurs droits sur leurs données.")
 @click.option("--nom-public", "public_names", multiple=True, metavar="NOM",
@@ -186,19 +274,34 @@ def requests_purge(ctx: click.Context, courriel: str | None) -> None:
 @click.option("--derriere-proxy", "proxies", type=click.IntRange(0, 5), default=0,
               metavar="N", show_default=True,
               help="Nombre de serveurs mandataires (reverse proxy) devant le formulaire, dont "
-                   "l'en-tête X-Forwarded-For est cru.")
+                   "les en-têtes X-Forwarded-* sont crus.")
+@click.option("--limite", "rate_limit", default="5 per minute", show_default=True,
+              metavar="TEXTE", help="Envois permis par adresse (en anglais : 20 per hour).")
+@click.option("--stockage-limite", "rate_storage", metavar="URI",
+              default=lambda: os.environ.get("ECOPOLE_KIT_STOCKAGE_LIMITE", "memory://"),
+              show_default="memory://, ou $ECOPOLE_KIT_STOCKAGE_LIMITE",
+              help="Où compter les envois : memory:// (ce processus) ou un stockage partagé "
+                   "par plusieurs processus (redis://hôte:6379).")
 @click.pass_context
-def requests_serve(ctx: click.Context, port: int, contact: str | None,
-                   public_names: tuple[str, ...], proxies: int) -> None:
+def requests_serve(ctx: click.Context, port: int, host: str, production: bool, threads: int,
+                   contact: str | None, public_names: tuple[str, ...], proxies: int,
+                   rate_limit: str, rate_storage: str) -> None:
     """Servir le formulaire de demande sur http://127.0.0.1:PORT (Ctrl-C pour arrêter)."""
-    from ecopole_kit.web.intake import serve_intake
+    from ecopole_kit.web.serving import serve_intake, serve_production
 
-    ensure_port_free("127.0.0.1", port)
-    console.say(f"Formulaire sur http://127.0.0.1:{port}/ — Ctrl-C pour arrêter.")
+    ensure_port_free(host, port)
+    options = {"port": port, "host": host, "retention_days": ctx.obj["retention_days"],
+               "contact": contact, "public_names": public_names, "proxies": proxies,
+               "rate_limit": rate_limit, "rate_storage": rate_storage}
+    kind = f"serveur de production, {threads} fils" if production else "serveur local"
+    shown = f"[{host}]" if ":" in host else host
+    console.say(f"Formulaire sur http://{shown}:{port}/ ({kind}) — Ctrl-C pour arrêter.")
     signal.signal(signal.SIGTERM, interrupt)
     with contextlib.suppress(KeyboardInterrupt):
-        serve_intake(ctx.obj["path"], port=port, retention_days=ctx.obj["retention_days"],
-                     contact=contact, public_names=public_names, proxies=proxies)
+        if production:
+            serve_production(ctx.obj["path"], threads=threads, **options)
+        else:
+            serve_intake(ctx.obj["path"], **options)
     console.say("Formulaire arrêté.")
 
 

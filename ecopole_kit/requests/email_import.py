@@ -7,7 +7,8 @@ What is taken, and from where:
   replies (lines starting with ``>``, the « … a écrit : » line above them), the signature
   (after ``-- ``) and forwarded history (« -----Message d'origine----- ») are left out;
 - labelled lines, case- and accent-insensitive, override or add fields: « Nom : … »,
-  « Organisation : … », « Territoire : 31555, 31056 » (the type follows from the codes);
+  « Organisation : … », « Territoire : Paimpont (35), CC Brocéliande Communauté » (kept as
+  the applicant wrote it, in ``territoire_texte``: staff tie it to official codes later);
 - ``motivation``: the rest of the text, each paragraph on one line, blank line between.
 
 Consent: an e-mail carries no ticked box. ``consentement`` is set only when a line of the
@@ -32,6 +33,7 @@ from typing import Any
 
 from ecopole_kit.errors import EcopoleError, EmailUnreadable
 from ecopole_kit.foundation.french import fold
+from ecopole_kit.requests.territory_text import clipped
 
 LABELS = {
     "nom": "nom", "nom et prenom": "nom", "prenom et nom": "nom", "prenom nom": "nom",
@@ -45,8 +47,6 @@ _ATTRIBUTION = re.compile(r"(a écrit|wrote)\s*:\s*$", re.IGNORECASE)
 _HISTORY = re.compile(r"^\s*-{2,}\s*(message d.origine|original message|message transféré|"
                       r"forwarded message)\s*-*\s*$|^_{20,}\s*$", re.IGNORECASE)
 _NEGATION = re.compile(r"\bn\s*'\s*accepte|\bpas\b|\bjamais\b|\brefuse")
-_SEPARATORS = re.compile(r"[,;]")
-_CODE = re.compile(r"^(\d{2}|2[AB]|97[1-6]|\d{5}|2[AB]\d{3}|\d{9})$")
 
 
 def parse_request_email(raw: bytes, *, name: str) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def parse_request_email(raw: bytes, *, name: str) -> dict[str, Any]:
         "nom": labelled.get("nom") or nom,
         "organisation": labelled.get("organisation"),
         "courriel": courriel,
-        "territoire": _territory(labelled["territoire"]) if "territoire" in labelled else None,
+        "territoire_texte": clipped(labelled.get("territoire", "")),
         "motivation": motivation,
         "consentement": True if consent else None,
     }
@@ -263,23 +263,3 @@ def _paragraphs(lines: Iterable[str]) -> str:
     if current:
         paragraphs.append(" ".join(" ".join(current).split()))
     return "\n\n".join(paragraphs)
-
-
-def _territory(value: str) -> dict[str, Any]:
-    """Codes separated by commas; the type follows from their form when it can."""
-    codes: list[str] = []
-    for part in _SEPARATORS.split(value.upper()):
-        joined = "".join(part.split())  # « 200 034 957 » is one SIREN
-        codes.extend([joined] if _CODE.match(joined) else part.split())
-    kind = _kind_of(codes)
-    return {"type": kind, "codes": codes} if kind else {"codes": codes}
-
-
-def _kind_of(codes: list[str]) -> str | None:
-    if codes and all(len(code) == 5 for code in codes):
-        return "commune"
-    if codes and all(len(code) == 9 and code.isdigit() for code in codes):
-        return "epci" if len(codes) == 1 else "plusieurs-epci"
-    if codes and all(len(code) in (2, 3) for code in codes):
-        return "departement"
-    return None

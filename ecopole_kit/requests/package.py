@@ -18,6 +18,7 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
@@ -37,7 +38,7 @@ from ecopole_kit.errors import (
 )
 from ecopole_kit.foundation.documents import read_text, write_bytes_atomic
 from ecopole_kit.foundation.folders import remove_stale, tagged
-from ecopole_kit.foundation.french import fold, french_date
+from ecopole_kit.foundation.french import fold, french_date, with_preposition
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
@@ -53,7 +54,7 @@ from ecopole_kit.site.pages import (
     render_site,
     site_title,
 )
-from ecopole_kit.site.territory_pages import place_of
+from ecopole_kit.site.territory_pages import naming, place_of
 from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import TERRITORY_KINDS
 
@@ -67,7 +68,8 @@ NAME_MAX = 120
 FIELD_LABELS = {"contact.nom": "nom", "contact.courriel": "courriel",
                 "portage.nom": "organisation", "territoire.nom": "nom du territoire",
                 "territoire.codes": "codes du territoire"}
-_CODES_HINT = "Vérifiez le territoire de la demande (« ecopole-kit lookup NOM ») et relancez."
+_CODES_HINT = ("Vérifiez le territoire de la demande (« ecopole-kit requests review N ») "
+               "et relancez.")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Applicant:
     organisation: str
     territoire: Mapping[str, Any] | None
     courriel: str
+    territoire_texte: str | None = None  # the applicant's own words, when no codes are tied
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,12 @@ def build_package(applicant: Applicant, out_dir: Path, *, knowledge: Knowledge,
     config, day = applicant_config(applicant, knowledge.geography), today or date.today()
     _check_output(out_dir)
     packaged = applicant_copy(config, knowledge)
-    archive, names = _static_site(config, packaged, day)
-    pdf = render_pdf(weasyprint, packaged, *_cover(config, _has_territory(config), day))
+    spoken = spoken_territory(config, knowledge.geography, applicant.territoire_texte)
+    # mkdocs runs in a subprocess: the site is built while WeasyPrint renders the PDF.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paquet-site") as pool:
+        site = pool.submit(_static_site, config, packaged, day)
+        pdf = render_pdf(weasyprint, packaged, *_cover(config, spoken, day))
+        archive, names = site.result()
     slug = config["territoire"]["slug"]
     return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", pdf),
                    site_zip=_publish(out_dir / f"site-{slug}.zip", archive), files=names)
@@ -274,9 +281,20 @@ def _zip(folder: Path, day: date) -> tuple[bytes, tuple[str, ...]]:
     return buffer.getvalue(), tuple(names)
 
 
-def _cover(config: Mapping[str, Any], with_territory: bool, day: date) -> tuple[str, str]:
+def spoken_territory(config: Mapping[str, Any], geography: Geography,
+                     text: str | None) -> str:
+    """The territory as a French reader says it: its official name with the article the
+    official data give it (« la Gironde », « Les Abymes »); without codes, the applicant's
+    own words, else « non précisé »."""
+    if not _has_territory(config):
+        return " ".join(text.split()) if text and text.strip() else "non précisé"
+    territory = TerritoryConfig.from_data(config).territoire
+    said = naming(territory, place_of(geography, territory))
+    return with_preposition(territory.nom, said["article"], elides=said["elides"])
+
+
+def _cover(config: Mapping[str, Any], territory: str, day: date) -> tuple[str, str]:
     """The PDF's title and cover page; person-typed text is escaped."""
-    territory = config["territoire"]["nom"] if with_territory else "non précisé"
     title = f"Référentiel Ecopôle alimentaire — territoire : {territory}"
     return html.escape(title), (
         '<section class="cover"><p class="network">Réseau des Ecopôles alimentaires</p>'

@@ -7,7 +7,6 @@ A damaged row (a field that no longer decodes) is read with what can be read and
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -33,13 +32,17 @@ class Shipment:
 
 @dataclass(frozen=True)
 class Request:
-    """A request as recorded; personal fields are None once erased (``anonymise``)."""
+    """A request as recorded; personal fields are None once erased (``anonymise``).
+
+    ``territoire``: official type and codes (given, or tied by staff at review);
+    ``territoire_texte``: the territory in the applicant's own words."""
 
     id: int
     nom: str | None
     organisation: str | None
     courriel: str | None
     territoire: dict[str, Any] | None
+    territoire_texte: str | None
     motivation: str | None
     consentement: bool
     recue_le: str
@@ -62,13 +65,14 @@ class Request:
                            for s in self.envois]}
 
 
-def request_from_rows(row: sqlite3.Row, history: list[sqlite3.Row]) -> Request:
+def request_from_rows(row: Any, history: list[Any]) -> Request:
     """A request from its row and its events; what does not decode is named, not fatal."""
     damaged: list[str] = []
     events = tuple(Event(e["statut"], e["actor"], e["at"], e["reason"]) for e in history)
     envois = tuple(Shipment(tuple(_decoded(e["files"], [], "envois", damaged)), e["actor"],
                             e["at"]) for e in history if e["files"] is not None)
-    texts = ("id", "nom", "organisation", "courriel", "motivation", "recue_le", "source", "statut")
+    texts = ("id", "nom", "organisation", "courriel", "territoire_texte", "motivation",
+             "recue_le", "source", "statut")
     territory = _decoded(row["territoire"], None, "territoire", damaged)
     if territory is not None and not isinstance(territory, dict):
         territory = None

@@ -1,84 +1,64 @@
 """The register of requests for the référentiel: who asked, what staff decided, what was sent.
 
-One SQLite file for several processes (WAL, busy timeout, ``BEGIN IMMEDIATE`` writes). Personal
-data is erased on demand or after the retention period; ids, statuses, dates and history stay.
-No message raised here names a person: only request ids and statuses."""
+One register interface over two databases (``requests.stores``): a SQLite file for one
+machine, a PostgreSQL database for a network; its tables are created and migrated by
+``requests.schema``. Each call is one transaction; a step locks the request's row first.
+Personal data is erased on demand or after the retention period; ids, statuses, dates and
+history stay. No message raised here names a person: only request ids and statuses."""
 
 from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager, suppress
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePath
 from typing import Any
 
 from ecopole_kit.errors import (
-    FileSystemError,
     InvalidDocuments,
     InvalidRequest,
-    RegisterUnavailable,
     RequestNotFound,
     StepNotAllowed,
 )
 from ecopole_kit.foundation.documents import Document
 from ecopole_kit.foundation.french import fold
 from ecopole_kit.foundation.resources import load_schema
-from ecopole_kit.foundation.validation import validate_document
+from ecopole_kit.foundation.validation import check_value, validate_document
 from ecopole_kit.models import Issue
+from ecopole_kit.requests import schema
 from ecopole_kit.requests.records import Request, request_from_rows
 from ecopole_kit.requests.statuses import STATUSES, TRANSITIONS, Status
+from ecopole_kit.requests.stores import Connection, SqliteStore, Store, open_store
 
 SOURCES = ("formulaire", "courriel", "saisie")
-PERSONAL_FIELDS = ("nom", "organisation", "courriel", "territoire", "motivation")
-BUSY_SECONDS = 10.0
-SCHEMA_VERSION = 1
+PERSONAL_FIELDS = ("nom", "organisation", "courriel", "territoire", "territoire_texte",
+                   "motivation")
 PURGE_ACTOR = "ecopole-kit (durée de conservation)"
 ERASED_ACTOR = "(effacé)"
 ACTOR_NEEDED = "Indiquez qui enregistre cette étape (nom ou initiales)."
 EMAIL_NEEDED = "Indiquez l'adresse électronique de la personne."
 LIST_HINT = "Consultez la liste des demandes avec « ecopole-kit requests list »."
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY AUTOINCREMENT,
-        nom TEXT, organisation TEXT, courriel TEXT, courriel_cle TEXT, territoire TEXT,
-        motivation TEXT, consentement INTEGER NOT NULL, recue_le TEXT NOT NULL,
-        source TEXT NOT NULL, statut TEXT NOT NULL, anonymise INTEGER NOT NULL DEFAULT 0)""",
-    "CREATE INDEX IF NOT EXISTS requests_courriel ON requests (courriel_cle)",
-    """CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT,
-        request_id INTEGER NOT NULL REFERENCES requests (id), statut TEXT NOT NULL,
-        actor TEXT NOT NULL, at TEXT NOT NULL, reason TEXT, files TEXT)""",
-    "CREATE INDEX IF NOT EXISTS events_request ON events (request_id)",
-)
+STORED = ("nom", "organisation", "courriel", "courriel_cle", "territoire", "territoire_texte",
+          "motivation", "consentement", "recue_le", "source", "statut")
+TIED = "Territoire rattaché"
+OPEN_TERRITORY = (Status.RECEIVED.value, Status.IN_REVIEW.value)
 
 
 class Register:
-    """The register of requests kept in one SQLite file."""
+    """The register of requests, in a SQLite file or a PostgreSQL database."""
 
-    def __init__(self, path: Path, *, retention_days: int = 365) -> None:
-        self.path = Path(path)
+    def __init__(self, location: str | Path | Store, *, retention_days: int = 365) -> None:
         if not isinstance(retention_days, int) or retention_days < 0:
             raise InvalidRequest(f"Durée de conservation « {retention_days} » invalide : un "
-                               "nombre de jours positif est attendu (365 par défaut).")
+                                 "nombre de jours positif est attendu (365 par défaut).")
         self.retention_days = retention_days
-        if not self.path.parent.is_dir():
-            raise RegisterUnavailable(f"{self.path.parent} : dossier introuvable ; le registre des "
-                               "demandes ne peut pas y être créé.", hint="Créez ce dossier.")
-        try:  # readable by its owner only: it holds personal data
-            self.path.touch(mode=0o600, exist_ok=True)
-        except OSError as error:
-            raise FileSystemError(error=error, action="ouverture du registre") from None
-        self._use_wal()
-        with self._transaction("IMMEDIATE") as conn:
-            if int(conn.execute("PRAGMA user_version").fetchone()[0]) > SCHEMA_VERSION:
-                raise RegisterUnavailable(f"{path} : registre créé par une version plus récente "
-                                   "d'ecopole-kit.", hint="Mettez ecopole-kit à jour.")
-            for statement in (*_SCHEMA, f"PRAGMA user_version = {SCHEMA_VERSION}"):
-                conn.execute(statement)
+        self.store = open_store(location) if isinstance(location, (str, Path)) else location
+        self.path = self.store.path if isinstance(self.store, SqliteStore) else None
+        self.label = self.store.label
+        self.store.prepare()
+        schema.migrate(self.store)
 
     def add(self, data: Mapping[str, Any], *, by: str, source: str,
             received_at: datetime | None = None) -> Request:
@@ -86,34 +66,32 @@ class Register:
         actor = _required(by, ACTOR_NEEDED)
         if source not in SOURCES:
             raise InvalidRequest(f"Origine « {source} » inconnue ; origines possibles : "
-                               f"{_quoted(SOURCES)}.")
+                                 f"{_quoted(SOURCES)}.")
         record, recorded = checked_request(data), _stamp(None)
         at = _stamp(received_at) if received_at else recorded
         at = min(at, recorded)  # a Date header in the future is not believed
-        territoire = record.get("territoire")
         values = (*(record[name] for name in ("nom", "organisation", "courriel")),
-                  record["courriel"].casefold(),
-                  None if territoire is None else json.dumps(territoire, ensure_ascii=False),
-                  record["motivation"], int(record["consentement"]), at, source,
-                  Status.RECEIVED.value)
-        with self._transaction("IMMEDIATE") as conn:
-            request_id = int(conn.execute(
-                "INSERT INTO requests (nom, organisation, courriel, courriel_cle, territoire, "
-                "motivation, consentement, recue_le, source, statut) "
-                f"VALUES ({', '.join('?' * len(values))})", values).lastrowid or 0)
+                  record["courriel"].casefold(), _json(record.get("territoire")),
+                  record.get("territoire_texte"), record["motivation"],
+                  int(record["consentement"]), at, source, Status.RECEIVED.value)
+        with self.store.transaction(write=True) as conn:
+            row = conn.execute(f"INSERT INTO requests ({', '.join(STORED)}) "
+                               f"VALUES ({', '.join('?' * len(values))}) RETURNING id",
+                               values).fetchone()
+            request_id = int(row["id"])
             # Retention runs from when the kit recorded it, never from the mail's own Date.
             _add_event(conn, request_id, Status.RECEIVED.value, actor, recorded, None)
             return _one(conn, request_id)
 
     def get(self, request_id: int) -> Request:
-        with self._transaction("DEFERRED") as conn:
+        with self.store.transaction(write=False) as conn:
             return _one(conn, request_id)
 
     def list(self, status: str | None = None) -> builtins.list[Request]:
         """Every request, oldest first; only those with ``status`` when given."""
         where, params = ("", ()) if status is None else ("WHERE r.statut = ?",
                                                          (status_named(status),))
-        with self._transaction("DEFERRED") as conn:
+        with self.store.transaction(write=False) as conn:
             return _load(conn, where, params)
 
     def review(self, request_id: int, *, by: str) -> Request:
@@ -131,10 +109,30 @@ class Register:
         """Record what was sent for an accepted request; it becomes « envoyée »."""
         return self._move(request_id, Status.SENT.value, by, None, _file_names(request_id, files))
 
+    def set_territory(self, request_id: int, territory: Mapping[str, Any], *, by: str,
+                      words: str) -> Request:
+        """Staff tie a request to official codes (while it is « reçue » or « en examen »);
+        ``words`` says the territory in the history."""
+        actor, value = _required(by, ACTOR_NEEDED), dict(territory)
+        problems = check_value("demande", ("territoire",), value)
+        if problems:
+            raise InvalidRequest(f"Territoire de la demande n° {request_id} invalide : "
+                                 f"{problems[0]}")
+        with self.store.transaction(write=True) as conn:
+            row = _row(conn, request_id, lock=self.store.for_update)
+            if row["statut"] not in OPEN_TERRITORY or row["anonymise"]:
+                raise StepNotAllowed(f"La demande n° {request_id} est « {row['statut']} » : "
+                                     "son territoire ne peut plus changer.", hint=LIST_HINT)
+            conn.execute("UPDATE requests SET territoire = ? WHERE id = ?",
+                         (_json(value), request_id))
+            _add_event(conn, request_id, str(row["statut"]), actor, _stamp(),
+                       f"{TIED} : {words}")
+            return _one(conn, request_id)
+
     def export_person(self, courriel: str) -> builtins.list[dict[str, Any]]:
         """Right of access: every request sent from this address (case-insensitive)."""
         key = _required(courriel, EMAIL_NEEDED).casefold()
-        with self._transaction("DEFERRED") as conn:
+        with self.store.transaction(write=False) as conn:
             return [request.as_dict() for request in
                     _load(conn, "WHERE r.courriel_cle = ?", (key,))]
 
@@ -155,69 +153,26 @@ class Register:
     def _move(self, request_id: int, target: str, by: str, reason: str | None,
               files: tuple[str, ...] | None = None) -> Request:
         actor, at = _required(by, ACTOR_NEEDED), _stamp()
-        with self._transaction("IMMEDIATE") as conn:
-            row = _row(conn, request_id)
+        with self.store.transaction(write=True) as conn:
+            row = _row(conn, request_id, lock=self.store.for_update)
             allowed = TRANSITIONS[row["statut"]]
             if target not in allowed:
                 raise _impossible(request_id, row["statut"], target, allowed)
             if files is not None and row["anonymise"]:
                 raise StepNotAllowed(f"La demande n° {request_id} est anonymisée : plus aucun "
-                                   "envoi possible (adresse effacée).")
+                                     "envoi possible (adresse effacée).")
             conn.execute("UPDATE requests SET statut = ? WHERE id = ?", (target, request_id))
             _add_event(conn, request_id, target, actor, at, reason, files)
             return _one(conn, request_id)
 
     def _erase(self, where: str, params: tuple[Any, ...], actor: str, reason: str) -> int:
-        with self._transaction("IMMEDIATE") as conn:
-            rows = conn.execute(f"SELECT r.id FROM requests r WHERE {where}", params).fetchall()
+        with self.store.transaction(write=True) as conn:
+            rows = conn.execute(f"SELECT r.id FROM requests r WHERE {where} ORDER BY r.id"
+                                f"{self.store.for_update}", params).fetchall()
             for row in rows:
                 _anonymise(conn, int(row["id"]), actor, reason)
-        self._checkpoint()
+        self.store.after_erase()
         return len(rows)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.create_function("casefold", 1, lambda text: str(text).casefold(),
-                             deterministic=True)
-        for pragma in (f"busy_timeout = {int(BUSY_SECONDS * 1000)}", "foreign_keys = ON",
-                       "secure_delete = ON"):
-            conn.execute(f"PRAGMA {pragma}")
-        return conn
-
-    @contextmanager
-    def _transaction(self, mode: str) -> Iterator[sqlite3.Connection]:
-        """One connection, one transaction: committed on success, rolled back on any error."""
-        try:
-            with closing(self._connect()) as conn:
-                conn.execute(f"BEGIN {mode}")
-                try:
-                    yield conn
-                except BaseException:
-                    with suppress(sqlite3.Error):  # closing would roll back anyway
-                        conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            raise _failure(self.path, error) from None
-
-    def _use_wal(self) -> None:
-        """Switch the file to WAL; a first switch by another process may hold it a moment."""
-        deadline = time.monotonic() + BUSY_SECONDS
-        while True:
-            try:
-                with closing(self._connect()) as conn:
-                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                return
-            except sqlite3.Error as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise _failure(self.path, error) from None
-                time.sleep(0.05)
-
-    def _checkpoint(self) -> None:
-        """Best effort: copy the journal into the file and empty it, so erased data is gone."""
-        with suppress(sqlite3.Error), closing(self._connect()) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
 
 def status_named(text: str) -> str:
@@ -256,20 +211,6 @@ def _file_names(request_id: int, files: Sequence[str]) -> tuple[str, ...]:
     return tuple(name.strip() for name in names)
 
 
-_FAILURES = {"locked": f"registre occupé par un autre traitement depuis {BUSY_SECONDS:.0f} s",
-             "not a database": "ce fichier n'est pas un registre de demandes lisible",
-             "malformed": "registre endommagé", "readonly": "registre en lecture seule",
-             "unable to open": "ouverture du registre impossible", "full": "disque plein"}
-
-
-def _failure(path: Path, error: sqlite3.Error) -> RegisterUnavailable:
-    """A French message for a database failure (never SQLite's text: it may quote data)."""
-    reason = next((text for key, text in _FAILURES.items() if key in str(error).lower()),
-                  f"erreur de la base de données ({type(error).__name__})")
-    return RegisterUnavailable(f"{path} : {reason}.",
-                        hint="Réessayez ; si cela persiste, vérifiez le fichier et ses droits.")
-
-
 def checked_request(data: Mapping[str, Any]) -> dict[str, Any]:
     """The request as the schema « demande » accepts it, or every problem at once."""
     record = {key: value.strip() if isinstance(value, str) else value
@@ -289,16 +230,20 @@ def _without_value(issue: Issue) -> Issue:
     return replace(issue, message=f"{explanation}.")
 
 
-def _add_event(conn: sqlite3.Connection, request_id: int, status: str, actor: str, at: str,
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _add_event(conn: Connection, request_id: int, status: str, actor: str, at: str,
                reason: str | None, files: tuple[str, ...] | None = None) -> None:
     conn.execute("INSERT INTO events (request_id, statut, actor, at, reason, files) "
                  "VALUES (?, ?, ?, ?, ?, ?)", (request_id, status, actor, at, reason,
                                                None if files is None else json.dumps(files)))
 
 
-def _row(conn: sqlite3.Connection, request_id: int) -> sqlite3.Row:
-    row: sqlite3.Row | None = conn.execute(
-        "SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+def _row(conn: Connection, request_id: int, *, lock: str = "") -> Any:
+    """The request's row; ``lock`` (the store's ``for_update``) holds it until the end."""
+    row = conn.execute(f"SELECT * FROM requests WHERE id = ?{lock}", (request_id,)).fetchone()
     if row is None:
         raise RequestNotFound(request_id=request_id, hint=LIST_HINT)
     return row
@@ -315,32 +260,38 @@ def _impossible(request_id: int, current: str, target: str,
                         f"{_quoted(allowed)}.", hint=LIST_HINT)
 
 
-def _anonymise(conn: sqlite3.Connection, request_id: int, actor: str, reason: str) -> None:
+def _anonymise(conn: Connection, request_id: int, actor: str, reason: str) -> None:
     """Erase the personal fields of a request and note it in its history."""
     row = _row(conn, request_id)
     # An event signed by the person (a form may sign with the address) would keep it.
-    personal = [str(row[name]).casefold() for name in ("nom", "courriel") if row[name]]
-    conn.execute("UPDATE events SET actor = ? WHERE request_id = ? AND casefold(actor) IN "
-                 f"({', '.join('?' * len(personal))})", (ERASED_ACTOR, request_id, *personal))
+    personal = {str(row[name]).casefold() for name in ("nom", "courriel") if row[name]}
+    events = conn.execute("SELECT id, actor, reason, files FROM events WHERE request_id = ?",
+                          (request_id,)).fetchall()
+    for event in events:
+        if str(event["actor"]).casefold() in personal:
+            conn.execute("UPDATE events SET actor = ? WHERE id = ?", (ERASED_ACTOR, event["id"]))
+        if str(event["reason"] or "").startswith(TIED):  # the territory's name goes too
+            conn.execute("UPDATE events SET reason = ? WHERE id = ?",
+                         (f"{TIED} {ERASED_ACTOR}", event["id"]))
+        if event["files"] is not None:  # names may hold a slug of the territory or person
+            names = [ERASED_ACTOR + PurePath(name).suffix for name in json.loads(event["files"])]
+            conn.execute("UPDATE events SET files = ? WHERE id = ?",
+                         (json.dumps(names), event["id"]))
     erased = ", ".join(f"{name} = NULL" for name in (*PERSONAL_FIELDS, "courriel_cle"))
     conn.execute(f"UPDATE requests SET {erased}, anonymise = 1 WHERE id = ?", (request_id,))
-    for event in conn.execute("SELECT id, files FROM events WHERE request_id = ? AND files "
-                              "IS NOT NULL", (request_id,)).fetchall():  # names may hold a slug
-        names = [ERASED_ACTOR + PurePath(name).suffix for name in json.loads(event["files"])]
-        conn.execute("UPDATE events SET files = ? WHERE id = ?", (json.dumps(names), event["id"]))
     _add_event(conn, request_id, str(row["statut"]), actor, _stamp(), reason)
 
 
-def _one(conn: sqlite3.Connection, request_id: int) -> Request:
+def _one(conn: Connection, request_id: int) -> Request:
     _row(conn, request_id)
     return _load(conn, "WHERE r.id = ?", (request_id,))[0]
 
 
-def _load(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[Request]:
+def _load(conn: Connection, where: str, params: tuple[Any, ...]) -> list[Request]:
     """Requests matching ``where`` (on alias r), oldest first, with their history."""
     rows = conn.execute(f"SELECT r.* FROM requests r {where} ORDER BY r.recue_le, r.id",
                         params).fetchall()
-    history: dict[int, list[sqlite3.Row]] = {}
+    history: dict[int, list[Any]] = {}
     for event in conn.execute(f"SELECT e.* FROM events e JOIN requests r "
                               f"ON r.id = e.request_id {where} ORDER BY e.id", params):
         history.setdefault(event["request_id"], []).append(event)

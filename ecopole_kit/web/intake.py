@@ -3,7 +3,10 @@
 ``create_app`` builds a small Flask application: a French, accessible form (``GET /``),
 validated server-side by the register against ``schemas/demande.schema.json`` (``POST /``),
 then a thank-you page (``/merci``). Guards: CSRF token (Flask-WTF), 20 kB per request,
-a rate limit per remote address on POST (Flask-Limiter, in memory), strict security headers.
+a rate limit per remote address on POST (Flask-Limiter: in memory, or a shared storage
+given by its URI for several workers), strict security headers. The territory is asked
+as text, as the applicant names it; staff tie it to official codes when they review.
+``serving`` runs the application (werkzeug locally, waitress in production).
 
 Flask and its extensions are imported inside the functions, so importing this module stays
 cheap for the rest of the kit. Nothing personal is logged: the request log shows neither
@@ -29,13 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecopole_kit.errors import FormUnavailable, InvalidDocuments, RegisterUnavailable
-from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.foundation.resources import load_schema, shipped_file
 from ecopole_kit.models import Issue
 from ecopole_kit.requests.register import Register
 from ecopole_kit.territory.geography import Geography, load_geography
-from ecopole_kit.territory.kinds import KINDS
-from ecopole_kit.web.guards import BodyLimit, behind_proxies, private_request_handler
+from ecopole_kit.web.guards import BodyLimit, behind_proxies
 from ecopole_kit.workflows.requests import record_request
 
 if TYPE_CHECKING:
@@ -48,21 +49,16 @@ MAX_BYTES = 20 * 1024
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 CSRF_TIME_LIMIT = 4 * 3600  # seconds: time to write a motivation without losing the form
 SOURCE = "formulaire"
-TEXT_FIELDS = ("nom", "organisation", "courriel", "motivation")
-FIELDS = (*TEXT_FIELDS[:3], "territoire_type", "territoire_codes", "motivation", "consentement")
-TERRITORY_TYPES = tuple((kind.id, kind.choice) for kind in KINDS.values())
+TEXT_FIELDS = ("nom", "organisation", "courriel", "territoire_texte", "motivation")
+FIELDS = (*TEXT_FIELDS, "consentement")
+MEMORY_STORAGE = "memory://"
 _LOG = logging.getLogger(__name__)
-_CODE_SEPARATORS = re.compile(r"[\s,;]+")
 _MISSING_NAME = re.compile(r"«\s*([\w-]+)\s*»")
 _MISSING = {
     "nom": "indiquez votre prénom et votre nom.",
     "organisation": "indiquez la structure qui porte le projet.",
     "courriel": "indiquez l'adresse électronique où envoyer le référentiel.",
     "motivation": "exposez en quelques phrases la raison ou le projet.",
-    "territoire_type": "choisissez le type de territoire, ou videz les codes si le territoire "
-                       "n'est pas encore connu.",
-    "territoire_codes": "indiquez au moins un code officiel, ou choisissez « pas encore "
-                        "connu » comme type de territoire.",
 }
 _PAGES = {
     400: ("Formulaire expiré ou non valide",
@@ -112,14 +108,17 @@ class _Settings:
     contact: str | None
 
 
-def create_app(register_path: Path, *, secret_key: bytes | None = None,
+def create_app(register_path: Path | str, *, secret_key: bytes | None = None,
                rate_limit: str = "5 per minute", retention_days: int = 365,
                contact: str | None = None, hosts: Sequence[str] = LOCAL_HOSTS,
-               proxies: int = 0) -> flask.Flask:
-    """The form application, storing each valid request into the register at ``register_path``.
+               proxies: int = 0, rate_storage: str = MEMORY_STORAGE) -> flask.Flask:
+    """The form application, storing each valid request into the register at ``register_path``
+    (a SQLite file or a ``postgresql://`` address).
 
     ``hosts``: the names the form answers to (another Host header gets the French 400 page);
-    ``proxies``: how many reverse proxies stand before it (0: X-Forwarded-* are ignored).
+    ``proxies``: how many reverse proxies stand before it (0: X-Forwarded-* are ignored);
+    ``rate_storage``: where the rate limit counts (``memory://``: this process only; a
+    shared storage such as ``redis://hôte:6379`` for several workers).
     """
     _require_web()
     import flask
@@ -131,7 +130,7 @@ def create_app(register_path: Path, *, secret_key: bytes | None = None,
     app.wsgi_app = BodyLimit(behind_proxies(app.wsgi_app, proxies), MAX_BYTES)  # type: ignore[method-assign]
     settings = _Settings(Register(register_path, retention_days=retention_days),
                          load_geography(), retention_days, contact)
-    limiter = _install_guards(app)
+    limiter = _install_guards(app, _checked_storage(rate_storage))
     _add_routes(app, settings, limiter.limit(_checked_rate(rate_limit), methods=["POST"]))
     _add_handlers(app, settings)
     return app
@@ -162,19 +161,21 @@ def _checked_rate(rate_limit: str) -> str:
     return rate_limit
 
 
-def serve_intake(register_path: Path, *, host: str = "127.0.0.1", port: int = 8001,
-                 secret_key: bytes | None = None, rate_limit: str = "5 per minute",
-                 retention_days: int = 365, contact: str | None = None,
-                 public_names: Sequence[str] = (), proxies: int = 0) -> None:
-    """Serve the form with werkzeug (localhost only unless ``host`` says otherwise)."""
-    from werkzeug.serving import run_simple
+def _checked_storage(uri: str) -> str:
+    """A storage Flask-Limiter can use; the message names its scheme only (a URI may hold
+    a password)."""
+    from limits.storage import storage_from_string
 
-    ensure_port_free(host, port)
-    app = create_app(register_path, secret_key=secret_key, rate_limit=rate_limit,
-                     retention_days=retention_days, contact=contact,
-                     hosts=(*LOCAL_HOSTS, host, *public_names), proxies=proxies)
-    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True,
-               request_handler=private_request_handler())
+    scheme = uri.split("://", 1)[0] if "://" in uri else uri
+    try:
+        storage_from_string(uri)
+    except Exception:  # unknown scheme, missing driver, unreadable address: all said alike
+        raise FormUnavailable(
+            f"Stockage de la limite d'envois « {scheme}://… » inutilisable.",
+            hint="Indiquez memory:// (un seul processus) ou un stockage partagé que "
+                 "Flask-Limiter connaît (redis://hôte:6379, memcached://hôte:11211), avec son "
+                 "module Python installé.") from None
+    return uri
 
 
 def build_record(form: Mapping[str, str]) -> dict[str, Any]:
@@ -184,22 +185,11 @@ def build_record(form: Mapping[str, str]) -> dict[str, Any]:
         value = form.get(name, "").replace("\r\n", "\n").strip()
         if value:
             record[name] = value
-    territory = _territory(form.get("territoire_type", ""), form.get("territoire_codes", ""))
-    if territory:
-        record["territoire"] = territory
+    if record.get("territoire_texte"):
+        record["territoire_texte"] = " ".join(record["territoire_texte"].split())
     if form.get("consentement"):
         record["consentement"] = True
     return record
-
-
-def _territory(kind: str, codes_text: str) -> dict[str, Any]:
-    codes = [code.upper() for code in _CODE_SEPARATORS.split(codes_text) if code]
-    territory: dict[str, Any] = {}
-    if kind.strip():
-        territory["type"] = kind.strip()
-    if codes:
-        territory["codes"] = codes
-    return territory
 
 
 def field_errors(issues: Sequence[Issue]) -> dict[str, list[str]]:
@@ -216,14 +206,13 @@ def field_errors(issues: Sequence[Issue]) -> dict[str, list[str]]:
 def _field_of(issue: Issue) -> tuple[str, bool]:
     """The form field an issue is about, and whether it says the field is missing."""
     parts = [str(part) for part in issue.path]
-    if parts[:1] == ["territoire"] and len(parts) > 1:
-        return f"territoire_{parts[1]}", False
+    if parts[:1] == ["territoire"]:
+        return "territoire_texte", False
     if parts and parts[0] in FIELDS:
         return parts[0], False
     named = _MISSING_NAME.search(issue.message)
-    prefix = "territoire_" if parts[:1] == ["territoire"] else ""
-    if named and f"{prefix}{named.group(1)}" in FIELDS:
-        return f"{prefix}{named.group(1)}", True
+    if named and named.group(1) in FIELDS:
+        return named.group(1), True
     return "", False
 
 
@@ -255,13 +244,13 @@ def _configure(app: flask.Flask, secret_key: bytes) -> None:
     app.jinja_env.undefined = jinja2.StrictUndefined
 
 
-def _install_guards(app: flask.Flask) -> Limiter:
+def _install_guards(app: flask.Flask, storage: str) -> Limiter:
     """Rate limiter first (so every POST counts, even a refused one), then the CSRF check."""
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
     from flask_wtf.csrf import CSRFProtect  # type: ignore[import-untyped]
 
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://",
+    limiter = Limiter(get_remote_address, app=app, storage_uri=storage,
                       headers_enabled=True)
     CSRFProtect(app)
     app.after_request(_security_headers)
@@ -312,7 +301,7 @@ def _render_form(values: Mapping[str, str], errors: Mapping[str, list[str]]) -> 
 
     properties = load_schema("demande")["properties"]
     return flask.render_template("form.html", values=values, errors=errors,
-                                 fields=properties, territory_types=TERRITORY_TYPES)
+                                 fields=properties)
 
 
 def _add_handlers(app: flask.Flask, settings: _Settings) -> None:

@@ -6,8 +6,9 @@ and saved e-mails, and produces the applicant's package on acceptance.
 
 from __future__ import annotations
 
+import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,11 +30,21 @@ from ecopole_kit.errors import (
 from ecopole_kit.foundation.documents import Document, load_yaml
 from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.models import Issue
+from ecopole_kit.requests.copying import Copied, copy_register
 from ecopole_kit.requests.email_import import parse_request_email, received_date
 from ecopole_kit.requests.package import Applicant, build_package, remove_stale_work
 from ecopole_kit.requests.records import Request
 from ecopole_kit.requests.register import Register, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
+from ecopole_kit.requests.stores import is_url, open_store
+from ecopole_kit.requests.territory_text import (
+    Proposal,
+    chosen,
+    coded_territory,
+    in_words,
+    proposals,
+    territory_of,
+)
 from ecopole_kit.territory.geography import Geography, load_geography
 from ecopole_kit.territory.kinds import KINDS, TERRITORY_KINDS
 from ecopole_kit.workflows.validate import load_knowledge
@@ -51,11 +62,21 @@ class Imported:
 
 def record_request(register: Register, data: dict[str, Any], *, by: str, source: str,
                    geography: Geography, received_at: datetime | None = None) -> Request:
-    """Check a request (schema, then official codes) and record it."""
+    """Check a request (schema, then official codes) and record it. A territory written as
+    text is kept as written, and tied to its codes at once when it is only known codes."""
+    data = _with_codes(data, geography)
     issues = _territory_issues(checked_request(data), geography)  # schema first, unquoted
     if issues:
         raise InvalidDocuments(issues=issues)
     return register.add(data, by=by, source=source, received_at=received_at)
+
+
+def _with_codes(data: dict[str, Any], geography: Geography) -> dict[str, Any]:
+    text = data.get("territoire_texte")
+    if not isinstance(text, str) or data.get("territoire") is not None:
+        return data
+    coded = coded_territory(text, geography)
+    return data if coded is None else {**data, "territoire": coded}
 
 
 def _territory_issues(data: dict[str, Any], geography: Geography) -> list[Issue]:
@@ -73,24 +94,35 @@ def _territory_issues(data: dict[str, Any], geography: Geography) -> list[Issue]
 
 @dataclass(frozen=True)
 class Desk:
-    """Staff at one register: where it is, who acts, how long personal data is kept."""
+    """Staff at one register: where it is (a SQLite file or a PostgreSQL address), who acts,
+    how long personal data is kept."""
 
-    path: Path
+    path: Path | str
     by: str
     retention_days: int = 365
 
     def open(self, *, create: bool = False) -> Register:
-        """The register; only the commands that record requests may create it."""
-        if not create and not self.path.is_file():
+        """The register; only the commands that record requests may create a SQLite file (a
+        PostgreSQL database is made by its administrator, its tables by the kit)."""
+        store = open_store(self.path)
+        if not create and not store.exists():
             raise RegisterUnavailable(
-                f"{self.path} : registre introuvable.",
+                f"{store.label} : registre introuvable.",
                 hint="Vérifiez --registre ou $ECOPOLE_KIT_REGISTRE ; les commandes add, import "
                      "et serve créent le registre.")
-        return Register(self.path, retention_days=self.retention_days)
+        return Register(store, retention_days=self.retention_days)
 
     def package_folder(self, request_id: int) -> Path:
-        """Where a request's package goes: beside the register, one folder per register."""
-        return self.path.parent / SHIPMENTS_DIR / self.path.stem / f"demande-{request_id}"
+        """Where a request's package goes: beside a SQLite register, one folder per
+        register; for a PostgreSQL register, in ``envois/<base>/`` of the current folder."""
+        if is_url(self.path):
+            store = open_store(self.path)
+            name = re.sub(r"[^A-Za-z0-9_-]", "-", getattr(store, "database", "")).strip("-")
+            base = Path.cwd() / SHIPMENTS_DIR / (name or "postgresql")
+        else:
+            path = Path(self.path)
+            base = path.parent / SHIPMENTS_DIR / path.stem
+        return base / f"demande-{request_id}"
 
     def refuse_linked_folders(self, request_id: int) -> None:
         """The folders of a package, written and erased by the kit, must not be links."""
@@ -105,15 +137,18 @@ def list_requests(desk: Desk, status: str | None = None) -> list[Request]:
 
 def show_request(desk: Desk, request_id: int) -> tuple[Request, str | None]:
     """A request, and its territory in words (« CC de la Région d'Audruicq (intercommunalité,
-    246200364) »)."""
+    246200364) »), with the applicant's own words while no codes are tied."""
     request = desk.open().get(request_id)
-    return request, territory_in_words(request.territoire, load_geography())
+    return request, territory_in_words(request, load_geography())
 
 
-def territory_in_words(territory: Mapping[str, Any] | None, geography: Geography) -> str | None:
-    """A request's territory as staff read it: official name, kind and codes."""
+def territory_in_words(request: Request, geography: Geography) -> str | None:
+    """A request's territory as staff read it: official name, kind and codes, or the
+    applicant's words and the command that ties them."""
+    territory, text = request.territoire, request.territoire_texte
     if not territory:
-        return None
+        return None if not text else (f"« {text} » (codes à rattacher : ecopole-kit requests "
+                                      f"review {request.id})")
     codes = [str(code) for code in territory.get("codes") or []]
     kind = KINDS.get(str(territory.get("type")))
     if kind is None:
@@ -121,11 +156,47 @@ def territory_in_words(territory: Mapping[str, Any] | None, geography: Geography
     resolved = geography.resolve(kind.id, codes)
     if resolved.unknown or not codes:
         return f"{kind.label}, codes inconnus : {', '.join(codes)}"
-    return f"{resolved.nom} ({kind.label}, {', '.join(codes)})"
+    words = f"{resolved.nom} ({kind.label}, {', '.join(codes)})"
+    written = text and coded_territory(text, geography) is None  # words, not just codes
+    return f"{words}, écrit « {text} »" if written else words
 
 
-def review(desk: Desk, request_id: int) -> Request:
-    return desk.open().review(request_id, by=desk.by)
+@dataclass(frozen=True)
+class Review:
+    """A request under review and, while its territory is not tied, what it may be."""
+
+    request: Request
+    moved: bool  # it became « en examen » now
+    proposals: tuple[Proposal, ...]
+
+
+def review(desk: Desk, request_id: int, *, retie: bool = False) -> Review:
+    """Put a request « en examen »; a territory written as text gets its proposals. A
+    request already « en examen » is reviewed again while its territory is still to tie,
+    or when staff tie it anew (``retie``)."""
+    register = desk.open()
+    request = register.get(request_id)
+    tying = territory_pending(request) or retie
+    moved = not (tying and request.statut == Status.IN_REVIEW.value)
+    if moved:
+        request = register.review(request_id, by=desk.by)
+    text = request.territoire_texte or ""
+    found = proposals(text, load_geography()) if tying and text else []
+    return Review(request, moved, tuple(found))
+
+
+def territory_pending(request: Request) -> bool:
+    """The applicant wrote a territory that no codes tie yet."""
+    return bool(request.territoire_texte) and not request.territoire and not request.anonymise
+
+
+def tie_territory(desk: Desk, request_id: int, answer: str,
+                  found: Sequence[Proposal]) -> tuple[Request, str]:
+    """Tie the request to the territory staff chose (numbers of ``found``, or codes)."""
+    geography = load_geography()
+    territory = territory_of(chosen(answer, found, geography))
+    words = in_words(territory, geography)
+    return desk.open().set_territory(request_id, territory, by=desk.by, words=words), words
 
 
 def refuse(desk: Desk, request_id: int, *, reason: str) -> Request:
@@ -219,9 +290,10 @@ def _read_bytes(path: Path) -> bytes:
         raise FileUnreadable(f"{path} : lecture impossible : {os_reason(error)}.") from None
 
 
-def accept_and_package(desk: Desk, request_id: int, *,
-                       reason: str | None) -> tuple[Request, Path]:
-    """Accept a request and produce its package (PDF and site zip) for the applicant."""
+def accept_and_package(desk: Desk, request_id: int, *, reason: str | None,
+                       without_territory: bool = False) -> tuple[Request, Path]:
+    """Accept a request and produce its package (PDF and site zip) for the applicant; a
+    territory written as text must be tied first, or left out on purpose."""
     register = desk.open()
     request = register.get(request_id)
     if request.anonymise or not request.nom or not request.courriel:
@@ -229,12 +301,20 @@ def accept_and_package(desk: Desk, request_id: int, *,
     if Status.ACCEPTED.value not in TRANSITIONS[request.statut]:
         raise StepNotAllowed(f"La demande n° {request_id} est « {request.statut} » : elle ne "
                              "peut plus être acceptée.")
+    if territory_pending(request) and not without_territory:
+        raise StepNotAllowed(
+            f"La demande n° {request_id} nomme son territoire sans codes officiels rattachés : "
+            "le paquet ne peut pas encore être adapté à ce territoire.",
+            hint=f"Rattachez-le : ecopole-kit requests review {request_id} ; ou envoyez le "
+                 f"référentiel sans diagnostic : ecopole-kit requests accept {request_id} "
+                 "--sans-territoire")
     folder = desk.package_folder(request_id)
     desk.refuse_linked_folders(request_id)
     folder.mkdir(parents=True, exist_ok=True)
     # The package first: if it cannot be made, the request keeps its status.
     applicant = Applicant(nom=request.nom, organisation=request.organisation or "",
-                          courriel=request.courriel, territoire=request.territoire)
+                          courriel=request.courriel, territoire=request.territoire,
+                          territoire_texte=request.territoire_texte)
     build_package(applicant, folder, knowledge=load_knowledge())
     return register.accept(request_id, by=desk.by, reason=reason), folder
 
@@ -277,3 +357,9 @@ def mark_sent(desk: Desk, request_id: int) -> Request:
                            hint=f"Acceptez-la d'abord : ecopole-kit requests accept "
                                 f"{request_id}.")
     return desk.open().record_shipment(request_id, files, by=desk.by)
+
+
+def migrate(desk: Desk, target: str | Path) -> Copied:
+    """Copy the whole register into another, empty one (SQLite ↔ PostgreSQL)."""
+    source = desk.open()
+    return copy_register(source, Register(target, retention_days=desk.retention_days))
