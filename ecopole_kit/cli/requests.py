@@ -196,7 +196,7 @@ def requests_accept(ctx: click.Context, numero: int, motif: str | None,
 
 @requests.command("refuse")
 @click.argument("numero", type=int, metavar="NUMÉRO")
-@click.option("--motif", required=True, metavar="TEXTE", help="La raison du refus (obligatoire).")
+@click.option("--motif", required=True, metavar="TEXTE", help="La raison du refus.")
 @click.pass_context
 def requests_refuse(ctx: click.Context, numero: int, motif: str) -> None:
     """Refuser une demande, en donnant la raison."""

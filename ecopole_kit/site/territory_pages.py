@@ -158,7 +158,7 @@ def territory_map(territory: Territory, place: Place,
                   caption=_map_caption(of_name, shapes, place, outlines))
     files[MAP_FILE] = chart.svg.encode("utf-8")
     return {"path": Markup(MAP_FILE), "alt": chart.alt, "caption": chart.caption,
-            "source": _map_source(outlines)}
+            "source": outlines_credit(outlines)}
 
 
 def _group_names(place: Place, groups: Mapping[str, str]) -> dict[str, str]:
@@ -166,7 +166,7 @@ def _group_names(place: Place, groups: Mapping[str, str]) -> dict[str, str]:
     return {g: epcis.get(g) or place.commune_names.get(g, g) for g in groups.values()}
 
 
-def _map_source(outlines: Outlines) -> str:
+def outlines_credit(outlines: Outlines) -> str:
     """The outlines' credit, no more than is known: the producer the package's repository
     names, and the licence the package's own metadata states (see the README's data)."""
     canal = outlines.source["canal"].removesuffix(" (PyPI)")
@@ -197,7 +197,7 @@ def _missing_text(shapes: MapShapes, place: Place) -> str:
 def _map_caption(name: str, shapes: MapShapes, place: Place, outlines: Outlines) -> str:
     return (f"Les communes {name} ; en trait épais, le contour de chaque "
             f"intercommunalité. Survolez une commune pour lire son nom."
-            + _missing_text(shapes, place) + f" Contours : {_map_source(outlines)}.")
+            + _missing_text(shapes, place) + f" Contours : {outlines_credit(outlines)}.")
 
 
 def _map_svg(shapes: MapShapes, groups: Mapping[str, str], names: Mapping[str, str],
