@@ -15,7 +15,7 @@ import click
 
 from ecopole_kit.cli.shown import lines, one_line
 from ecopole_kit.errors import EcopoleError, InvalidDocuments
-from ecopole_kit.foundation.french import french_datetime
+from ecopole_kit.foundation.french import counted, french_datetime
 from ecopole_kit.models import Issue, Question, ToComplete
 
 
@@ -60,6 +60,13 @@ def matches(found: Sequence[Any]) -> None:
     for match in found:
         name = click.style(one_line(match.nom), bold=True)
         click.echo(f"{one_line(match.code):<{width}}  {name}  {one_line(match.detail)}")
+
+
+def hidden_matches(count: int, text: str) -> None:
+    """« … et 12 autres résultats », and how to see them or narrow the search."""
+    others = counted(count, "autre résultat", "autres résultats")
+    say(f"… et {others} : « ecopole-kit lookup --tout {one_line(text)} » pour tout voir, "
+        "ou précisez le département (« Saint-Pierre 974 », « Corte Haute-Corse »).")
 
 
 def report_bug(error: Exception) -> None:

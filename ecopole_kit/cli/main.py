@@ -195,19 +195,28 @@ def update(project: Path, check: bool, dry_run: bool) -> None:
 @click.option("--type", "kinds", multiple=True,
               type=click.Choice(LOOKUP_KINDS),
               help="Ne chercher que ce type de territoire (répétable).")
-@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
-              metavar="N",
-              help="Nombre maximal de résultats.")
-def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int) -> None:
-    """Trouver un territoire par nom, code INSEE, code postal ou SIREN d'EPCI."""
+@click.option("--limite", "--limit", "limit", type=click.IntRange(1, 1000), default=10,
+              show_default=True, metavar="N", help="Nombre maximal de résultats montrés.")
+@click.option("--tout", "show_all", is_flag=True, help="Montrer tous les résultats.")
+def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int, show_all: bool) -> None:
+    """Trouver un territoire par nom, code INSEE, code postal ou SIREN d'EPCI.
+
+    Le nom peut être précisé par son département ou sa région (« Saint-Pierre 974 »,
+    « Corte Haute-Corse »), un arrondissement par son numéro (« Marseille 13e »).
+    """
     from ecopole_kit.territory.geography import load_geography
 
     text = " ".join(query)
-    matches = load_geography().lookup(text, kinds=kinds or None, limit=limit)
-    if not matches:
-        raise TerritoryNotFound(f"Aucun territoire trouvé pour « {text} ».",
-                           hint="Essayez un autre nom, sans abréviation, ou un code officiel.")
-    console.matches(matches)
+    found = load_geography().search.find(text, kinds=kinds or None,
+                                         limit=None if show_all else limit)
+    if not found.matches:
+        raise TerritoryNotFound(f"Aucun territoire trouvé pour « {text} ».", hint=found.note
+                                or "Essayez un autre nom, sans abréviation, ou un code officiel.")
+    if found.note:
+        console.say(found.note)
+    console.matches(found.matches)
+    if found.hidden:
+        console.hidden_matches(found.hidden, text)
 
 
 @main.command()

@@ -19,22 +19,39 @@ class TerritoryKind:
     sentence: str  # as a sentence introduces it: « une intercommunalité »
     code_label: str  # « code d'EPCI »
     searches: str  # the kind of official record its codes name (for lookup)
-    several: bool = False  # made of several records of that kind
+    several: bool = False  # made of several records
+    also: tuple[str, ...] = ()  # other kinds of record its codes may name (EPCI + communes)
+
+    @property
+    def record_kinds(self) -> tuple[str, ...]:
+        """Every kind of official record a code of this territory may name."""
+        return (self.searches, *self.also)
 
 
 KINDS: dict[str, TerritoryKind] = {kind.id: kind for kind in (
-    TerritoryKind("commune", "commune", "Une commune", "une commune", "code de commune",
-                  "commune"),
+    TerritoryKind("commune", "commune", "Une commune (ou un arrondissement municipal)",
+                  "une commune", "code de commune", "commune"),
+    TerritoryKind("plusieurs-communes", "plusieurs communes",
+                  "Plusieurs communes ou arrondissements municipaux",
+                  "un territoire de plusieurs communes", "code de commune", "commune",
+                  several=True),
     TerritoryKind("epci", "intercommunalité", "Une intercommunalité (EPCI)",
                   "une intercommunalité", "code d'EPCI", "epci"),
     TerritoryKind("plusieurs-epci", "plusieurs intercommunalités",
-                  "Plusieurs intercommunalités", "un territoire de plusieurs intercommunalités",
-                  "code d'EPCI", "epci", several=True),
+                  "Plusieurs intercommunalités (un Pays, un PETR)",
+                  "un territoire de plusieurs intercommunalités", "code d'EPCI", "epci",
+                  several=True),
+    TerritoryKind("epci-et-communes", "intercommunalités et communes",
+                  "Des intercommunalités et des communes",
+                  "un territoire d'intercommunalités et de communes",
+                  "code d'EPCI ou de commune", "epci", several=True, also=("commune",)),
     TerritoryKind("departement", "département", "Un département", "un département",
                   "code de département", "departement"),
 )}
 TERRITORY_KINDS = tuple(KINDS)
 LOOKUP_KINDS = ("commune", "epci", "departement", "region")
+RECORD_LABELS = {"commune": "commune", "epci": "intercommunalité (EPCI)",
+                 "departement": "département", "region": "région"}
 
 
 def kind_of(kind_id: str) -> TerritoryKind:
