@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ecopole_kit.cli.shown import lines, one_line
-from ecopole_kit.errors import EcopoleError, InvalidDocuments
+from ecopole_kit.errors import EcopoleError, InterviewAborted, InvalidDocuments
 from ecopole_kit.foundation.french import counted, french_datetime
 from ecopole_kit.models import Issue, Question, ToComplete
 
@@ -176,6 +176,17 @@ def offer_to_save(path: Path) -> bool:
         return False
 
 
+def other_folder(problem: str) -> Path:
+    """The destination is taken: ask for another one (Entrée or Ctrl-C: stop)."""
+    click.secho(f"  ✗ {lines(problem)}", fg="yellow")
+    with _interruptible():
+        answer: str = click.prompt("Autre dossier (Entrée : arrêter)", default="",
+                                   show_default=False, type=str, value_proc=str)
+    if not answer.strip():
+        raise InterviewAborted()
+    return Path(answer.strip())
+
+
 class TerminalPrompter:
     """The interview's prompter, talking to a person through click."""
 
@@ -186,12 +197,14 @@ class TerminalPrompter:
     def ask(self, question: Question, *, default: str, position: str) -> str:
         click.echo(click.style(f"[{position}] ", fg="cyan") + question.help)
         if question.choices:
-            for number, choice in enumerate(question.choices, 1):
-                click.echo(f"    {number}. {choice}")
+            for number, choice in enumerate(question.choice_labels or question.choices, 1):
+                click.echo(f"    {number}. {one_line(choice)}")
             if question.is_list:
-                click.echo("    (plusieurs choix possibles, séparés par des virgules)")
+                click.echo("    (plusieurs choix possibles : leurs numéros, séparés par des "
+                           "virgules)")
         elif question.is_list:
-            click.echo("    (plusieurs valeurs possibles, séparées par des virgules)")
+            click.echo("    (plusieurs valeurs possibles, séparées par « ; » — ou par des "
+                       "virgules, entre guillemets celle qui en contient une)")
         label = question.label
         if not question.required and not default:
             label += f" (Entrée : {question.skip_label or 'passer'})"
