@@ -46,7 +46,8 @@ def test_a_date_error_hides_neither_an_unknown_code_nor_a_funders_total(tmp_path
     issues = validate_paths([project])
     said = {(Path(i.file).name, i.field): i.message for i in issues}
     assert len(said) == len(issues)  # each problem once
-    assert "date attendue" in said["territoire.yaml", "fonctions.accessibilite.places-a-vivres.debut"]
+    date_field = "fonctions.accessibilite.places-a-vivres.debut"
+    assert "date attendue" in said["territoire.yaml", date_field]
     assert "inconnu « 200034975 »" in said["territoire.yaml", "territoire.codes[0]"]
     assert "90 % au lieu de 100 %" in said["accessibilite.yaml", "paniers_solidaires.financeurs"]
     outside = [i for i in issues if i.field == "micro_fermes[0].commune"]
