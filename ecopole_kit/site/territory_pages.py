@@ -105,16 +105,39 @@ def _arrondissement_of(place: Place) -> str | None:
 
 
 def kind_label(place: Place) -> str:
-    """What the territory is, as a page names it: « commune », « arrondissement municipal »."""
-    return KINDS[place.resolved.kind].label if _arrondissement_of(place) is None \
-        else "arrondissement municipal"
+    """What the territory is, as a page names it: « commune », « arrondissement municipal »,
+    « arrondissements municipaux » for several of one commune."""
+    if _arrondissement_of(place) is not None:
+        return "arrondissement municipal"
+    parent = _arrondissements_of(place)
+    if parent is not None:
+        return "arrondissements municipaux"
+    return KINDS[place.resolved.kind].label
 
 
-def _kind_sentence(place: Place) -> str:
+def _arrondissements_of(place: Place) -> str | None:
+    """The parent commune's name when the territory is several arrondissements of it."""
+    parents = {c.commune_parente for c in place.resolved.communes}
+    if place.resolved.kind != "plusieurs-communes" or len(parents) != 1 or None in parents:
+        return None
+    parent = str(next(iter(parents)))
+    return place.commune_names.get(parent, parent)
+
+
+def _kind_sentence(place: Place) -> Markup:
+    """« une commune », « un arrondissement municipal de Marseille », « un territoire de
+    4 arrondissements municipaux de Marseille » (official names: escaped, apostrophes kept)."""
     parent = _arrondissement_of(place)
-    if parent is None:
-        return KINDS[place.resolved.kind].sentence
-    return f"un arrondissement municipal {with_preposition(parent, None, 'de')}"
+    several = _arrondissements_of(place)
+    if parent is not None:
+        said = f"un arrondissement municipal {with_preposition(parent, None, 'de')}"
+    elif several is not None:
+        count = counted(len(place.resolved.communes), "arrondissement municipal",
+                        "arrondissements municipaux")
+        said = f"un territoire de {count} {with_preposition(several, None, 'de')}"
+    else:
+        said = KINDS[place.resolved.kind].sentence
+    return Markup(html.escape(said, quote=False))
 
 
 def territory_page(territory: Territory, place: Place,

@@ -84,7 +84,8 @@ class TerritorySearch:
         parsed = parse(normalize(query), self._places, self._place_pattern)
         if parsed.pays and "epci" in wanted:
             refs = self._pays_refs(parsed)
-            return self._found(refs, wanted, limit, pays_note(query, found=bool(refs)))
+            note = pays_note(query, found=bool(refs and parsed.rest))
+            return self._found(refs, wanted, limit, note)
         return self._found(self._understood(parsed), wanted, limit)
 
     def suggest(self, kind: str, code: str, limit: int = 3) -> list[Match]:
