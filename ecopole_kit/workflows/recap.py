@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ecopole_kit.foundation.french import format_amount, format_number, joined
+from ecopole_kit.foundation.french import (
+    format_amount,
+    format_number,
+    joined,
+    with_preposition,
+)
 from ecopole_kit.foundation.resources import load_schema
 from ecopole_kit.territory.geography import Geography
 from ecopole_kit.territory.kinds import KINDS
@@ -32,10 +37,12 @@ def _territory(territory: Mapping[str, Any], geography: Geography) -> str:
                     if resolved.codes else "")
         official += (f" ; codes inconnus : {', '.join(resolved.unknown)}"
                      if resolved.unknown else "")
+    name = str(territory.get("nom", "?"))
     article = territory.get("article")
-    said = f", article « {article} »" if article else ""
-    return (f"Territoire « {territory.get('nom', '?')} », {what}{official}. "
-            f"Dossier et adresses : {territory.get('slug', '?')}{said}.")
+    said = (f" Les pages diront « {with_preposition(name, article, 'à')} », "
+            f"« {with_preposition(name, article, 'de')} »." if article else "")
+    return (f"Territoire « {name} », {what}{official}. "
+            f"Identifiant (dossier et adresses) : {territory.get('slug', '?')}.{said}")
 
 
 def _lead(config: Mapping[str, Any]) -> str:
