@@ -134,3 +134,13 @@ def test_a_taken_folder_is_said_when_the_slug_is_given(tmp_path: Path) -> None:
     config, prompter = _run(script, helps)
     assert config["territoire"]["slug"] == "val-d-audruicq-2"
     assert any("le dossier n'est pas vide" in m for m in prompter.explained)
+
+
+def test_other_assets_are_shown_by_their_words_not_as_autre() -> None:
+    from ecopole_kit.project.config import Context
+
+    context = Context.from_data({"milieu": "rural", "atouts": ["tiers-lieu", "autre"],
+                                 "atouts_autres": ["marché de plein vent"],
+                                 "particularites": ["montagne"]})
+    assert context.atouts == ("tiers-lieu", "marché de plein vent")
+    assert context.particularites == ("montagne",)
