@@ -99,3 +99,19 @@ def test_a_commune_of_the_territory_and_its_arrondissements_are_inside(tmp_path:
     issues = validate_paths([project])
     assert [i.field for i in issues] == ["micro_fermes[1].commune"]
     assert "(Aix-en-Provence, 13) n'est pas une commune du territoire" in issues[0].message
+
+
+def test_an_epci_named_by_its_official_name_but_another_siren(tmp_path: Path) -> None:
+    project = _territory(example("audruicq"), tmp_path, nom="CC du Frontonnais",
+                         slug="frontonnais", type="epci", codes=["200071314"], article="la")
+    issues = validate_paths([project])
+    assert [i.field for i in issues] == ["territoire.codes[0]"]
+    assert "est celui de CC des Hauts-Tolosans" in issues[0].message
+    assert "« 200034957 »" in issues[0].message
+
+
+def test_a_departement_declared_by_the_wrong_number(tmp_path: Path) -> None:
+    project = _territory(example("audruicq"), tmp_path, nom="Haute-Corse", slug="hc",
+                         type="departement", codes=["2A"], article="la")
+    issues = validate_paths([project])
+    assert len(issues) == 1 and "le code de Haute-Corse est « 2B »" in issues[0].message

@@ -92,8 +92,10 @@ def _territory_name(context: Context) -> Iterator[Issue]:
         return
     code = clean_code(declared["codes"][0])
     record = context.geography.table(kind.searches).get(code)
-    if record is None or fold(record.nom, hyphens=True) in fold(declared["nom"], hyphens=True):
-        return  # « Région d'Audruicq » for Audruicq
+    name = fold(declared["nom"], hyphens=True)
+    if record is None or fold(record.nom, hyphens=True) in name or (
+            kind.searches == "epci" and not name.startswith(_EPCI_WORDS)):
+        return  # « Région d'Audruicq » for Audruicq; « Gohelle », a name of its own
     named = context.geography.search.find(declared["nom"], kinds=[kind.searches], limit=20)
     exact = [m for m in named.matches if m.score >= 1.0]
     if not exact or any(m.code == code for m in named.matches):
@@ -105,6 +107,9 @@ def _territory_name(context: Context) -> Iterator[Issue]:
                  f"le {kind.code_label} « {code} » est celui de {record.nom}, pas de "
                  f"« {declared['nom']} » ; le code de {declared['nom']} est {close}. "
                  "Corrigez le code, ou le nom s'il était voulu.")
+
+
+_EPCI_WORDS = ("cc ", "ca ", "cu ", "communaute", "metropole", "agglomeration")
 
 
 def _region_of(geography: Geography, kind: str, code: str) -> str:

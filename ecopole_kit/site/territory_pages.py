@@ -106,37 +106,28 @@ def _arrondissement_of(place: Place) -> str | None:
 
 def kind_label(place: Place) -> str:
     """What the territory is, as a page names it: « commune », « arrondissement municipal »,
-    « arrondissements municipaux » for several of one commune."""
-    if _arrondissement_of(place) is not None:
-        return "arrondissement municipal"
-    parent = _arrondissements_of(place)
-    if parent is not None:
-        return "arrondissements municipaux"
-    return KINDS[place.resolved.kind].label
+    « arrondissements municipaux » (several of one commune)."""
+    return "arrondissement municipal" if _arrondissement_of(place) is not None else (
+        "arrondissements municipaux" if _several_of(place) else KINDS[place.resolved.kind].label)
 
 
-def _arrondissements_of(place: Place) -> str | None:
-    """The parent commune's name when the territory is several arrondissements of it."""
-    parents = {c.commune_parente for c in place.resolved.communes}
-    if place.resolved.kind != "plusieurs-communes" or len(parents) != 1 or None in parents:
-        return None
-    parent = str(next(iter(parents)))
-    return place.commune_names.get(parent, parent)
+def _several_of(place: Place) -> str | None:
+    """The commune whose arrondissements a territory of several communes all are."""
+    return place.resolved.parent if place.resolved.kind == "plusieurs-communes" else None
 
 
 def _kind_sentence(place: Place) -> Markup:
     """« une commune », « un arrondissement municipal de Marseille », « un territoire de
     4 arrondissements municipaux de Marseille » (official names: escaped, apostrophes kept)."""
-    parent = _arrondissement_of(place)
-    several = _arrondissements_of(place)
+    parent, several = _arrondissement_of(place), _several_of(place)
+    said = KINDS[place.resolved.kind].sentence
     if parent is not None:
         said = f"un arrondissement municipal {with_preposition(parent, None, 'de')}"
-    elif several is not None:
+    elif several:
         count = counted(len(place.resolved.communes), "arrondissement municipal",
                         "arrondissements municipaux")
-        said = f"un territoire de {count} {with_preposition(several, None, 'de')}"
-    else:
-        said = KINDS[place.resolved.kind].sentence
+        said = f"un territoire de {count} " + with_preposition(
+            place.commune_names.get(several, several), None, "de")
     return Markup(html.escape(said, quote=False))
 
 

@@ -89,6 +89,11 @@ class ResolvedTerritory:
     population: int
     unknown: tuple[str, ...]
 
+    @property
+    def parent(self) -> str | None:
+        """The commune whose arrondissements this territory's communes all are (two or more)."""
+        return common_parent(self.communes)
+
 
 class Geography:
     """Every French territory of the extract, with the indexes to find them by name or code."""
@@ -195,17 +200,21 @@ class Geography:
                        if c in self.table(kind) else self.communes[c].nom for c in codes])
 
 
+def common_parent(communes: Sequence[Commune]) -> str | None:
+    """The code of the commune whose arrondissements these all are (at least two), or None."""
+    parents = {c.commune_parente for c in communes}
+    return parents.pop() if len(communes) > 1 and len(parents) == 1 else None
+
+
 def arrondissements_name(geography: Geography, communes: Sequence[Commune]) -> str | None:
     """« Marseille (13e, 14e et 15e arrondissements) » for several arrondissements of one
     commune; None otherwise."""
-    parents = {c.commune_parente for c in communes}
-    if len(communes) < 2 or len(parents) != 1 or None in parents:
-        return None
+    parent_code = common_parent(communes)
     found = [arrondissement_number(c.nom) for c in communes]
     numbers = sorted(n for n in found if n is not None)
-    if len(numbers) != len(found):
+    if parent_code is None or len(numbers) != len(found):
         return None
-    parent = geography.communes[str(next(iter(parents)))].nom
+    parent = geography.communes[parent_code].nom
     words = [f"{n}{'er' if n == 1 else 'e'}" for n in numbers]
     return f"{parent} ({joined(words)} arrondissements)"
 

@@ -2,7 +2,8 @@
 « CC du »), an INSEE code, a postal code, a SIREN; and close codes for a mistyped one.
 
 The name index is built at the first search, so that validating or building a project,
-which only resolves codes, never pays for it."""
+which only resolves codes, pays for it only to check a declared name that is not the
+official name of its code (2B069 declared for Corte)."""
 
 from __future__ import annotations
 
