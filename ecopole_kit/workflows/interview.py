@@ -111,10 +111,7 @@ def _fill_defaults(questions: list[Question], known: dict[str, Any],
                    geography: Geography) -> dict[str, Any]:
     missing = []
     for question in questions:
-        if not answer_rules.applies(question, known):
-            known.pop(question.dotted, None)
-            continue
-        if question.dotted in known:
+        if question.dotted in known or not answer_rules.applies(question, known):
             continue
         default = answer_rules.default_for(question, known, geography)
         if default is not None:
@@ -130,8 +127,7 @@ def _ask_all(talk: _Talk, todo: list[Question]) -> None:
     section = None
     for index, question in enumerate(todo, 1):
         if not answer_rules.applies(question, talk.known):
-            talk.known.pop(question.dotted, None)  # « no number given »: no source to ask
-            continue
+            continue  # « no number given »: no source to ask (what was written stays)
         if question.section != section:
             section = question.section
             talk.prompter.section(section)
