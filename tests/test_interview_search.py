@@ -144,3 +144,29 @@ def test_other_assets_are_shown_by_their_words_not_as_autre() -> None:
                                  "particularites": ["montagne"]})
     assert context.atouts == ("tiers-lieu", "marché de plein vent")
     assert context.particularites == ("montagne",)
+
+
+def test_a_pays_searched_as_one_epci_offers_the_kind_of_several() -> None:
+    script = ["epci", "Pays de Brocéliande", "1", "Montfort Communauté", "1", "",
+              "Pays de Brocéliande", *_all_answers()[4:]]
+    prompter = ScriptedPrompter(script, confirms=[True, True])
+    config = interview(prompter, {}, geography=geography())
+    assert config["territoire"]["type"] == "plusieurs-epci"
+    assert config["territoire"]["codes"] == ["243500618", "243500550"]
+
+
+def test_a_typo_in_a_mixed_territory_suggests_the_right_kind_of_code(tmp_path: Path) -> None:
+    from ecopole_kit.project.scaffold import generate_project
+    from ecopole_kit.workflows.validate import validate_paths
+    from tests.conftest import example
+
+    config = example("audruicq")
+    config["territoire"].update(type="epci-et-communes", codes=["243500618", "35001"],
+                                nom="Brocéliande et Acigné", slug="bb")
+    project = generate_project(config, tmp_path / "bb").path
+    territory = project / "territoire.yaml"
+    territory.write_text(territory.read_text("utf-8").replace("35001", "35901"), "utf-8")
+    issues = validate_paths([project])
+    assert [i.field for i in issues] == ["territoire.codes[1]"]
+    assert "code d'EPCI ou de commune inconnu « 35901 »" in issues[0].message
+    assert "« 35001 » (Acigné)" in issues[0].message

@@ -28,8 +28,8 @@ CASES = {
     "marseille-nord": ("treizième arrondissement de Marseille", "plusieurs-communes",
                        ["13214", "13215", "13216"], "Marseille Nord", "aucun",
                        "à Marseille Nord"),
-    "broceliande-et-breal": ("Brocéliande Ille-et-Vilaine", "epci-et-communes", ["35001"],
-                             "Brocéliande et Bréal", "aucun", "à Brocéliande et Bréal"),
+    "broceliande-et-acigne": ("Brocéliande Ille-et-Vilaine", "epci-et-communes", ["35001"],
+                             "Brocéliande et Acigné", "aucun", "à Brocéliande et Acigné"),
 }
 
 
@@ -66,7 +66,7 @@ def test_the_arrondissements_and_the_mixed_territory_say_what_they_are(
         run_cli, tmp_path: Path) -> None:
     for slug, said in (("marseille-nord", "est un territoire de 4\u00a0arrondissements "
                         "municipaux de Marseille"),
-                       ("broceliande-et-breal", "est un territoire d’intercommunalités et de "
+                       ("broceliande-et-acigne", "est un territoire d’intercommunalités et de "
                         "communes")):
         answers = tmp_path / f"{slug}.yaml"
         answers.write_text(yaml.safe_dump(_answers(slug), allow_unicode=True), "utf-8")

@@ -80,7 +80,14 @@ def _territory_codes(context: Context) -> Iterator[Issue]:
         if code in unknown:
             yield _issue(context.territory, ["territoire", "codes", index],
                          f"{label} inconnu « {code} »."
-                         + _suggestions(context, kind, code))
+                         + _suggestions(context, _record_kind(kind, code), code))
+
+
+def _record_kind(kind: str, code: str) -> str:
+    """What a code of a territory names: for EPCI and communes mixed, its form says."""
+    if not KINDS[kind].also:
+        return kind
+    return "epci" if len(clean_code(code)) == 9 else "commune"
 
 
 def _territory_name(context: Context) -> Iterator[Issue]:

@@ -189,9 +189,9 @@ def _folder_free(talk: _Talk, question: Question, value: Any) -> bool:
 
 def _ask_territory(talk: _Talk, question: Question, position: str) -> list[str]:
     """Search official territories by name or code; several are added one by one."""
-    kind = KINDS.get(str(talk.known.get("territoire.type", "epci")), KINDS["epci"])
     chosen = [str(code) for code in talk.known.get(question.dotted) or []]
     while True:
+        kind = KINDS.get(str(talk.known.get("territoire.type", "epci")), KINDS["epci"])
         search = _search_question(talk, question, kind.id, chosen)
         text = talk.prompter.ask(search, default="" if kind.several else ", ".join(chosen),
                                  position=position).strip()
@@ -207,7 +207,8 @@ def _ask_territory(talk: _Talk, question: Question, position: str) -> list[str]:
             talk.prompter.explain("; ".join(problems))
             continue
         code = _pick_match(talk, question, kind.id, text, position)
-        if code is not None and not kind.several:
+        several = KINDS[str(talk.known.get("territoire.type", kind.id))].several  # may change
+        if code is not None and not several:
             return [code]
         if code is not None and code not in chosen:
             chosen.append(code)
@@ -240,6 +241,7 @@ def _pick_match(talk: _Talk, question: Question, kind: str, text: str,
                                            limit=limit)
         if found.note:
             talk.prompter.explain(found.note)
+            _offer_several(talk, kind)
         if not found.matches:
             talk.prompter.explain(f"Aucun résultat pour « {text} » ; essayez un autre nom ou "
                                   "un code.")
@@ -261,6 +263,14 @@ def _pick_match(talk: _Talk, question: Question, kind: str, text: str,
         if choices[chosen] == SEARCH_AGAIN:
             return None
         limit += 30
+
+
+def _offer_several(talk: _Talk, kind: str) -> None:
+    """A Pays searched as one EPCI: offer the kind of several, keeping the search going."""
+    if kind == "epci" and talk.prompter.confirm(
+            "Passer au type « plusieurs intercommunalités » pour saisir les EPCI du Pays ?",
+            default=True):
+        talk.known["territoire.type"] = "plusieurs-epci"
 
 
 def _problems(question: Question, value: Any) -> list[str]:
