@@ -159,3 +159,30 @@ def test_mixed_codes_unknown_are_kept(geo: Geography) -> None:
     mixed = geo.resolve("epci-et-communes", ["243500618", "99999", "35001"])
     assert mixed.unknown == ("99999",)
     assert geo.resolve("plusieurs-communes", ["243500618", "35001"]).unknown == ("243500618",)
+
+
+def test_any_commune_is_found_by_its_name_and_departement(geo: Geography) -> None:
+    """The class, not the examples: every 350th commune of France, as people would qualify
+    it (« Le Sen 40 », « Béthisy-Saint-Martin Oise », « La Couture (62) »)."""
+    from ecopole_kit.foundation.french import fold
+
+    communes = [c for c in geo.communes.values() if c.commune_parente is None][::350]
+    missed = []
+    for commune in communes:
+        departement = geo.departements[commune.departement]
+        for query in (f"{commune.nom} {commune.departement}", f"{commune.nom} {departement.nom}",
+                      f"{commune.nom} ({commune.departement})"):
+            first = geo.lookup(query, kinds=["commune"], limit=1)
+            if not first or fold(first[0].nom) != fold(commune.nom) \
+                    or geo.communes[first[0].code].departement != commune.departement:
+                missed.append(query)
+    assert len(communes) > 90 and missed == []
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("Le Sen 40", "40297"), ("Béthisy-Saint-Martin 60", "60067"), ("La Couture 62", "62252"),
+    ("Les Ifs Seine-Maritime", "76371"),
+])
+def test_articles_and_place_names_inside_a_name_are_kept(
+        geo: Geography, query: str, code: str) -> None:
+    assert geo.lookup(query)[0].code == code

@@ -9,7 +9,7 @@ régions (by name or number), a postal code, an arrondissement's ordinal, a Pays
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -70,29 +70,43 @@ def without_article(name: str) -> str:
     return re.sub(r"^(?:la|le|les|l) ", "", name)
 
 
-def parse(key: str, places: Places, pattern: re.Pattern[str]) -> Query:
-    """Split a normalized query into the name sought and its qualifiers."""
+def parse(key: str, places: Places, pattern: re.Pattern[str],
+          is_name: Callable[[str], bool] = lambda _text: False) -> Query:
+    """Split a normalized query into the name sought and its qualifiers: département
+    numbers and postal codes anywhere, département and région names at the end, as long as
+    what they end is not itself a name (« Béthisy-Saint-Martin », « Villeneuve-sur-Lot »)."""
     pays = bool(_PAYS.match(key))
     rest = _strip_links(_PAYS.sub("", key)) if pays else key
     while pays and _PAYS.match(rest):  # « PETR du Pays Tolosan »
         rest = _strip_links(_PAYS.sub("", rest))
     rest, ordinal = _ordinal(rest, places)
-    deps: set[str] = set()
+    words = rest.split()
+    numbers = [w for w in words if w[:1].isdigit() and (w in places.departements
+                                                         or _POSTCODE.fullmatch(w))]
+    if len(numbers) == len(words):
+        numbers = []
+    deps = {places.departements[w] for w in numbers if w in places.departements}
     regions: set[str] = set()
-    typed: list[str] = []
-    for found in reversed(list(pattern.finditer(rest))):
+    rest = " ".join(w for w in words if w not in numbers)
+    typed = list(numbers)
+    while (found := _last(pattern, rest)) is not None and not is_name(rest):
         before = rest[:found.start()].split()
-        if not before or before[-1] in _LINKS:  # « Villeneuve-sur-Lot », a name at the start
-            continue
+        if not before or before[-1] in _LINKS:
+            break
         name = found.group()
         (deps if name in places.departements else regions).add(
             places.departements.get(name) or places.regions[name])
         typed.append(name)
-        rest = rest[:found.start()] + rest[found.end():]
-    postcodes = set(_POSTCODE.findall(rest)) if _POSTCODE.sub("", rest).strip() else set()
-    rest = _strip_links(" ".join(_POSTCODE.sub("", rest).split()) if postcodes else rest)
-    return Query(key, rest, frozenset(deps), frozenset(regions), frozenset(postcodes),
-                 ordinal, pays, tuple(typed))
+        rest = _TRAILING_LINK.sub("", rest[:found.start()].strip())
+    postcodes = frozenset(w for w in numbers if w not in places.departements)
+    return Query(key, rest, frozenset(deps), frozenset(regions), postcodes, ordinal, pays,
+                 tuple(typed))
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The place name that ends ``text``, if one does."""
+    ends = [m for m in pattern.finditer(text) if m.end() == len(text)]
+    return ends[-1] if ends else None
 
 
 def _ordinal(key: str, places: Places) -> tuple[str, int | None]:

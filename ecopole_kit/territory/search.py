@@ -82,7 +82,7 @@ class TerritorySearch:
         compact = clean_code(query)
         if re.fullmatch(r"\d{9}|\d{5}|2[AB]\d{3}|\d{2,3}|2[AB]", compact):
             return self._found(self._code_refs(compact), wanted, limit)
-        parsed = parse(normalize(query), self._places, self._place_pattern)
+        parsed = parse(normalize(query), self._places, self._place_pattern, self._is_name)
         if parsed.pays and "epci" in wanted:
             refs = self._pays_refs(parsed)
             note = pays_note(query, found=bool(refs and parsed.rest))
@@ -202,6 +202,13 @@ class TerritorySearch:
     @cached_property
     def _place_pattern(self) -> re.Pattern[str]:
         return self._places.pattern()
+
+    def _is_name(self, key: str) -> bool:
+        return key in self._names
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(self._index[0])
 
     @cached_property
     def _index(self) -> tuple[list[str], list[_Ref]]:
