@@ -170,3 +170,10 @@ def test_a_typo_in_a_mixed_territory_suggests_the_right_kind_of_code(tmp_path: P
     assert [i.field for i in issues] == ["territoire.codes[1]"]
     assert "code d'EPCI ou de commune inconnu « 35901 »" in issues[0].message
     assert "« 35001 » (Acigné)" in issues[0].message
+
+
+def test_words_typed_instead_of_a_number_search_again() -> None:
+    script = ["commune", "Corte", "Corte Haute-Corse", "1", *_all_answers()[3:]]
+    config, prompter = _run(script)
+    assert config["territoire"]["codes"] == ["2B096"]
+    assert not any("n'est pas un choix proposé" in m for m in prompter.explained)

@@ -256,7 +256,10 @@ def _pick_match(talk: _Talk, question: Question, kind: str, text: str,
         try:
             chosen = choices.index(answer_rules.parse(pick, raw))
         except ValueError as error:
-            talk.prompter.explain(str(error))
+            if raw.strip().isdigit() or not raw.strip():
+                talk.prompter.explain(str(error))
+            else:  # words instead of a number: a new search, not a mistake
+                text, limit = raw.strip(), 9
             continue
         if chosen < len(found.matches):
             return found.matches[chosen].code
