@@ -177,3 +177,12 @@ def test_words_typed_instead_of_a_number_search_again() -> None:
     config, prompter = _run(script)
     assert config["territoire"]["codes"] == ["2B096"]
     assert not any("n'est pas un choix proposé" in m for m in prompter.explained)
+
+
+def test_one_chosen_by_mistake_is_taken_off_the_list() -> None:
+    script = ["plusieurs-epci", "Frontonnais", "1", "Sicoval", "1", "-2", "-5",
+              "Hauts-Tolosans", "1", "", "Pays Tolosan", *_all_answers()[4:]]
+    config, prompter = _run(script)
+    assert config["territoire"]["codes"] == ["200034957", "200071314"]
+    assert "Retiré : CA du Sicoval (243100633)." in prompter.explained
+    assert "Il n'y a pas de n° 5 parmi les territoires retenus." in prompter.explained

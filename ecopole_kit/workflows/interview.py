@@ -198,6 +198,8 @@ def _ask_territory(talk: _Talk, question: Question, position: str) -> list[str]:
         if text == HELP:
             talk.prompter.explain(_explanation(talk, question))
             continue
+        if kind.several and _removed(talk, text, chosen):
+            continue
         if not text or text == ", ".join(chosen):
             problems = _problems(question, chosen) if chosen else ["Réponse obligatoire."]
             if kind.several and len(chosen) == 1:
@@ -214,12 +216,27 @@ def _ask_territory(talk: _Talk, question: Question, position: str) -> list[str]:
             chosen.append(code)
 
 
+def _removed(talk: _Talk, text: str, chosen: list[str]) -> bool:
+    """« -2 » takes the second one chosen off the list."""
+    number = text[1:].strip()
+    if not text.startswith("-") or not number.isdigit():
+        return False
+    if not 1 <= int(number) <= len(chosen):
+        talk.prompter.explain(f"Il n'y a pas de n° {number} parmi les territoires retenus.")
+        return True
+    code = chosen.pop(int(number) - 1)
+    talk.prompter.explain(f"Retiré : {_named(talk.geography, code)}.")
+    return True
+
+
 def _search_question(talk: _Talk, question: Question, kind: str,
                      chosen: list[str]) -> Question:
     what = " ou ".join(RECORD_LABELS[k] for k in KINDS[kind].record_kinds)
     if KINDS[kind].several and chosen:
-        names = "; ".join(_named(talk.geography, code) for code in chosen)
-        return replace(question, is_list=False, help=f"Déjà retenus : {names}.",
+        names = "; ".join(f"{n}. {_named(talk.geography, code)}"
+                          for n, code in enumerate(chosen, 1))
+        return replace(question, is_list=False,
+                       help=f"Déjà retenus : {names} (« -1 » retire le premier).",
                        label=f"Ajouter : {what} (nom ou code ; Entrée pour terminer)")
     return replace(question, is_list=False, label=f"Rechercher : {what} (nom ou code)")
 
