@@ -97,9 +97,10 @@ def create_project(dest: Path | None, *, answers_file: Path | None,
     if dest is not None:
         check_destination(dest, force=force)
     answers = read_answers(answers_file)
-    helps = Helps(summaries={f.id: f.resume for f in load_referentiel().fiches.values()},
-                  folder_problem=lambda slug: None if dest is not None or force
-                  else folder_problem(here / slug))
+    summaries = {} if prompter is None else {  # « ? » on an action: its fiche's summary
+        f.id: f.resume for f in load_referentiel().fiches.values()}
+    helps = Helps(summaries=summaries, folder_problem=lambda slug: None
+                  if dest is not None or force else folder_problem(here / slug))
     config = complete_answers(answers, prompter, geography=load_geography(), helps=helps)
     target = dest if dest is not None else here / config["territoire"]["slug"]
     created = generate_project(config, target, force=force)
