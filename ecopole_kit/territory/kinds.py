@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ecopole_kit.foundation.french import counted, with_preposition
+
 
 @dataclass(frozen=True)
 class TerritoryKind:
@@ -57,3 +59,18 @@ RECORD_LABELS = {"commune": "commune", "epci": "intercommunalité (EPCI)",
 def kind_of(kind_id: str) -> TerritoryKind:
     """The kind named ``kind_id`` (a schema-valid configuration always names a known one)."""
     return KINDS[kind_id]
+
+
+def described(kind_id: str, parent: str | None, count: int) -> tuple[str, str]:
+    """What a territory is, as a page names it and as a sentence introduces it: its kind's
+    words, or, for arrondissements of one commune (``parent``: its name), theirs
+    (« un arrondissement municipal de Marseille », « un territoire de 4 arrondissements
+    municipaux de Marseille »)."""
+    kind = KINDS[kind_id]
+    if parent is None:
+        return kind.label, kind.sentence
+    of_parent = with_preposition(parent, None, "de")
+    if count == 1:
+        return "arrondissement municipal", f"un arrondissement municipal {of_parent}"
+    many = counted(count, "arrondissement municipal", "arrondissements municipaux")
+    return "arrondissements municipaux", f"un territoire de {many} {of_parent}"
