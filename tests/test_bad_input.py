@@ -356,6 +356,9 @@ def test_a_taken_destination_is_said_before_the_first_question(
     assert "le dossier n'est pas vide" in result.stdout
     assert "Choisissez un autre dossier" in result.stdout
     assert "[1/" not in result.stdout  # no question was asked
+    assert "Entretien interrompu." in result.stderr and "Rien n'a été écrit." in result.stderr
+    stopped = run_cli("new", "pris")  # the end of input at once: stopped the same way
+    assert stopped.exit_code == 1 and "Rien n'a été écrit." in stopped.stderr
     assert (tmp_path / "pris" / "notes.txt").read_text("utf-8") == "à moi"
     other = run_cli("new", "pris", "--answers",
                     str(Path(__file__).parent.parent / "examples" / "gohelle.yaml"),

@@ -179,9 +179,12 @@ def offer_to_save(path: Path) -> bool:
 def other_folder(problem: str) -> Path:
     """The destination is taken: ask for another one (Entrée or Ctrl-C: stop)."""
     click.secho(f"  ✗ {lines(problem)}", fg="yellow")
-    with _interruptible():
+    try:
         answer: str = click.prompt("Autre dossier (Entrée : arrêter)", default="",
                                    show_default=False, type=str, value_proc=str)
+    except click.Abort:  # Ctrl-C or the end of input: nothing was asked yet
+        click.echo()
+        raise InterviewAborted() from None
     if not answer.strip():
         raise InterviewAborted()
     return Path(answer.strip())
