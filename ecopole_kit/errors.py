@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -122,10 +123,12 @@ class InterviewInterrupted(EcopoleError):
 class InterviewAborted(EcopoleError):
     """The person stopped the interview."""
 
-    def __init__(self, *, saved_to: Path | None = None) -> None:
+    def __init__(self, *, saved_to: Path | None = None, dest: Path | None = None) -> None:
         self.saved_to = saved_to
+        folder = f" {shlex.quote(str(dest))}" if dest is not None else ""
         hint = (
-            f"Vos réponses sont enregistrées dans {saved_to} ; reprenez avec --answers {saved_to}."
+            f"Vos réponses sont enregistrées dans {saved_to} ; reprenez avec : "
+            f"ecopole-kit new --answers {shlex.quote(str(saved_to))}{folder}"
             if saved_to
             else "Rien n'a été écrit."
         )

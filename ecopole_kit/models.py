@@ -63,6 +63,10 @@ class Question:
     article_of: str | None = None  # a default article guessed from this answer (a name)
     search: bool = False
     value_type: str = "string"
+    asked_if: str | None = None  # « contexte.menages »: asked only once that is answered;
+    # « contexte.atouts=autre »: only when that answer holds « autre »
+    choice_labels: tuple[str, ...] = ()  # the choices as people read them (same order)
+    explanation: str = ""  # what « ? » shows: what the question means
 
     @property
     def dotted(self) -> str:
@@ -88,6 +92,7 @@ class GeneratedProject:
     path: Path
     slug: str
     backups: list[Path] = field(default_factory=list)
+    answers_removed: Path | None = None  # the saved answers, removed once used
 
 
 @dataclass(frozen=True)

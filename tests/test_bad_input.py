@@ -319,11 +319,52 @@ def test_ctrl_c_in_the_interview_offers_to_save_the_answers(
     result = run_cli("new", "projet", input="o\n")
     assert result.exit_code == 1
     saved = tmp_path / "reponses-entretien.yaml"
-    assert f"reprenez avec --answers {saved}" in result.stderr
+    resume = f"ecopole-kit new --answers {saved} projet"  # into the same folder
+    assert f"reprenez avec : {resume}" in " ".join(result.stderr.split())
+    assert resume in saved.read_text("utf-8")
     assert "codes:\n  - '62057'" in saved.read_text("utf-8")
     assert not (tmp_path / "projet").exists()
     resumed = run_cli("new", "projet", "--answers", str(saved), "--no-input")
     assert "Réponses obligatoires manquantes" in resumed.stderr  # what is left to answer
+    assert saved.exists()  # nothing was created: the answers stay
+
+
+def test_saved_answers_are_removed_once_the_project_exists(run_cli, tmp_path: Path) -> None:
+    from ecopole_kit.workflows.create import save_answers
+
+    for keep, folder in ((False, "a"), (True, "b")):
+        saved = tmp_path / f"reponses-{folder}.yaml"
+        save_answers(example("gohelle"), saved, tmp_path / folder)
+        args = ["new", folder, "--answers", str(saved), "--no-input"]
+        result = run_cli(*args, *(["--garder-reponses"] if keep else []))
+        assert result.exit_code == 0, result.output
+        assert saved.exists() is keep
+        assert ("Réponses enregistrées supprimées" in result.stdout) is not keep
+    own = tmp_path / "mes-reponses.yaml"  # a file the person wrote is theirs: kept
+    own.write_text((Path(__file__).parent.parent / "examples" / "gohelle.yaml")
+                   .read_text("utf-8"), "utf-8")
+    assert run_cli("new", "c", "--answers", str(own), "--no-input").exit_code == 0
+    assert own.exists()
+
+
+def test_a_taken_destination_is_said_before_the_first_question(
+        run_cli, tmp_path: Path) -> None:
+    (tmp_path / "pris").mkdir()
+    (tmp_path / "pris" / "notes.txt").write_text("à moi", "utf-8")
+    result = run_cli("new", "pris", input="\n")
+    assert result.exit_code == 1
+    assert "le dossier n'est pas vide" in result.stdout
+    assert "Choisissez un autre dossier" in result.stdout
+    assert "[1/" not in result.stdout  # no question was asked
+    assert "Entretien interrompu." in result.stderr and "Rien n'a été écrit." in result.stderr
+    stopped = run_cli("new", "pris")  # the end of input at once: stopped the same way
+    assert stopped.exit_code == 1 and "Rien n'a été écrit." in stopped.stderr
+    assert (tmp_path / "pris" / "notes.txt").read_text("utf-8") == "à moi"
+    other = run_cli("new", "pris", "--answers",
+                    str(Path(__file__).parent.parent / "examples" / "gohelle.yaml"),
+                    input="libre\n" + "\n" * 80)
+    assert other.exit_code == 0, other.output
+    assert (tmp_path / "libre" / "territoire.yaml").is_file()
 
 
 def test_end_of_input_in_the_interview_writes_nothing(run_cli, tmp_path: Path) -> None:

@@ -113,7 +113,7 @@ def test_empty_function_invites_to_fill_its_file(tmp_path: Path) -> None:
 
 
 def test_editing_a_function_file_and_rebuilding_changes_the_page(tmp_path: Path) -> None:
-    project = generate_project(example("gohelle"), tmp_path / "g").path
+    project = generate_project(example("pays-tolosan"), tmp_path / "g").path
     accessibility = project / "fonctions" / "accessibilite.yaml"
     accessibility.write_text(BASKETS, "utf-8")
     first = _main_text(build_site(project).site_dir / "accessibilite" / "index.html")

@@ -9,14 +9,17 @@ from ecopole_kit.project import questions as answers
 from ecopole_kit.workflows.interview import interview
 from tests.conftest import ScriptedPrompter, example, geography
 
+# type, search and pick, nom, slug, article, portage, partenaires, contact, courriel,
+# milieu, particularités, ménages (none: no source asked), SAU (none: no source, no year),
+# atouts, présentation, demandes ×2
 IDENTITY = ["commune", "audruicq", "1", "Val d'Audruicq", "", "", "Cocagne du Val", "",
-            "Alex Dupont", "alex@exemple.fr", "", "", "", "", "", "", "1, 3",
+            "Alex Dupont", "alex@exemple.fr", "", "", "", "", "1, 3",
             "Un territoire rural.", "", ""]
-ASKED = len(IDENTITY) - 1  # the search and the choice among its results share a position
+MENAGES, SAU = 12, 13  # positions in IDENTITY
 
 
 def _all_answers(function_answers: list[str] | None = None) -> list[str]:
-    actions = len(answers.questions()) - ASKED
+    actions = sum(q.key[0] == "fonctions" for q in answers.questions())
     return IDENTITY + (function_answers or [""] * actions)
 
 
@@ -25,7 +28,9 @@ def test_questions_come_from_the_schema_in_sections() -> None:
     assert [q.dotted for q in questions[:5]] == [
         "territoire.type", "territoire.codes", "territoire.nom", "territoire.slug",
         "territoire.article"]
-    assert questions[0].choices == ("commune", "epci", "plusieurs-epci", "departement")
+    assert questions[0].choices == ("commune", "plusieurs-communes", "epci", "plusieurs-epci",
+                                    "epci-et-communes", "departement")
+    assert questions[0].choice_labels[3] == "Plusieurs intercommunalités (un Pays, un PETR)"
     assert questions[1].search
     stage = next(q for q in questions if q.dotted == "fonctions.accessibilite.paniers-solidaires")
     assert stage.choices == ("idée", "en projet", "en cours", "opérationnel")
@@ -71,7 +76,7 @@ def test_required_answer_cannot_be_left_empty() -> None:
 
 
 def test_stages_of_actions_are_asked_per_function() -> None:
-    actions = len(answers.questions()) - ASKED
+    actions = sum(q.key[0] == "fonctions" for q in answers.questions())
     stages = ["4", "en projet"] + [""] * (actions - 2)
     config = interview(ScriptedPrompter(_all_answers(stages)), {}, geography=geography())
     assert config["fonctions"] == {"systeme-alimentaire": {
@@ -83,8 +88,9 @@ def test_answers_file_means_only_missing_questions_are_asked() -> None:
     del given["contact"]["courriel"]
     prompter = ScriptedPrompter(["equipe@exemple.fr"])
     # Every other question without an answer is asked too (Entrée: passer, non engagée).
-    missing = [q for q in answers.questions()
-               if q.dotted not in answers.flatten(given) and q.dotted != "contact.courriel"]
+    flat = answers.flatten(given)
+    missing = [q for q in answers.questions() if q.dotted not in flat
+               and q.dotted != "contact.courriel" and answers.applies(q, flat)]
     prompter.answers += [""] * len(missing)
     config = interview(prompter, given, geography=geography())
     assert prompter.asked[0][0] == "contact.courriel"
@@ -160,16 +166,17 @@ def test_a_search_without_result_is_explained_and_asked_again() -> None:
 
 def test_numbers_are_read_as_numbers_and_explained_when_not() -> None:
     script = _all_answers()
-    script[11:12] = ["beaucoup", "27 000"]  # contexte.menages
+    script[MENAGES:MENAGES + 1] = ["beaucoup", "27 000", "INSEE 2021"]  # then its source
     prompter = ScriptedPrompter(script)
     config = interview(prompter, {}, geography=geography())
     assert config["contexte"]["menages"] == 27000
+    assert config["contexte"]["menages_source"] == "INSEE 2021"
     assert "« beaucoup » : un nombre entier est attendu (ex. : 27000)." in prompter.explained
 
 
 def test_declared_farmland_is_asked_with_its_source_and_year() -> None:
     script = _all_answers()
-    script[13:16] = ["12 500,5", "Agreste, recensement agricole 2020", "2020"]
+    script[SAU:SAU + 1] = ["12 500,5", "Agreste, recensement agricole 2020", "2020"]
     config = interview(ScriptedPrompter(script), {}, geography=geography())
     assert config["contexte"]["sau_ha"] == 12500.5
     assert config["contexte"]["sau_source"] == "Agreste, recensement agricole 2020"

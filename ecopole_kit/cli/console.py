@@ -14,8 +14,8 @@ from typing import Any
 import click
 
 from ecopole_kit.cli.shown import lines, one_line
-from ecopole_kit.errors import EcopoleError, InvalidDocuments
-from ecopole_kit.foundation.french import french_datetime
+from ecopole_kit.errors import EcopoleError, InterviewAborted, InvalidDocuments
+from ecopole_kit.foundation.french import counted, french_datetime
 from ecopole_kit.models import Issue, Question, ToComplete
 
 
@@ -60,6 +60,13 @@ def matches(found: Sequence[Any]) -> None:
     for match in found:
         name = click.style(one_line(match.nom), bold=True)
         click.echo(f"{one_line(match.code):<{width}}  {name}  {one_line(match.detail)}")
+
+
+def hidden_matches(count: int, text: str) -> None:
+    """« … et 12 autres résultats », and how to see them or narrow the search."""
+    others = counted(count, "autre résultat", "autres résultats")
+    say(f"… et {others} : « ecopole-kit lookup --tout {one_line(text)} » pour tout voir, "
+        "ou précisez le département (« Saint-Pierre 974 », « Corte Haute-Corse »).")
 
 
 def report_bug(error: Exception) -> None:
@@ -169,6 +176,20 @@ def offer_to_save(path: Path) -> bool:
         return False
 
 
+def other_folder(problem: str) -> Path:
+    """The destination is taken: ask for another one (Entrée or Ctrl-C: stop)."""
+    click.secho(f"  ✗ {lines(problem)}", fg="yellow")
+    try:
+        answer: str = click.prompt("Autre dossier (Entrée : arrêter)", default="",
+                                   show_default=False, type=str, value_proc=str)
+    except click.Abort:  # Ctrl-C or the end of input: nothing was asked yet
+        click.echo()
+        raise InterviewAborted() from None
+    if not answer.strip():
+        raise InterviewAborted()
+    return Path(answer.strip())
+
+
 class TerminalPrompter:
     """The interview's prompter, talking to a person through click."""
 
@@ -179,12 +200,14 @@ class TerminalPrompter:
     def ask(self, question: Question, *, default: str, position: str) -> str:
         click.echo(click.style(f"[{position}] ", fg="cyan") + question.help)
         if question.choices:
-            for number, choice in enumerate(question.choices, 1):
-                click.echo(f"    {number}. {choice}")
+            for number, choice in enumerate(question.choice_labels or question.choices, 1):
+                click.echo(f"    {number}. {one_line(choice)}")
             if question.is_list:
-                click.echo("    (plusieurs choix possibles, séparés par des virgules)")
+                click.echo("    (plusieurs choix possibles : leurs numéros, séparés par des "
+                           "virgules)")
         elif question.is_list:
-            click.echo("    (plusieurs valeurs possibles, séparées par des virgules)")
+            click.echo("    (plusieurs valeurs possibles, séparées par « ; » — ou par des "
+                       "virgules, entre guillemets celle qui en contient une)")
         label = question.label
         if not question.required and not default:
             label += f" (Entrée : {question.skip_label or 'passer'})"

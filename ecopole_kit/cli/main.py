@@ -96,27 +96,49 @@ def main() -> None:
               help="Ne poser aucune question ; échoue en listant les réponses manquantes.")
 @click.option("--force", is_flag=True,
               help="Écrire dans un dossier non vide (les fichiers remplacés sont sauvegardés).")
-def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: bool) -> None:
+@click.option("--garder-reponses", "keep_answers", is_flag=True,
+              help="Garder le fichier de réponses enregistré après une interruption "
+                   "(supprimé sinon une fois le projet créé : il contient des données "
+                   "personnelles).")
+def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: bool,
+        keep_answers: bool) -> None:
     """Créer le projet de site d'un nouveau territoire (DOSSIER : son dossier)."""
     from ecopole_kit.workflows.create import create_project, free_answers_path, save_answers
 
     prompter = None if no_input else console.TerminalPrompter()
     if prompter is not None:
+        dest = _free_destination(dest, force=force)
         console.say("Entretien pour un nouvel Ecopôle alimentaire. Entrée : valeur proposée ; "
-                    "Ctrl-C : arrêter sans rien écrire.")
+                    "« ? » : ce que veut dire la question ; Ctrl-C : arrêter sans rien écrire.")
     try:
         created = create_project(dest, answers_file=answers_file, prompter=prompter,
-                                 here=Path.cwd(), force=force)
+                                 here=Path.cwd(), force=force, keep_answers=keep_answers)
     except InterviewInterrupted as stopped:
         target = free_answers_path(Path.cwd())
         if stopped.answers and console.offer_to_save(target):
-            save_answers(stopped.answers, target)
-            raise InterviewAborted(saved_to=target) from None
+            save_answers(stopped.answers, target, dest)
+            raise InterviewAborted(saved_to=target, dest=dest) from None
         raise InterviewAborted() from None
     console.success(f"Projet créé dans {created.path}")
     for backup in created.backups:
         console.say(f"  sauvegarde de l'ancienne version : {backup}")
+    if created.answers_removed is not None:
+        console.say(f"Réponses enregistrées supprimées ({created.answers_removed}) : elles "
+                    "contenaient des données personnelles.")
     console.say(f"Étape suivante : ecopole-kit build {created.path}")
+
+
+def _free_destination(dest: Path | None, *, force: bool) -> Path | None:
+    """Before the first question: a folder that cannot take the project is said now, and
+    another one asked for."""
+    from ecopole_kit.workflows.create import folder_problem
+
+    while dest is not None and not force:
+        problem = folder_problem(dest, other="un autre dossier")
+        if problem is None:
+            break
+        dest = console.other_folder(problem)
+    return dest
 
 
 @main.command()
@@ -195,19 +217,28 @@ def update(project: Path, check: bool, dry_run: bool) -> None:
 @click.option("--type", "kinds", multiple=True,
               type=click.Choice(LOOKUP_KINDS),
               help="Ne chercher que ce type de territoire (répétable).")
-@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
-              metavar="N",
-              help="Nombre maximal de résultats.")
-def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int) -> None:
-    """Trouver un territoire par nom, code INSEE, code postal ou SIREN d'EPCI."""
+@click.option("--limite", "--limit", "limit", type=click.IntRange(1, 1000), default=10,
+              show_default=True, metavar="N", help="Nombre maximal de résultats montrés.")
+@click.option("--tout", "show_all", is_flag=True, help="Montrer tous les résultats.")
+def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int, show_all: bool) -> None:
+    """Trouver un territoire par nom, code INSEE, code postal ou SIREN d'EPCI.
+
+    Le nom peut être précisé par son département ou sa région (« Saint-Pierre 974 »,
+    « Corte Haute-Corse »), un arrondissement par son numéro (« Marseille 13e »).
+    """
     from ecopole_kit.territory.geography import load_geography
 
     text = " ".join(query)
-    matches = load_geography().lookup(text, kinds=kinds or None, limit=limit)
-    if not matches:
-        raise TerritoryNotFound(f"Aucun territoire trouvé pour « {text} ».",
-                           hint="Essayez un autre nom, sans abréviation, ou un code officiel.")
-    console.matches(matches)
+    found = load_geography().search.find(text, kinds=kinds or None,
+                                         limit=None if show_all else limit)
+    if not found.matches:
+        raise TerritoryNotFound(f"Aucun territoire trouvé pour « {text} ».", hint=found.note
+                                or "Essayez un autre nom, sans abréviation, ou un code officiel.")
+    if found.note:
+        console.say(found.note)
+    console.matches(found.matches)
+    if found.hidden:
+        console.hidden_matches(found.hidden, text)
 
 
 @main.command()

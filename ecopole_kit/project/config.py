@@ -59,12 +59,17 @@ class Context:
     sau_ha: float | None = None
     sau_source: str | None = None
     sau_annee: int | None = None
+    particularites: tuple[str, ...] = ()  # littoral, montagne, insulaire
 
     @classmethod
     def from_data(cls, context: Mapping[str, Any]) -> Context:
+        """« autre » among the assets stands for the ones written in ``atouts_autres``."""
+        assets = [a for a in context.get("atouts", ()) if a != "autre"]
+        assets += [a for a in context.get("atouts_autres", ()) if a not in assets]
         return cls(context.get("milieu"), context.get("menages"), context.get("menages_source"),
-                   tuple(context.get("atouts", ())), context.get("presentation"),
-                   context.get("sau_ha"), context.get("sau_source"), context.get("sau_annee"))
+                   tuple(assets), context.get("presentation"),
+                   context.get("sau_ha"), context.get("sau_source"), context.get("sau_annee"),
+                   tuple(context.get("particularites", ())))
 
 
 @dataclass(frozen=True)

@@ -93,20 +93,31 @@ class Knowledge:
 
 
 def check_project(root: Path, knowledge: Knowledge) -> tuple[dict[str, Document], list[Issue]]:
-    """Every problem of a project's files, then of the rules across them; and its documents."""
+    """Every problem of a project's files and of the rules across them, all in one run;
+    and its documents (only the files without problem)."""
     issues: list[Issue] = []
     documents: dict[str, Document] = {}
+    readable: dict[str, Document] = {}
     for path in project_files(root):
         link = link_issue(root, path, str(path))
         document, found = (None, [link]) if link else check_file(path, str(path))
         issues.extend(found)
+        name = path.relative_to(root).as_posix()
+        if document is not None and isinstance(document.data, dict):
+            readable[name] = document
         if document is not None and not found:
-            documents[path.relative_to(root).as_posix()] = document
-    if not issues:
-        issues = check_across(knowledge, documents[TERRITORY_FILE], {
-            fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"] for fid in FUNCTION_IDS
-            if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents})
+            documents[name] = document
+    if TERRITORY_FILE in readable:
+        issues += once(issues, check_across(knowledge, readable[TERRITORY_FILE], {
+            fid: readable[f"{FUNCTIONS_DIR}/{fid}.yaml"] for fid in FUNCTION_IDS
+            if f"{FUNCTIONS_DIR}/{fid}.yaml" in readable}))
     return documents, issues
+
+
+def once(known: list[Issue], more: list[Issue]) -> list[Issue]:
+    """The problems of ``more`` not already said of the same field."""
+    said = {(issue.file, issue.path) for issue in known}
+    return [issue for issue in more if (issue.file, issue.path) not in said]
 
 
 def check_across(knowledge: Knowledge, territory: Document,

@@ -8,6 +8,7 @@ Answers are kept flat (dotted keys) while asking, nested when written.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -60,10 +61,13 @@ def _walk(schema: dict[str, Any], node: dict[str, Any], key: tuple[str, ...], se
 
 def _question(node: dict[str, Any], key: tuple[str, ...], section: str,
               required: bool) -> Question:
+    choices = tuple(str(c) for c in _choices(node))
     return Question(key=key, section=section, label=node.get("title", key[-1]),
                     help=node.get("x-aide", node.get("description", "")),
                     default=node.get("default"),
-                    choices=tuple(str(c) for c in _choices(node)), required=required,
+                    choices=choices, required=required,
+                    asked_if=node.get("x-si"), explanation=node.get("description", ""),
+                    choice_labels=tuple(_LABELS.get(c, c) for c in choices),
                     is_list=node.get("type") == "array",
                     skip_label=node.get("x-passer"), derived_from=node.get("x-slug-of"),
                     named_from=node.get("x-nom-de"), article_of=node.get("x-article-de"),
@@ -96,7 +100,23 @@ def default_for(question: Question, answers: Mapping[str, Any], geography: Geogr
     return question.default
 
 
-SEARCH_KINDS = {kind.id: (kind.searches,) for kind in KINDS.values()}
+SEARCH_KINDS = {kind.id: kind.record_kinds for kind in KINDS.values()}
+_LABELS = {kind.id: kind.choice for kind in KINDS.values()}
+_LABELS.update({"aucun": "aucun (« à Audruicq, d'Audruicq »)", "le": "le (« au Pays Tolosan »)",
+                "la": "la (« à la Région d'Audruicq »)", "les": "les (« aux Coteaux »)",
+                "l'": "l' (« à l'Agglomération »)",
+                "autre": "autre (vous le préciserez)"})
+
+
+def applies(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether a question is asked, given the answers so far (``x-si`` in the schema)."""
+    if question.asked_if is None:
+        return True
+    field, _, wanted = question.asked_if.partition("=")
+    given = answers.get(field)
+    if not wanted:
+        return given not in (None, SKIP, [])
+    return wanted in given if isinstance(given, list) else given == wanted
 
 
 def official_name(geography: Geography, kind: Any, codes: Any) -> str | None:
@@ -114,10 +134,18 @@ def parse(question: Question, raw: str) -> Any:
         return _number(text, integer=question.value_type == "integer")
     if not question.is_list:
         return _pick(question, text) if question.choices else text
-    parts = [part.strip() for part in text.split(",") if part.strip()]
     if question.choices:
-        return [_pick(question, part) for part in parts]
-    return parts
+        return [_pick(question, part.strip()) for part in text.split(",") if part.strip()]
+    return list_items(text)
+
+
+def list_items(text: str) -> list[str]:
+    """The items of a typed list: separated by « ; » when there is one, else by commas,
+    an item in quotes keeping its commas (« "Mairie, service culture", Cocagne »)."""
+    if ";" in text:
+        return [part.strip() for part in text.split(";") if part.strip()]
+    rows = list(csv.reader([text], skipinitialspace=True))
+    return [part.strip() for part in (rows[0] if rows else []) if part.strip()]
 
 
 def _number(text: str, *, integer: bool) -> int | float:
@@ -133,10 +161,11 @@ def _pick(question: Question, text: str) -> str:
     if text.isdigit() and 1 <= int(text) <= len(question.choices):
         return question.choices[int(text) - 1]
     wanted = fold(text, hyphens=True)
-    for choice in question.choices:
-        if fold(choice, hyphens=True) == wanted:
+    labels = question.choice_labels or question.choices
+    for choice, label in zip(question.choices, labels, strict=True):
+        if wanted in (fold(choice, hyphens=True), fold(label, hyphens=True)):
             return choice
-    listing = ", ".join(f"{i} = {c}" for i, c in enumerate(question.choices, 1))
+    listing = ", ".join(f"{i} = {c}" for i, c in enumerate(labels, 1))
     raise ValueError(f"« {text} » n'est pas un choix proposé ; tapez un numéro ({listing}).")
 
 

@@ -8,15 +8,17 @@ funders' shares must add up to 100 %, and dates must be in order.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from ecopole_kit.errors import UsageError
 from ecopole_kit.foundation.documents import Document
-from ecopole_kit.foundation.french import format_amount
+from ecopole_kit.foundation.french import fold, format_amount
 from ecopole_kit.models import Issue
-from ecopole_kit.territory.geography import Geography
+from ecopole_kit.territory.geography import Geography, clean_code
 from ecopole_kit.territory.kinds import KINDS
 
 Path = Sequence[str | int]
@@ -32,16 +34,29 @@ class Context:
     fiche_ids: Collection[str]
 
     def territory_communes(self) -> set[str]:
+        """The territory's communes, and the arrondissements of those that have some."""
         declared = self.territory.data["territoire"]
         resolved = self.geography.resolve(declared["type"], declared["codes"])
-        return {c.code for c in resolved.communes}
+        inside = {c.code for c in resolved.communes}
+        return inside | {code for code, c in self.geography.communes.items()
+                         if c.commune_parente in inside}
 
 
 def check_rules(context: Context) -> list[Issue]:
-    """Every cross-field problem of a schema-valid project."""
-    checks = (_territory_codes, _engagement_dates, _crop_plan_producers, _delivery_stops,
-              _communes_exist, _contract_dates, _funders_total, _tiers, _indicator_fiches)
-    return [issue for check in checks for issue in check(context)]
+    """Every cross-field problem of a project, even one whose files break their schema:
+    a rule that meets data it cannot read stops there (the schema said what is wrong)."""
+    checks = (_territory_codes, _territory_name, _engagement_dates, _crop_plan_producers,
+              _delivery_stops, _communes_exist, _contract_dates, _funders_total, _tiers,
+              _indicator_fiches)
+    return [issue for check in checks for issue in _safely(check, context)]
+
+
+def _safely(check: Callable[[Context], Iterator[Issue]], context: Context) -> list[Issue]:
+    found: list[Issue] = []
+    # Data the schema rejects stops the rule there: the schema says what is wrong.
+    with suppress(KeyError, IndexError, TypeError, AttributeError, ValueError, UsageError):
+        found.extend(check(context))
+    return found
 
 
 def _issue(document: Document, path: Path, message: str) -> Issue:
@@ -65,7 +80,48 @@ def _territory_codes(context: Context) -> Iterator[Issue]:
         if code in unknown:
             yield _issue(context.territory, ["territoire", "codes", index],
                          f"{label} inconnu « {code} »."
-                         + _suggestions(context, kind, code))
+                         + _suggestions(context, _record_kind(kind, code), code))
+
+
+def _record_kind(kind: str, code: str) -> str:
+    """What a code of a territory names: for EPCI and communes mixed, its form says."""
+    if not KINDS[kind].also:
+        return kind
+    return "epci" if len(clean_code(code)) == 9 else "commune"
+
+
+def _territory_name(context: Context) -> Iterator[Issue]:
+    """A code that exists but is not the one of the place named (2B069 for Corte, 2B096):
+    the declared name says which was meant."""
+    declared = context.territory.data["territoire"]
+    kind = KINDS[declared["type"]]
+    if kind.several or len(declared["codes"]) != 1:
+        return
+    code = clean_code(declared["codes"][0])
+    record = context.geography.table(kind.searches).get(code)
+    name = fold(declared["nom"], hyphens=True)
+    if record is None or fold(record.nom, hyphens=True) in name or (
+            kind.searches == "epci" and not name.startswith(_EPCI_WORDS)):
+        return  # « Région d'Audruicq » for Audruicq; « Gohelle », a name of its own
+    named = context.geography.search.find(declared["nom"], kinds=[kind.searches], limit=20)
+    exact = [m for m in named.matches if m.score >= 1.0]
+    if not exact or any(m.code == code for m in named.matches):
+        return
+    region = _region_of(context.geography, kind.searches, code)
+    near = [m for m in exact if _region_of(context.geography, kind.searches, m.code) == region]
+    close = ", ".join(f"« {m.code} » ({m.detail})" for m in (near or exact)[:3])
+    yield _issue(context.territory, ["territoire", "codes", 0],
+                 f"le {kind.code_label} « {code} » est celui de {record.nom}, pas de "
+                 f"« {declared['nom']} » ; le code de {declared['nom']} est {close}. "
+                 "Corrigez le code, ou le nom s'il était voulu.")
+
+
+_EPCI_WORDS = ("cc ", "ca ", "cu ", "communaute", "metropole", "agglomeration")
+
+
+def _region_of(geography: Geography, kind: str, code: str) -> str:
+    record = geography.table(kind)[code]
+    return str(getattr(record, "departement", "") or getattr(record, "region", "") or code)
 
 
 def _engagement_dates(context: Context) -> Iterator[Issue]:
@@ -128,13 +184,24 @@ _COMMUNE_FIELDS = (("systeme-alimentaire", "producteurs"), ("systeme-alimentaire
 
 
 def _communes_exist(context: Context) -> Iterator[Issue]:
+    """Each place of a function file is a known commune of the territory."""
+    inside: set[str] | None = None
     for function_id, key in _COMMUNE_FIELDS:
         document = context.functions.get(function_id)
         for index, entry in _items(context, function_id, key):
             code = entry.get("commune")
-            if document is not None and code and code not in context.geography.communes:
+            if document is None or not code:
+                continue
+            commune = context.geography.communes.get(code)
+            inside = context.territory_communes() if inside is None else inside
+            if commune is None:
                 yield _issue(document, [key, index, "commune"], f"commune inconnue « {code} »."
                              + _suggestions(context, "commune", code))
+            elif code not in inside:
+                yield _issue(document, [key, index, "commune"],
+                             f"« {code} » ({commune.nom}, {commune.departement}) n'est pas une "
+                             "commune du territoire ; indiquez la commune du territoire où "
+                             "elle se trouve, ou élargissez le territoire.")
 
 
 def _contract_dates(context: Context) -> Iterator[Issue]:

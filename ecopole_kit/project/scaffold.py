@@ -112,6 +112,11 @@ def _is_demo(dest: Path) -> bool:
     return record.is_file() and "demo: true" in record.read_text(encoding="utf-8")
 
 
+def check_destination(dest: Path, *, force: bool = False) -> None:
+    """Raise ``DestinationError`` if a project cannot be written into ``dest``."""
+    _check_destination(dest, force=force)
+
+
 def _check_destination(dest: Path, *, force: bool) -> None:
     if dest.exists() and not dest.is_dir():
         raise DestinationError(path=dest, reason="c'est un fichier, pas un dossier.",

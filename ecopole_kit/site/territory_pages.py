@@ -36,7 +36,7 @@ from ecopole_kit.territory.baskets import BasketParams, BasketScenario, BasketTi
 from ecopole_kit.territory.diagnostic import Diagnostic, diagnose
 from ecopole_kit.territory.figures import SOURCES, Figure, Source, pct
 from ecopole_kit.territory.geography import Commune, Departement, Epci, Geography, ResolvedTerritory
-from ecopole_kit.territory.kinds import KINDS
+from ecopole_kit.territory.kinds import described
 from ecopole_kit.territory.land import (
     ABROAD_SHARE_PCT,
     NATIONAL_FOOTPRINT_MHA,
@@ -97,33 +97,26 @@ def naming(territory: Territory, place: Place | None) -> dict[str, Any]:
             "elides": records[0].liaison == 1}
 
 
-def _arrondissement_of(place: Place) -> str | None:
-    """The parent commune's name when the territory is one municipal arrondissement."""
-    communes = place.resolved.communes
-    if place.resolved.kind != "commune" or len(communes) != 1:
-        return None
-    parent = communes[0].commune_parente
-    return None if parent is None else place.commune_names.get(parent, parent)
+def _described(place: Place) -> tuple[str, str]:
+    """What the territory is, in a page's words and a sentence's (``kinds.described``)."""
+    resolved = place.resolved
+    one = resolved.kind == "commune" and len(resolved.communes) == 1
+    parent = resolved.communes[0].commune_parente if one else (
+        resolved.parent if resolved.kind == "plusieurs-communes" else None)
+    name = None if parent is None else place.commune_names.get(parent, parent)
+    return described(resolved.kind, name, len(resolved.communes))
 
 
 def kind_label(place: Place) -> str:
-    """What the territory is, as a page names it: « commune », « arrondissement municipal »."""
-    return KINDS[place.resolved.kind].label if _arrondissement_of(place) is None \
-        else "arrondissement municipal"
-
-
-def _kind_sentence(place: Place) -> str:
-    parent = _arrondissement_of(place)
-    if parent is None:
-        return KINDS[place.resolved.kind].sentence
-    return f"un arrondissement municipal {with_preposition(parent, None, 'de')}"
+    """« commune », « arrondissement municipal », « arrondissements municipaux »…"""
+    return _described(place)[0]
 
 
 def territory_page(territory: Territory, place: Place,
                    territory_map: Mapping[str, Any] | None = None) -> str:
     resolved = place.resolved
     view = {
-        "kind_sentence": _kind_sentence(place),
+        "kind_sentence": Markup(html.escape(_described(place)[1], quote=False)),
         "population": format_number(resolved.population),
         "commune_count": len(resolved.communes),
         "communes_label": "Commune" if len(resolved.communes) < 2 else "Communes",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,11 @@ class ResolvedTerritory:
     population: int
     unknown: tuple[str, ...]
 
+    @property
+    def parent(self) -> str | None:
+        """The commune whose arrondissements this territory's communes all are (two or more)."""
+        return common_parent(self.communes)
+
 
 class Geography:
     """Every French territory of the extract, with the indexes to find them by name or code."""
@@ -148,41 +154,78 @@ class Geography:
         return self.search.suggest(kind, code, limit)
 
     def resolve(self, kind: str, codes: Sequence[str]) -> ResolvedTerritory:
-        """Gather the communes, EPCI and départements of a territory; unknown codes are kept."""
+        """Gather the communes, EPCI and départements of a territory; unknown codes are kept.
+
+        Nothing is counted twice: an arrondissement whose commune is chosen, a commune (or
+        an arrondissement) inside a chosen EPCI, are part of it already."""
         if kind not in TERRITORY_KINDS:
             raise UsageError(f"Type de territoire inconnu : « {kind} ».",
                              hint=f"Types possibles : {', '.join(TERRITORY_KINDS)}.")
         cleaned = list(dict.fromkeys(clean_code(c) for c in codes if c.strip()))
-        table = self._tables[kind]
-        known = [c for c in cleaned if c in table]
-        if kind == "commune":
-            chosen = set(known)
-            communes = [self.communes[c] for c in known
-                        if self.communes[c].commune_parente not in chosen]
-        elif kind == "departement":
+        tables = [self._tables[k] for k in KINDS[kind].record_kinds]
+        known = [c for c in cleaned if any(c in table for table in tables)]
+        unknown = [c for c in cleaned if c not in known]
+        if kind == "departement":
             communes = [self.communes[c] for d in known for c in self.by_departement.get(d, [])]
-        else:
-            communes = [self.communes[c] for e in known for c in self.epcis[e].communes]
-        return self._territory(kind, known, communes,
-                               unknown=[c for c in cleaned if c not in table])
+            return self._territory(kind, known, communes, (), unknown=unknown)
+        epcis = [self.epcis[c] for c in known if c in self.epcis]
+        within = {c for e in epcis for c in e.communes} | set(known)
+        communes = [self.communes[c] for e in epcis for c in e.communes]
+        communes += [self.communes[c] for c in known if c in self.communes
+                     and self.communes[c].commune_parente not in within
+                     and not any(c in e.communes for e in epcis)]
+        return self._territory(kind, known, communes, epcis, unknown=unknown)
 
-    def _territory(self, kind: str, codes: Sequence[str], communes: Sequence[Commune], *,
-                   unknown: Sequence[str]) -> ResolvedTerritory:
-        if KINDS[kind].searches == "epci":
-            epcis = [self.epcis[c] for c in codes]
-            population = sum(e.population for e in epcis)
-        else:
-            sirens = dict.fromkeys(c.epci for c in communes if c.epci)
-            epcis = sorted((self.epcis[s] for s in sirens), key=lambda e: e.nom)
-            population = sum(c.population or 0 for c in communes)
+    def _territory(self, kind: str, codes: Sequence[str], communes: Sequence[Commune],
+                   chosen: Sequence[Epci], *, unknown: Sequence[str]) -> ResolvedTerritory:
+        inside = {c for e in chosen for c in e.communes}
+        population = sum(e.population for e in chosen) + sum(
+            c.population or 0 for c in communes if c.code not in inside)
+        sirens = dict.fromkeys(c.epci for c in communes if c.epci and c.code not in inside)
+        others = sorted((self.epcis[s] for s in sirens if self.epcis[s] not in chosen),
+                        key=lambda e: e.nom)
         departements = dict.fromkeys(self.departements[c.departement] for c in communes)
         regions = dict.fromkeys(self.regions[d.region] for d in departements)
-        names = ([c.nom for c in communes] if kind == "commune"
-                 else [self._tables[kind][c].nom for c in codes])
         return ResolvedTerritory(
-            kind=kind, codes=tuple(codes), nom=joined(names), communes=tuple(communes),
-            epcis=tuple(epcis), departements=tuple(departements), regions=tuple(regions),
+            kind=kind, codes=tuple(codes), nom=self._name_of(kind, codes, communes),
+            communes=tuple(communes), epcis=(*chosen, *others),
+            departements=tuple(departements), regions=tuple(regions),
             population=population, unknown=tuple(unknown))
+
+    def _name_of(self, kind: str, codes: Sequence[str], communes: Sequence[Commune]) -> str:
+        """« Corte », « Marseille (13e et 14e arrondissements) », « A, B et C »."""
+        if kind in ("commune", "plusieurs-communes"):
+            return arrondissements_name(self, communes) or joined([c.nom for c in communes])
+        return joined([self.epcis[c].nom if c in self.epcis else self.table(kind)[c].nom
+                       if c in self.table(kind) else self.communes[c].nom for c in codes])
+
+
+def common_parent(communes: Sequence[Commune]) -> str | None:
+    """The code of the commune whose arrondissements these all are (at least two), or None."""
+    parents = {c.commune_parente for c in communes}
+    return parents.pop() if len(communes) > 1 and len(parents) == 1 else None
+
+
+def arrondissements_name(geography: Geography, communes: Sequence[Commune]) -> str | None:
+    """« Marseille (13e, 14e et 15e arrondissements) » for several arrondissements of one
+    commune; None otherwise."""
+    parent_code = common_parent(communes)
+    found = [arrondissement_number(c.nom) for c in communes]
+    numbers = sorted(n for n in found if n is not None)
+    if parent_code is None or len(numbers) != len(found):
+        return None
+    parent = geography.communes[parent_code].nom
+    words = [f"{n}{'er' if n == 1 else 'e'}" for n in numbers]
+    return f"{parent} ({joined(words)} arrondissements)"
+
+
+def arrondissement_number(name: str) -> int | None:
+    """13 for « Marseille 13e Arrondissement », 1 for « Paris 1er Arrondissement »."""
+    found = _ORDINAL_IN_NAME.search(name)
+    return int(found.group(1)) if found else None
+
+
+_ORDINAL_IN_NAME = re.compile(r"\b(\d{1,2})(?:er|e)\s+arrondissement", re.IGNORECASE)
 
 
 def clean_code(code: str) -> str:

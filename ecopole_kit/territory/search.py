@@ -2,7 +2,8 @@
 « CC du »), an INSEE code, a postal code, a SIREN; and close codes for a mistyped one.
 
 The name index is built at the first search, so that validating or building a project,
-which only resolves codes, never pays for it."""
+which only resolves codes, pays for it only to check a declared name that is not the
+official name of its code (2B069 declared for Corte)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,14 @@ from typing import NamedTuple
 
 from ecopole_kit.errors import UsageError
 from ecopole_kit.foundation.french import counted, with_unit
-from ecopole_kit.territory.geography import Geography, Match, clean_code
+from ecopole_kit.territory.geography import (
+    Geography,
+    Match,
+    arrondissement_number,
+    clean_code,
+)
 from ecopole_kit.territory.kinds import KINDS, LOOKUP_KINDS
+from ecopole_kit.territory.query import Found, Places, Query, parse, pays_note, without_article
 
 _TIER_SCORES = (1.0, 0.9, 0.8, 0.7)
 _FUZZY_CANDIDATES = 60
@@ -65,11 +72,22 @@ class TerritorySearch:
     def lookup(self, query: str, *, kinds: Collection[str] | None = None,
                limit: int = 10) -> list[Match]:
         """Find territories by name (tolerant), INSEE code, postal code, SIREN or code."""
+        return self.find(query, kinds=kinds, limit=limit).matches
+
+    def find(self, query: str, *, kinds: Collection[str] | None = None,
+             limit: int | None = 10) -> Found:
+        """Like ``lookup``, with the number of answers left out by ``limit`` (None: none)
+        and, for a Pays or a PETR, what to enter instead."""
         wanted = check_kinds(kinds)
         compact = clean_code(query)
-        is_code = re.fullmatch(r"\d{9}|\d{5}|2[AB]\d{3}|\d{2,3}|2[AB]", compact)
-        found = self._code_refs(compact) if is_code else self._name_refs(normalize(query))
-        return self._matches(found, wanted, limit)
+        if re.fullmatch(r"\d{9}|\d{5}|2[AB]\d{3}|\d{2,3}|2[AB]", compact):
+            return self._found(self._code_refs(compact), wanted, limit)
+        parsed = parse(normalize(query), self._places, self._place_pattern, self._is_name)
+        if parsed.pays and "epci" in wanted:
+            refs = self._pays_refs(parsed)
+            note = pays_note(query, found=bool(refs and parsed.rest))
+            return self._found(refs, wanted, limit, note)
+        return self._found(self._understood(parsed), wanted, limit)
 
     def suggest(self, kind: str, code: str, limit: int = 3) -> list[Match]:
         """Close codes of the same kind for an unknown code (typo, old code, postal code)."""
@@ -96,7 +114,7 @@ class TerritorySearch:
     def _ref(self, kind: str, code: str, note: str = "", alias: bool = False) -> _Ref:
         return _Ref(kind, code, self._geo.population_of(kind, code), note, alias)
 
-    def _name_refs(self, key: str) -> list[tuple[float, _Ref]]:
+    def _name_refs(self, key: str, *, fuzzy: bool = True) -> list[tuple[float, _Ref]]:
         if not key:
             return []
         keys = self._index[0]
@@ -105,8 +123,92 @@ class TerritorySearch:
         else:
             hits = [i for i, k in enumerate(keys) if key in k]
         if not hits:
-            return self._fuzzy_refs(key)
+            return self._fuzzy_refs(key) if fuzzy else []
         return [(_TIER_SCORES[_tier(key, keys[i])], self._index[1][i]) for i in hits]
+
+    def _understood(self, query: Query) -> list[tuple[float, _Ref]]:
+        """An arrondissement by its ordinal, a name narrowed by its département or région,
+        else the whole query as a name (with the full names it matches exactly)."""
+        found = self._ordinal_refs(query) if query.ordinal else []
+        if not found and query.narrowed and query.rest:
+            found = [f for f in self._name_refs(query.rest) if self._in_area(f[1], query)]
+        if not found:
+            return self._name_refs(query.text)
+        return found + [f for f in self._name_refs(query.text, fuzzy=False)
+                        if f[0] >= _TIER_SCORES[1]]
+
+    def _ordinal_refs(self, query: Query) -> list[tuple[float, _Ref]]:
+        """« 13e » alone: every 13th arrondissement; « Marseille 13e »: Marseille's, then
+        Marseille itself."""
+        parents = [p for p in self._arrondissements
+                   if not query.rest or query.rest in normalize(self._geo.communes[p].nom)]
+        found = [(_TIER_SCORES[0], self._ref("commune", code)) for p in parents
+                 for number, code in self._arrondissements[p] if number == query.ordinal]
+        if found and query.rest:
+            found += [(_TIER_SCORES[2], self._ref("commune", p)) for p in parents]
+        return found
+
+    def _in_area(self, ref: _Ref, query: Query) -> bool:
+        geo = self._geo
+        if ref.kind == "epci":
+            return any(self._in_area(self._ref("commune", c), query)
+                       for c in geo.epcis[ref.code].communes)
+        if ref.kind == "region":
+            return ref.code in query.regions
+        if ref.kind == "departement":
+            return (ref.code in query.departements
+                    or geo.departements[ref.code].region in query.regions)
+        commune = geo.communes[ref.code]
+        return (commune.departement in query.departements or commune.region in query.regions
+                or bool(set(commune.codes_postaux) & query.postcodes))
+
+    def _pays_refs(self, query: Query) -> list[tuple[float, _Ref]]:
+        """For « Pays Tolosan »: whatever bears that very name (« CA du Pays Basque »), then
+        the EPCI whose name, or one of whose communes' names, holds « tolosan »."""
+        keys, refs = self._index
+        found = [(_TIER_SCORES[0 if k == query.text else 1], refs[i])
+                 for i, k in enumerate(keys) if f" {query.text} " in f" {k} "]
+        if not query.rest:
+            return found
+        found += [(round(0.85 * score, 3), ref) for score, ref in self._name_refs(query.rest)
+                  if ref.kind == "epci"]
+        for score, ref in self._name_refs(query.rest, fuzzy=False):
+            commune = self._geo.communes[ref.code] if ref.kind == "commune" else None
+            if commune is not None and commune.epci and score >= _TIER_SCORES[2]:
+                found.append((0.6, self._ref("epci", commune.epci, f"comprend {commune.nom}")))
+        return [f for f in found if not query.narrowed or self._in_area(f[1], query)]
+
+    @cached_property
+    def _arrondissements(self) -> dict[str, list[tuple[int, str]]]:
+        """Paris, Lyon and Marseille → their arrondissements' numbers and codes."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        for commune in self._geo.communes.values():
+            number = arrondissement_number(commune.nom) if commune.commune_parente else None
+            if commune.commune_parente and number:
+                found.setdefault(commune.commune_parente, []).append((number, commune.code))
+        return found
+
+    @cached_property
+    def _places(self) -> Places:
+        geo = self._geo
+        departements = {key: code for code, d in geo.departements.items()
+                        for key in (normalize(d.nom), without_article(normalize(d.nom)),
+                                    code.lower())}
+        regions = {key: code for code, r in geo.regions.items()
+                   for key in (normalize(r.nom), without_article(normalize(r.nom)))}
+        return Places(departements, regions,
+                      tuple(normalize(geo.communes[p].nom) for p in self._arrondissements))
+
+    @cached_property
+    def _place_pattern(self) -> re.Pattern[str]:
+        return self._places.pattern()
+
+    def _is_name(self, key: str) -> bool:
+        return key in self._names
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(self._index[0])
 
     @cached_property
     def _index(self) -> tuple[list[str], list[_Ref]]:
@@ -155,15 +257,25 @@ class TerritorySearch:
                 found.append((round(0.6 * matcher.ratio(), 3), refs[i]))
         return found
 
-    def _matches(self, found: Iterable[tuple[float, _Ref]], kinds: Collection[str],
-                 limit: int) -> list[Match]:
+    def _ranked(self, found: Iterable[tuple[float, _Ref]],
+                kinds: Collection[str]) -> list[tuple[float, _Ref]]:
         # Same score: full current names first, then the most populous, communes first.
         ranked = sorted((f for f in found if f[1].kind in kinds), key=lambda f: (
             -f[0], f[1].alias, -f[1].population, f[1].kind != "commune", f[1].code))
         best: dict[tuple[str, str], tuple[float, _Ref]] = {}
         for score, ref in ranked:
             best.setdefault((ref.kind, ref.code), (score, ref))
-        return [self._match(ref, score) for score, ref in list(best.values())[:limit]]
+        return list(best.values())
+
+    def _matches(self, found: Iterable[tuple[float, _Ref]], kinds: Collection[str],
+                 limit: int) -> list[Match]:
+        return [self._match(ref, score) for score, ref in self._ranked(found, kinds)[:limit]]
+
+    def _found(self, found: Iterable[tuple[float, _Ref]], kinds: Collection[str],
+               limit: int | None, note: str = "") -> Found:
+        ranked = self._ranked(found, kinds)
+        shown = ranked if limit is None else ranked[:limit]
+        return Found([self._match(ref, score) for score, ref in shown], len(ranked), note)
 
     def _match(self, ref: _Ref, score: float) -> Match:
         describe = {"commune": self._commune_detail, "epci": self._epci_detail,

@@ -12,6 +12,7 @@ from ecopole_kit.project.files import (
     check_file,
     check_project,
     load_project,
+    once,
 )
 from ecopole_kit.project.layout import TERRITORY_FILE
 from ecopole_kit.referentiel.content import load_referentiel
@@ -36,8 +37,8 @@ def validate_paths(paths: list[Path], knowledge: Knowledge | None = None) -> lis
 
 def _file_issues(path: Path, knowledge: Knowledge) -> list[Issue]:
     document, found = check_file(path, str(path))
-    if document is not None and not found and path.name == TERRITORY_FILE:
-        return check_across(knowledge, document, {})
+    if document is not None and isinstance(document.data, dict) and path.name == TERRITORY_FILE:
+        return found + once(found, check_across(knowledge, document, {}))
     return found
 
 
