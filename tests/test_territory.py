@@ -199,3 +199,12 @@ def test_the_schema_lists_the_kinds_of_the_kinds_table() -> None:
     schema = load_schema("territoire")
     enum = schema["properties"]["territoire"]["properties"]["type"]["enum"]
     assert tuple(enum) == TERRITORY_KINDS
+
+
+def test_the_request_schema_takes_every_kind_of_the_kinds_table() -> None:
+    from ecopole_kit.foundation.resources import load_schema
+    from ecopole_kit.territory.kinds import TERRITORY_KINDS
+
+    schema = load_schema("demande")
+    enum = schema["properties"]["territoire"]["properties"]["type"]["enum"]
+    assert tuple(enum) == TERRITORY_KINDS

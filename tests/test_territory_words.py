@@ -50,7 +50,9 @@ def test_numbers_and_codes_make_one_territory(geography: Geography) -> None:
     assert territory_of(chosen("1", found, geography)) == {"type": first.kind,
                                                            "codes": [first.code]}
     assert territory_of(chosen("35211, 35227", found, geography)) == {
-        "type": "commune", "codes": ["35211", "35227"]}
+        "type": "plusieurs-communes", "codes": ["35211", "35227"]}
+    assert territory_of(chosen("243500618, 35211", [], geography)) == {
+        "type": "epci-et-communes", "codes": ["243500618", "35211"]}
     assert territory_of(chosen("243500618 200034957", [], geography)) == {
         "type": "plusieurs-epci", "codes": ["243500618", "200034957"]}
     assert territory_of(chosen("35", [], geography)) == {"type": "departement", "codes": ["35"]}
@@ -61,7 +63,8 @@ def test_numbers_and_codes_make_one_territory(geography: Geography) -> None:
     ("9", "Choix « 9 » hors de la liste (1 à"),
     ("99999", "Code « 99999 » inconnu"),
     (" , ", "Aucun territoire choisi."),
-    ("35211, 243500618", "Choisissez des territoires d'un même type"),
+    ("35211, 35", "Choisissez des communes, des intercommunalités, les deux ensemble"),
+    ("35, 56", "ou un seul département"),
 ])
 def test_a_choice_that_cannot_be_made_is_explained(geography: Geography, answer: str,
                                                    said: str) -> None:

@@ -26,8 +26,8 @@ _PARTS = re.compile(r"\s*(?:[,;+/\n]|\bet\b)\s*", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[,;]")
 _CODE = re.compile(r"^(\d{2}|2[AB]|97[1-6]|\d{5}|2[AB]\d{3}|\d{9})$")
 _CHOICE = re.compile(r"[\s,;]+")
-MIXED = ("Choisissez des territoires d'un même type : des communes, des intercommunalités "
-         "ou des départements.")
+MIXED = ("Choisissez des communes, des intercommunalités, les deux ensemble, ou un seul "
+         "département.")
 
 
 @dataclass(frozen=True)
@@ -122,14 +122,15 @@ def _by_code(code: str, geography: Geography) -> Match:
 
 def territory_of(matches: Sequence[Match]) -> dict[str, Any]:
     """The request's territory (type and codes) made of the chosen matches."""
-    kinds = {match.kind for match in matches}
-    if len(kinds) != 1:
-        raise InvalidRequest(MIXED)
+    records = {match.kind for match in matches}
     codes = [match.code for match in matches]
-    kind = kinds.pop()
-    if kind == "epci" and len(codes) > 1:
-        kind = "plusieurs-epci"
-    return {"type": kind, "codes": codes}
+    fitting = [kind for kind in KINDS.values()
+               if records <= set(kind.record_kinds) and kind.several == (len(codes) > 1)]
+    if not fitting:
+        raise InvalidRequest(MIXED)
+    # The narrowest kind: several EPCI are « plusieurs-epci », not « epci-et-communes ».
+    kind = min(fitting, key=lambda k: len(k.record_kinds))
+    return {"type": kind.id, "codes": codes}
 
 
 def in_words(territory: Mapping[str, Any], geography: Geography) -> str:
