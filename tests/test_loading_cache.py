@@ -31,55 +31,62 @@ def _copy(tmp_path: Path) -> Path:
     return copy
 
 
+def _remembered(folder: Path) -> set[str]:
+    kind = folder / reading.CACHE_KIND
+    return {p.name for p in kind.iterdir()} if kind.is_dir() else set()
+
+
+def _key(path: Path, schema: str) -> str:
+    return reading.digest(path.read_text("utf-8"), schema)
+
+
 def test_a_referentiel_is_checked_once_then_read_trusted_with_the_same_result(
         own_cache: Path, tmp_path: Path) -> None:
     copy = _copy(tmp_path)
-    assert not reading.reader_for(copy)[0].trusted
     checked = load_referentiel(copy)
-    assert reading.reader_for(copy)[0].trusted
-    assert len(list((own_cache / reading.CACHE_KIND).iterdir())) == 1
+    assert len(_remembered(own_cache)) == len(checked.fiches) + 3  # fonctions, glossary, log
     load_referentiel.cache_clear()
     assert load_referentiel(copy) == checked  # dates stay text with the C loader too
+    load_referentiel.cache_clear()
+    assert load_referentiel.__wrapped__(copy) == checked
 
 
-def test_a_hand_edited_referentiel_is_checked_again_with_file_and_line(
+def test_a_hand_edited_fiche_is_checked_again_with_file_and_line(
         own_cache: Path, tmp_path: Path) -> None:
     copy = _copy(tmp_path)
     load_referentiel(copy)
     load_referentiel.cache_clear()
+    before = _remembered(own_cache)
     fiche = next((copy / "fiches" / "emploi").glob("*.yaml"))
     fiche.write_text(fiche.read_text("utf-8").replace("titre:", "titre_inconnu:", 1), "utf-8")
-    assert not reading.reader_for(copy)[0].trusted
     with pytest.raises(InvalidDocuments) as raised:
         load_referentiel(copy)
-    where = {(issue.file, issue.line) for issue in raised.value.issues}
-    assert any(file == f"referentiel/fiches/emploi/{fiche.name}" and line
-               for file, line in where), where
-    assert any("titre" in issue.as_text() for issue in raised.value.issues)
+    own = [i for i in raised.value.issues if i.file == f"referentiel/fiches/emploi/{fiche.name}"]
+    assert own and all(i.line for i in own)  # other fiches' links to it are told too
+    assert any("titre" in issue.as_text() for issue in own)
+    assert _remembered(own_cache) == before  # the faulty content is not remembered
 
 
-def test_a_broken_referentiel_is_never_remembered(own_cache: Path, tmp_path: Path) -> None:
+def test_a_broken_file_is_never_remembered(own_cache: Path, tmp_path: Path) -> None:
     copy = _copy(tmp_path)
-    (copy / "glossaire.yaml").write_text("- terme: [\n", "utf-8")
+    glossary = copy / "glossaire.yaml"
+    glossary.write_text("- terme: [\n", "utf-8")
     for _ in range(2):
         with pytest.raises(InvalidDocuments) as raised:
             load_referentiel(copy)
+        load_referentiel.cache_clear()
         assert [(i.file, i.line) for i in raised.value.issues] == [
             ("referentiel/glossaire.yaml", 2)]
         assert "YAML invalide" in raised.value.issues[0].message
-        load_referentiel.cache_clear()
-    assert not (own_cache / reading.CACHE_KIND).exists() or not any(
-        (own_cache / reading.CACHE_KIND).iterdir())
+    assert _key(glossary, "glossaire") not in _remembered(own_cache)
 
 
-def test_the_hash_covers_every_file_and_the_kit_version(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    copy = _copy(tmp_path)
-    first = reading.digest(copy)
-    (copy / "pages" / "nouvelle.md").write_text("# Nouvelle\n", "utf-8")
-    second = reading.digest(copy)
+def test_the_hash_covers_the_content_the_schema_and_the_kit_version(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = {reading.digest("a: 1\n", "fiche"), reading.digest("a: 2\n", "fiche"),
+            reading.digest("a: 1\n", "glossaire")}
     monkeypatch.setattr(reading, "__version__", "9.9.9")
-    assert len({first, second, reading.digest(copy)}) == 3
+    assert len(keys | {reading.digest("a: 1\n", "fiche")}) == 4
 
 
 def test_an_empty_setting_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -94,7 +94,7 @@ class Changelog:
 def load_changelog(path: Path, reader: Reader | None = None) -> Changelog:
     """Load and check a référentiel's changelog: schema, newest first, each version once
     (``reader``: how the référentiel is read, checked unless already checked once)."""
-    document, issues = (reader or Reader(trusted=False)).read(
+    document, issues = (reader or Reader()).read(
         path, f"referentiel/{path.name}", "changelog")
     if not issues:
         keys = [version_key(e["version"]) for e in document.data]

@@ -13,7 +13,7 @@ from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.models import Issue
 from ecopole_kit.referentiel.changelog import CHANGELOG_FILE, Changelog, load_changelog
 from ecopole_kit.referentiel.fiches import Fiche, Source
-from ecopole_kit.referentiel.reading import Reader, reader_for, remember_checked
+from ecopole_kit.referentiel.reading import Reader
 
 FUNCTION_IDS = ("systeme-alimentaire", "accessibilite", "emploi", "evaluation")
 STAGES = ("opérationnel", "en cours", "en projet", "idée")
@@ -58,10 +58,10 @@ class Referentiel:
 
 @cache
 def load_referentiel(root: Path | None = None) -> Referentiel:
-    """Load and validate the shipped référentiel; every problem is reported at once. A content
-    already checked once (same hash) is read without the checks (``reading.py``)."""
+    """Load and validate the shipped référentiel; every problem is reported at once. A file
+    whose content passed once is read without its checks (``reading.py``)."""
     base = root or shipped("referentiel")
-    reader, key = reader_for(base)
+    reader = Reader()
     issues: list[Issue] = []
     fiches = _load_fiches(base, issues, reader)
     functions = _load_functions(base, issues, reader)
@@ -70,8 +70,6 @@ def load_referentiel(root: Path | None = None) -> Referentiel:
     changelog = _load_changelog(base, issues, reader)
     if issues:
         raise InvalidDocuments(issues=issues)
-    if not reader.trusted:
-        remember_checked(key)
     return Referentiel(functions=functions, fiches=fiches, pages=pages,
                        glossary=tuple(glossary), changelog=changelog)
 
