@@ -176,3 +176,40 @@ def test_a_module_in_the_current_folder_is_not_imported_by_mkdocs(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert "piégé" not in result.stdout + result.stderr
     assert (project / "site" / "index.html").is_file()
+
+
+def test_the_preview_renders_the_kit_pages_again_only_when_their_files_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from ecopole_kit.workflows import build as build_workflow
+    from tests.conftest import knowledge
+
+    project = generate_project(example("gohelle"), tmp_path / "gohelle").path
+    rendered: list[Path] = []
+    real = build_workflow.render_kit_pages
+
+    def counted(root: Path, known: object, *, safe: bool = False) -> object:
+        rendered.append(root)
+        return real(root, known, safe=safe)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_workflow, "render_kit_pages", counted)
+    preview = build_workflow._Preview(project, knowledge(), False)
+    preview.prepare(build_workflow._snapshot(project))
+    assert preview.refresh() is None and len(rendered) == 1
+    page = project / "docs" / "agenda.md"
+    page.write_text("# Agenda\n\nRéunion jeudi.\n", "utf-8")
+    assert preview.refresh() == "" and len(rendered) == 1  # docs/ only: own pages re-read
+    built = project / BUILD_DIR / engine.DOCS_DIR
+    assert "Réunion jeudi" in (built / "agenda.md").read_text("utf-8")
+    territory = project / "territoire.yaml"
+    text = territory.read_text("utf-8")
+    territory.write_text(text.replace("Gohelle", "Gohelle-Nord", 1), "utf-8")
+    stamp = territory.stat().st_mtime + 2
+    os.utime(territory, (stamp, stamp))  # a new time even on a coarse clock
+    assert preview.refresh() == "" and len(rendered) == 2
+    assert "Gohelle\\-Nord" in (built / "index.md").read_text("utf-8")  # typed text: literal
+    territory.write_text("territoire: [\n", "utf-8")
+    os.utime(territory, (stamp + 2, stamp + 2))
+    said = preview.refresh()
+    assert said and "territoire.yaml" in said and "YAML invalide" in said
