@@ -52,7 +52,6 @@ KIT_ASSETS = {SHIM_TARGET: ("site", "vendor", "iframe-worker", "shim.js"),
               "assets/javascripts/ecopole.js": ("site", "assets", "ecopole.js")}
 POLL_SECONDS = 0.5
 NEUTRAL_DIR = ".vide"  # inside the work folder: mkdocs' current folder, always empty
-CACHE_PLUGIN = "ecopole-kit-cache-des-gabarits"
 _ONE_BUILD = threading.Lock()  # mkdocs' logger and the current folder belong to the process
 
 
@@ -225,7 +224,7 @@ def _build_in_process(config_file: str, site_dir: str, lines: list[str]) -> int:
 
     try:
         config = load_config(config_file=config_file, strict=True, site_dir=site_dir)
-        config.plugins[CACHE_PLUGIN] = _template_cache()
+        _cache_templates(config.theme)
         mkdocs_build(config, dirty=False)
     except OSError:
         raise
@@ -242,22 +241,25 @@ def _is_mkdocs_error(error: Exception) -> bool:
     return isinstance(error, MkDocsException)
 
 
-def _template_cache() -> Any:
-    """A plugin giving mkdocs' Jinja environment a bytecode cache on disk (when the kit's
-    cache folder can be written): Material's templates are then compiled once, not at every
-    build. Jinja checks each template's source against its cached code."""
+def _cache_templates(theme: Any) -> None:
+    """Give every Jinja environment of this build's theme (the pages', the search plugin's)
+    a bytecode cache on disk, when the kit's cache folder can be written: Material's
+    templates are then compiled once, not at every build (Jinja checks each template's
+    source against its cached code). Only this build's theme object is changed."""
     import jinja2
-    from mkdocs.plugins import BasePlugin
 
     folder = cache.cache_folder("jinja")
+    if folder is None:
+        return
+    bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+    make = theme.get_env
 
-    class TemplateCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-        def on_env(self, env: jinja2.Environment, **_: Any) -> jinja2.Environment:
-            if folder is not None:
-                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-            return env
+    def get_env() -> jinja2.Environment:
+        env: jinja2.Environment = make()
+        env.bytecode_cache = bytecode
+        return env
 
-    return TemplateCache()
+    theme.get_env = get_env
 
 
 @contextmanager
