@@ -107,17 +107,33 @@ class Geography:
         self._tables.update({k.id: self._tables[k.searches] for k in KINDS.values()})
         self.old_codes = dict(payload["anciens_codes"])
         self.old_codes.update({c: p for c, _, p in payload["anciennes_communes"] if c != p})
-        self.by_postcode: dict[str, list[str]] = {}
-        self.by_departement: dict[str, list[str]] = {}
-        self._area_population: Counter[tuple[str, str]] = Counter()
+        self._former: list[Sequence[str]] = payload["anciennes_communes"]
+
+    # The indexes over all communes are built where used (validate and build need none).
+    @cached_property
+    def by_postcode(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
         for commune in self.communes.values():
             for postcode in commune.codes_postaux:
-                self.by_postcode.setdefault(postcode, []).append(commune.code)
+                found.setdefault(postcode, []).append(commune.code)
+        return found
+
+    @cached_property
+    def by_departement(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for commune in self.communes.values():
+            if commune.commune_parente is None:  # arrondissements are in their commune
+                found.setdefault(commune.departement, []).append(commune.code)
+        return found
+
+    @cached_property
+    def _area_population(self) -> Counter[tuple[str, str]]:
+        found: Counter[tuple[str, str]] = Counter()
+        for commune in self.communes.values():
             if commune.commune_parente is None:  # arrondissements are counted in their commune
-                self.by_departement.setdefault(commune.departement, []).append(commune.code)
                 for area in (("departement", commune.departement), ("region", commune.region)):
-                    self._area_population[area] += commune.population or 0
-        self._former: list[Sequence[str]] = payload["anciennes_communes"]
+                    found[area] += commune.population or 0
+        return found
 
     @property
     def attribution(self) -> str:
