@@ -129,7 +129,9 @@ def _range_bars(svg: Svg, frame: Frame, need: LandRange,
     y = frame.y + RANGE_ROW / 2 - 11
     inside, abroad = svg.paint(IN_FRANCE), svg.paint(ABROAD, "//")
     svg.rect(frame.left, y, frame.x(low) - frame.left, 22, inside)
-    svg.text((frame.left + frame.x(low)) / 2, y + 16, _about(low), size=SMALL, anchor="middle")
+    fits = text_width(_about(low), SMALL) + 8 <= frame.x(low) - frame.left  # else from the left
+    svg.text((frame.left + frame.x(low)) / 2 if fits else frame.left + 4, y + 16, _about(low),
+             size=SMALL, anchor="middle" if fits else "start")
     svg.rect(frame.x(low), y, frame.x(high) - frame.x(low), 22, abroad)
     svg.text(frame.x(high) + 4, y + 16, _about(high), size=SMALL)
     legend = [(inside, "Part de l'empreinte située en France (estimation basse)"),
