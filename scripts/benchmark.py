@@ -144,17 +144,17 @@ def build_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
 
 
 def floor_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
-    floor = timed([sys.executable, "-c", "import click"], runs)
-    lines = [row("plancher : python -c \"import click\"", seconds(floor))]
+    """Each command paired with the floor, ``python -c "import click"``."""
+    floor = [sys.executable, "-c", "import click"]
+    lines = []
     for label, args, target, limit in (
             ("ecopole-kit --help", ["--help"], "≤ 2×", None),
             ("ecopole-kit validate (démo)", ["validate", str(demo)], "≤ 0.3 s", 0.3),
             ("ecopole-kit lookup Frontonnais", ["lookup", "Frontonnais"], "≤ 0.3 s", 0.3)):
-        t = timed([*kit, *args], runs)
-        ratio = t.median / floor.median
-        ok = ratio <= 2 if limit is None else t.median <= limit
-        lines.append(row(label, seconds(t), f"{ratio:.1f}×", target, ok))
-    return lines
+        t, bottom, ratio = paired([*kit, *args], floor, runs)
+        ok = ratio.median <= 2 if limit is None else t.median <= limit
+        lines.append(row(label, seconds(t), f"{ratio.median:.1f}×", target, ok))
+    return [row("plancher : python -c \"import click\"", seconds(bottom)), *lines]
 
 
 def accept_rows(kit: list[str], work: Path, runs: int) -> list[str]:
