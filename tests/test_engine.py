@@ -125,7 +125,7 @@ def _process_state() -> tuple[object, ...]:
 
     logger = logging.getLogger("mkdocs")
     return Path.cwd(), list(sys.path), list(logger.handlers), logger.propagate, \
-        os.environ.get("NO_MKDOCS_2_WARNING")
+        logger.level, os.environ.get("NO_MKDOCS_2_WARNING")
 
 
 @pytest.mark.slow
@@ -145,6 +145,21 @@ def test_two_builds_in_one_process_share_no_warning_and_leave_the_process_as_it_
     assert _process_state() == before
     out, err = capfd.readouterr()
     assert out == "" and err == ""  # nothing of mkdocs reaches the terminal
+
+
+@pytest.mark.slow
+def test_strict_mode_holds_whatever_level_the_host_gave_its_loggers(tmp_path: Path) -> None:
+    import logging
+
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.CRITICAL)  # a host that silences warnings
+    try:
+        with pytest.raises(BuildFailed) as raised:
+            engine.build(sources({"index.md": "[x](absente.md)\n"}), paths(tmp_path))
+    finally:
+        root.setLevel(before)
+    assert "absente.md" in str(raised.value)
 
 
 @pytest.mark.slow

@@ -265,18 +265,21 @@ def _cache_templates(theme: Any) -> None:
 @contextmanager
 def _captured_log() -> Iterator[list[str]]:
     """mkdocs' warnings and errors, as its command prints them (« WARNING -  … »), kept for
-    the French translation and kept from the terminal and the host's handlers."""
+    the French translation and kept from the terminal and the host's handlers, whatever
+    level the host gave its loggers."""
     lines: list[str] = []
     handler = _ListHandler(lines)
     logger = logging.getLogger("mkdocs")
-    propagate = logger.propagate
+    propagate, level = logger.propagate, logger.level
     logger.addHandler(handler)
     logger.propagate = False
+    logger.setLevel(logging.WARNING)  # strict mode counts warnings: never filtered out above
     try:
         yield lines
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+        logger.setLevel(level)
 
 
 class _ListHandler(logging.Handler):
