@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -212,7 +213,9 @@ def _mkdocs(work_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]
     a time per process; the current folder, import path and mkdocs' logger are given back."""
     config = arguments[arguments.index("--config-file") + 1]
     site = arguments[arguments.index("--site-dir") + 1]
-    with _ONE_BUILD, _captured_log() as lines, _neutral_process(work_dir):
+    with _ONE_BUILD, _captured_log() as lines, _neutral_process(work_dir), \
+            warnings.catch_warnings(record=True):  # Python's warnings: kept off the terminal
+        warnings.simplefilter("default")
         code = _build_in_process(config, site, lines)
     return subprocess.CompletedProcess(list(arguments), code, "\n".join(lines), "")
 
@@ -288,7 +291,9 @@ class _ListHandler(logging.Handler):
         self.lines = lines
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname:<8}-  {record.getMessage()}")
+        line = f"{record.levelname:<8}-  {record.getMessage()}"
+        if line not in self.lines:  # each problem said once, as mkdocs' command does
+            self.lines.append(line)
 
 
 @contextmanager
