@@ -7,12 +7,13 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from ecopole_kit.errors import EcopoleError
 from ecopole_kit.foundation.french import NBSP, NNBSP, format_number
-from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg, mathtext_safe
+from ecopole_kit.site.charts import Chart, basket_chart_svg, land_chart_svg
 from ecopole_kit.territory.diagnostic import (
     ADEME_RATIOS,
     SOURCES,
@@ -275,15 +276,27 @@ def test_basket_chart_with_hostile_labels() -> None:
     assert "CAF" in chart.alt
 
 
-def test_mathtext_safe() -> None:
-    assert mathtext_safe("a $x$ b") == r"a \$x\$ b"
-
-
-def test_importing_charts_does_not_import_matplotlib() -> None:
-    code = "import sys, ecopole_kit.site.charts; print('matplotlib' in sys.modules)"
+def test_drawing_charts_imports_no_plotting_library() -> None:
+    code = ("import sys\n"
+            "from tests.test_diagnostic import POPULATION, basket_scenario, land_needs, params\n"
+            "from ecopole_kit.site.charts import basket_chart_svg, land_chart_svg\n"
+            "land_chart_svg(land_needs(POPULATION), 'A')\n"
+            "basket_chart_svg(basket_scenario(params()))\n"
+            "print(sorted({'matplotlib', 'numpy', 'PIL'} & set(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "False"
+                            check=True, cwd=Path(__file__).resolve().parent.parent)
+    assert result.stdout.strip() == "[]"
+
+
+def test_chart_has_an_accessible_title_and_description() -> None:
+    chart = basket_chart_svg(basket_scenario(params(funders=[Funder("CAF <b>", 100)])))
+    root = check_svg(chart)
+    labelled = root.get("aria-labelledby", "").split()
+    found = {el.get("id"): "".join(el.itertext()) for el in root.iter()
+             if el.get("id") in labelled}
+    assert root.get("role") == "img" and len(found) == 2
+    assert "Qui paie les paniers solidaires" in found.values()
+    assert any("CAF <b>" in text for text in found.values()) and "<b>" not in chart.svg
 
 
 @pytest.mark.parametrize(("day", "expected"), [

@@ -114,3 +114,117 @@ def test_mkdocs_messages_are_said_in_french() -> None:
     assert translated("Traceback …\nKeyError: 'x'\n") == (
         "- mkdocs s'est arrêté sans dire pourquoi ; dernier message (en anglais) : "
         "« KeyError: 'x' ».")
+
+
+# --- mkdocs run in this process -------------------------------------------------------------
+
+def _process_state() -> tuple[object, ...]:
+    import logging
+    import os
+    import sys
+
+    logger = logging.getLogger("mkdocs")
+    return Path.cwd(), list(sys.path), list(logger.handlers), logger.propagate, \
+        logger.level, os.environ.get("NO_MKDOCS_2_WARNING")
+
+
+@pytest.mark.slow
+def test_two_builds_in_one_process_share_no_warning_and_leave_the_process_as_it_was(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    engine.build(sources({"index.md": "# A\n"}), paths(tmp_path / "zero"))  # mkdocs imported
+    before = _process_state()
+    with pytest.raises(BuildFailed) as first:
+        engine.build(sources({"index.md": "[x](premiere-absente.md)\n"}), paths(tmp_path / "a"))
+    site = engine.build(sources({"index.md": "# Bien\n"}), paths(tmp_path / "b"))
+    with pytest.raises(BuildFailed) as second:
+        engine.build(sources({"index.md": "[y](seconde-absente.md)\n"}), paths(tmp_path / "c"))
+    assert "premiere-absente.md" in str(first.value)
+    assert "seconde-absente.md" in str(second.value)
+    assert "premiere-absente.md" not in str(second.value)
+    assert "Bien" in (site / "index.html").read_text("utf-8")
+    assert _process_state() == before
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""  # nothing of mkdocs reaches the terminal
+
+
+@pytest.mark.slow
+def test_strict_mode_holds_whatever_level_the_host_gave_its_loggers(tmp_path: Path) -> None:
+    import logging
+
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.CRITICAL)  # a host that silences warnings
+    try:
+        with pytest.raises(BuildFailed) as raised:
+            engine.build(sources({"index.md": "[x](absente.md)\n"}), paths(tmp_path))
+    finally:
+        root.setLevel(before)
+    assert "absente.md" in str(raised.value)
+
+
+@pytest.mark.slow
+def test_theme_templates_are_compiled_once_into_the_kit_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecopole_kit.foundation import cache
+
+    monkeypatch.setenv(cache.ENVIRONMENT, str(tmp_path / "cache"))
+    engine.build(sources({"index.md": "# A\n"}), paths(tmp_path / "a"))
+    compiled = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "jinja").iterdir()}
+    assert len(compiled) >= 3  # the theme's base, main and partials
+    site = engine.build(sources({"index.md": "# B\n"}), paths(tmp_path / "b"))
+    assert {p.name: p.stat().st_mtime_ns
+            for p in (tmp_path / "cache" / "jinja").iterdir()} == compiled
+    assert "<title>" in (site / "index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_a_module_in_the_current_folder_is_not_imported_by_mkdocs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = generate_project(example("gohelle"), tmp_path / "gohelle").path
+    for name in ("material", "pymdownx"):  # imported by mkdocs only, during the build
+        (project / name).mkdir()
+        (project / name / "__init__.py").write_text("raise SystemExit('piégé')\n", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "ecopole_kit", "build", "."], cwd=project,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "piégé" not in result.stdout + result.stderr
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_the_preview_renders_the_kit_pages_again_only_when_their_files_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from ecopole_kit.workflows import build as build_workflow
+    from tests.conftest import knowledge
+
+    project = generate_project(example("gohelle"), tmp_path / "gohelle").path
+    rendered: list[Path] = []
+    real = build_workflow.render_kit_pages
+
+    def counted(root: Path, known: object, *, safe: bool = False) -> object:
+        rendered.append(root)
+        return real(root, known, safe=safe)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_workflow, "render_kit_pages", counted)
+    preview = build_workflow._Preview(project, knowledge(), False)
+    preview.prepare(build_workflow._snapshot(project))
+    assert preview.refresh() is None and len(rendered) == 1
+    page = project / "docs" / "agenda.md"
+    page.write_text("# Agenda\n\nRéunion jeudi.\n", "utf-8")
+    assert preview.refresh() == "" and len(rendered) == 1  # docs/ only: own pages re-read
+    built = project / BUILD_DIR / engine.DOCS_DIR
+    assert "Réunion jeudi" in (built / "agenda.md").read_text("utf-8")
+    territory = project / "territoire.yaml"
+    text = territory.read_text("utf-8")
+    territory.write_text(text.replace("Gohelle", "Gohelle-Nord", 1), "utf-8")
+    stamp = territory.stat().st_mtime + 2
+    os.utime(territory, (stamp, stamp))  # a new time even on a coarse clock
+    assert preview.refresh() == "" and len(rendered) == 2
+    assert "Gohelle\\-Nord" in (built / "index.md").read_text("utf-8")  # typed text: literal
+    territory.write_text("territoire: [\n", "utf-8")
+    os.utime(territory, (stamp + 2, stamp + 2))
+    said = preview.refresh()
+    assert said and "territoire.yaml" in said and "YAML invalide" in said

@@ -224,6 +224,7 @@ def _function_configs() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(strategies)
 
 
+@pytest.mark.slow  # 25 whole sites rendered: 3 s
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(functions=_function_configs())
 def test_any_valid_function_configuration_renders_its_texts_literally(

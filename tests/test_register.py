@@ -426,6 +426,7 @@ def _writer(path: str, worker: int, start: Any, results: Any) -> None:
     results.put((ids, errors))
 
 
+@pytest.mark.slow  # writer processes racing on one register
 def test_concurrent_writers_lose_nothing(location: str) -> None:
     path = location
     context = multiprocessing.get_context("spawn")

@@ -215,6 +215,7 @@ def person_view(root: Path) -> dict[str, bytes]:
             and k != RECORD}
 
 
+@pytest.mark.slow  # a killed process each: 0.6 s a moment
 @pytest.mark.parametrize("moment", [2, 3, 5])  # staged; committed; half applied
 def test_an_update_killed_at_any_moment_is_undone_or_completed(tmp_path: Path,
                                                               moment: int) -> None:

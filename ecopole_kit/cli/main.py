@@ -17,7 +17,7 @@ import click.parser
 import click.termui
 import click.types
 
-from ecopole_kit import __version__
+import ecopole_kit
 from ecopole_kit.cli import click_fr, console, update_view
 from ecopole_kit.cli.requests import interrupt, requests
 from ecopole_kit.errors import (
@@ -72,7 +72,8 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         return
     from ecopole_kit.workflows.update import shipped_referentiel_version
 
-    click.echo(f"ecopole-kit {__version__} — référentiel {shipped_referentiel_version()}")
+    kit = ecopole_kit.__version__
+    click.echo(f"ecopole-kit {kit} — référentiel {shipped_referentiel_version()}")
     ctx.exit(0)
 
 

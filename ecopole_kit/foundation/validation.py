@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
@@ -11,11 +12,13 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from ecopole_kit.foundation import cache as kit_cache
 from ecopole_kit.foundation.documents import Document
 from ecopole_kit.foundation.french import format_amount
-from ecopole_kit.foundation.resources import load_schema
+from ecopole_kit.foundation.resources import load_schema, schema_path
 from ecopole_kit.models import Issue
 
+CHECKED_SCHEMAS = "schemas-verifies"
 _TYPES = {
     "object": "un ensemble de champs (clé : valeur)",
     "array": "une liste",
@@ -29,9 +32,14 @@ _TYPES = {
 
 @cache
 def validator_for(schema_name: str) -> jsonschema.protocols.Validator:
+    """The validator of a shipped schema; the schema itself is checked against its
+    metaschema once per content (remembered in the kit's cache: a quarter of a second)."""
     schema = load_schema(schema_name)
     cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
+    key = hashlib.sha256(schema_path(schema_name).read_bytes()).hexdigest()
+    if not kit_cache.seen(CHECKED_SCHEMAS, key):
+        cls.check_schema(schema)
+        kit_cache.remember(CHECKED_SCHEMAS, key)
     validator: jsonschema.protocols.Validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
     return validator
 

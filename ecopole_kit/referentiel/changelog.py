@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ecopole_kit.errors import InvalidDocuments
-from ecopole_kit.foundation.documents import load_yaml
-from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
+from ecopole_kit.referentiel.reading import Reader
 
 CHANGELOG_FILE = "CHANGELOG.yaml"
 REFERENTIEL_RELEASE = "0.2.0"  # the version this kit ships: CHANGELOG.yaml's newest (tested)
@@ -92,10 +91,11 @@ class Changelog:
         return tuple(e for e in self.entries if e.version in wanted)
 
 
-def load_changelog(path: Path) -> Changelog:
-    """Load and check a référentiel's changelog: schema, newest first, each version once."""
-    document = load_yaml(path, f"referentiel/{path.name}")
-    issues = validate_document(document, "changelog")
+def load_changelog(path: Path, reader: Reader | None = None) -> Changelog:
+    """Load and check a référentiel's changelog: schema, newest first, each version once
+    (``reader``: how the référentiel is read, checked unless already checked once)."""
+    document, issues = (reader or Reader()).read(
+        path, f"referentiel/{path.name}", "changelog")
     if not issues:
         keys = [version_key(e["version"]) for e in document.data]
         if keys != sorted(set(keys), reverse=True):

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from ecopole_kit.errors import InvalidDocuments
-from ecopole_kit.foundation.documents import load_yaml, read_text
+from ecopole_kit.foundation.documents import read_text
 from ecopole_kit.foundation.resources import shipped
-from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
 from ecopole_kit.referentiel.changelog import CHANGELOG_FILE, Changelog, load_changelog
 from ecopole_kit.referentiel.fiches import Fiche, Source
+from ecopole_kit.referentiel.reading import Reader
 
 FUNCTION_IDS = ("systeme-alimentaire", "accessibilite", "emploi", "evaluation")
 STAGES = ("opérationnel", "en cours", "en projet", "idée")
@@ -58,34 +58,36 @@ class Referentiel:
 
 @cache
 def load_referentiel(root: Path | None = None) -> Referentiel:
-    """Load and validate the shipped référentiel; every problem is reported at once."""
+    """Load and validate the shipped référentiel; every problem is reported at once. A file
+    whose content passed once is read without its checks (``reading.py``)."""
     base = root or shipped("referentiel")
+    reader = Reader()
     issues: list[Issue] = []
-    fiches = _load_fiches(base, issues)
-    functions = _load_functions(base, issues)
-    glossary = _load_list(base / "glossaire.yaml", "glossaire", issues)
+    fiches = _load_fiches(base, issues, reader)
+    functions = _load_functions(base, issues, reader)
+    glossary = _load_list(base / "glossaire.yaml", "glossaire", issues, reader)
     pages = {path.stem: read_text(path) for path in sorted((base / "pages").glob("*.md"))}
-    changelog = _load_changelog(base, issues)
+    changelog = _load_changelog(base, issues, reader)
     if issues:
         raise InvalidDocuments(issues=issues)
     return Referentiel(functions=functions, fiches=fiches, pages=pages,
                        glossary=tuple(glossary), changelog=changelog)
 
 
-def _load_changelog(base: Path, issues: list[Issue]) -> Changelog:
+def _load_changelog(base: Path, issues: list[Issue], reader: Reader) -> Changelog:
     try:
-        return load_changelog(base / CHANGELOG_FILE)
+        return load_changelog(base / CHANGELOG_FILE, reader)
     except InvalidDocuments as error:
         issues.extend(error.issues)
         return Changelog(())
 
 
-def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, Fiche]:
+def _load_fiches(base: Path, issues: list[Issue], reader: Reader) -> dict[str, Fiche]:
     fiches: dict[str, Fiche] = {}
     for function_id in FUNCTION_IDS:
         for path in sorted((base / "fiches" / function_id).glob("*.yaml")):
-            document = load_yaml(path, f"referentiel/fiches/{function_id}/{path.name}")
-            found = validate_document(document, "fiche")
+            document, found = reader.read(
+                path, f"referentiel/fiches/{function_id}/{path.name}", "fiche")
             issues.extend(found)
             if found:
                 continue
@@ -103,8 +105,8 @@ def _load_fiches(base: Path, issues: list[Issue]) -> dict[str, Fiche]:
     return fiches
 
 
-def _load_functions(base: Path, issues: list[Issue]) -> tuple[Function, ...]:
-    entries = _load_list(base / "fonctions.yaml", "referentiel-fonctions", issues)
+def _load_functions(base: Path, issues: list[Issue], reader: Reader) -> tuple[Function, ...]:
+    entries = _load_list(base / "fonctions.yaml", "referentiel-fonctions", issues, reader)
     functions = tuple(
         Function(id=e["id"], numero=e["numero"], titre=e["titre"], titre_court=e["titre_court"],
                  resume=e["resume"], objectifs=e["objectifs"],
@@ -117,8 +119,8 @@ def _load_functions(base: Path, issues: list[Issue]) -> tuple[Function, ...]:
     return functions
 
 
-def _load_list(path: Path, schema: str, issues: list[Issue]) -> list[dict[str, Any]]:
-    document = load_yaml(path, f"referentiel/{path.name}")
-    found = validate_document(document, schema)
+def _load_list(path: Path, schema: str, issues: list[Issue],
+               reader: Reader) -> list[dict[str, Any]]:
+    document, found = reader.read(path, f"referentiel/{path.name}", schema)
     issues.extend(found)
     return [] if found else list(document.data)

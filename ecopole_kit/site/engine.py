@@ -4,31 +4,38 @@ It knows no project: it is given the pages (a ``RenderedSite``), files to copy a
 and explicit paths (a work folder, the output folder, an optional mkdocs configuration to
 inherit the theme from). It writes ``docs/`` and ``mkdocs.yml`` into the work folder,
 touching only files whose content changed and removing those no longer produced, then
-runs ``python -m mkdocs`` as a subprocess, in strict mode.
+runs mkdocs' build in this process (``_mkdocs``), in strict mode: no second
+interpreter, and mkdocs-material's Jinja templates compiled once, their bytecode kept in the
+kit's cache (``foundation/cache.py``). mkdocs is never run with ``--dirty``: its search index
+and navigation would then miss the pages it skipped.
 
 Builds are all or nothing: mkdocs writes into a staging folder beside the output folder,
 swapped in only when the build succeeded (``foundation/folders.py``: a failure, Ctrl-C or
 kill -9 leaves the previous site whole; the next run finishes or undoes a half swap). The
 engine writes through no link: an output or work folder that is a link is refused (mkdocs
 would empty its target), and a link found inside the work folder, which is the kit's, is
-removed. mkdocs runs from an empty folder, so no module of the project can be imported
-instead of an installed one (``python -m`` puts the current folder first on its path).
+removed. mkdocs runs from an empty folder, the current folder taken off the import path, so
+no module of the project can be imported instead of an installed one.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import os
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ecopole_kit.errors import BuildFailed
-from ecopole_kit.foundation import folders
+from ecopole_kit.foundation import cache, folders
 from ecopole_kit.foundation.documents import dump_yaml, write_bytes_atomic, write_text_atomic
 from ecopole_kit.foundation.resources import shipped_file
 from ecopole_kit.site.mkdocs_fr import translated
@@ -46,6 +53,7 @@ KIT_ASSETS = {SHIM_TARGET: ("site", "vendor", "iframe-worker", "shim.js"),
               "assets/javascripts/ecopole.js": ("site", "assets", "ecopole.js")}
 POLL_SECONDS = 0.5
 NEUTRAL_DIR = ".vide"  # inside the work folder: mkdocs' current folder, always empty
+_ONE_BUILD = threading.Lock()  # mkdocs' logger and the current folder belong to the process
 
 
 def kit_assets() -> dict[str, Path]:
@@ -199,9 +207,110 @@ def _remove_stale(docs: Path, wanted: set[Path]) -> None:
 
 
 def _mkdocs(work_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", *arguments], env=_quiet_env(),
-                          cwd=_neutral_dir(work_dir), capture_output=True, text=True,
-                          check=False)
+    """``mkdocs build`` run in this process, with the arguments of its command line
+    (``--strict`` and ``--clean`` always; ``--config-file``, ``--site-dir``): its log comes
+    back as the output the command would print, nothing reaches the terminal. One build at
+    a time per process; the current folder, import path and mkdocs' logger are given back."""
+    config = arguments[arguments.index("--config-file") + 1]
+    site = arguments[arguments.index("--site-dir") + 1]
+    with _ONE_BUILD, _captured_log() as lines, _neutral_process(work_dir), \
+            warnings.catch_warnings(record=True):  # Python's warnings: kept off the terminal
+        warnings.simplefilter("default")
+        code = _build_in_process(config, site, lines)
+    return subprocess.CompletedProcess(list(arguments), code, "\n".join(lines), "")
+
+
+def _build_in_process(config_file: str, site_dir: str, lines: list[str]) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's English notice, at import
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    try:
+        config = load_config(config_file=config_file, strict=True, site_dir=site_dir)
+        _cache_templates(config.theme)
+        mkdocs_build(config, dirty=False)
+    except OSError:
+        raise
+    except Exception as error:  # what mkdocs' command would print before exiting with 1
+        message = str(error) if _is_mkdocs_error(error) else f"{type(error).__name__}: {error}"
+        lines.append(f"Error: {message}")
+        return 1
+    return 0
+
+
+def _is_mkdocs_error(error: Exception) -> bool:
+    from mkdocs.exceptions import MkDocsException
+
+    return isinstance(error, MkDocsException)
+
+
+def _cache_templates(theme: Any) -> None:
+    """Give every Jinja environment of this build's theme (the pages', the search plugin's)
+    a bytecode cache on disk, when the kit's cache folder can be written: Material's
+    templates are then compiled once, not at every build (Jinja checks each template's
+    source against its cached code). Only this build's theme object is changed."""
+    import jinja2
+
+    folder = cache.cache_folder("jinja")
+    if folder is None:
+        return
+    bytecode = jinja2.FileSystemBytecodeCache(str(folder))
+    make = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env: jinja2.Environment = make()
+        env.bytecode_cache = bytecode
+        return env
+
+    theme.get_env = get_env
+
+
+@contextmanager
+def _captured_log() -> Iterator[list[str]]:
+    """mkdocs' warnings and errors, as its command prints them (« WARNING -  … »), kept for
+    the French translation and kept from the terminal and the host's handlers, whatever
+    level the host gave its loggers."""
+    lines: list[str] = []
+    handler = _ListHandler(lines)
+    logger = logging.getLogger("mkdocs")
+    propagate, level = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)  # strict mode counts warnings: never filtered out above
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        logger.setLevel(level)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = f"{record.levelname:<8}-  {record.getMessage()}"
+        if line not in self.lines:  # each problem said once, as mkdocs' command does
+            self.lines.append(line)
+
+
+@contextmanager
+def _neutral_process(work_dir: Path) -> Iterator[None]:
+    """The build runs from an empty folder, with the current folder off the import path
+    (where ``python -m`` had put it); both are given back afterwards."""
+    here = Path.cwd()
+    path = list(sys.path)
+    kit = Path(__file__).resolve().parents[2]
+    sys.path[:] = [p for p in path if p not in ("", ".") and
+                   (Path(p).resolve() != here or Path(p).resolve() == kit)]
+    os.chdir(_neutral_dir(work_dir))
+    try:
+        yield
+    finally:
+        os.chdir(here)
+        sys.path[:] = path
 
 
 def _neutral_dir(work_dir: Path) -> Path:

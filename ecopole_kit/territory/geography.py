@@ -4,6 +4,7 @@ Data: INSEE Code officiel géographique via Etalab, see ``scripts/build_geodata.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import re
@@ -15,6 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ecopole_kit.errors import GeographyUnavailable, UsageError
+from ecopole_kit.foundation import cache as kit_cache
 from ecopole_kit.foundation.french import joined
 from ecopole_kit.territory.kinds import KINDS, TERRITORY_KINDS
 
@@ -111,17 +113,33 @@ class Geography:
         self._tables.update({k.id: self._tables[k.searches] for k in KINDS.values()})
         self.old_codes = dict(payload["anciens_codes"])
         self.old_codes.update({c: p for c, _, p in payload["anciennes_communes"] if c != p})
-        self.by_postcode: dict[str, list[str]] = {}
-        self.by_departement: dict[str, list[str]] = {}
-        self._area_population: Counter[tuple[str, str]] = Counter()
+        self._former: list[Sequence[str]] = payload["anciennes_communes"]
+
+    # The indexes over all communes are built where used (validate and build need none).
+    @cached_property
+    def by_postcode(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
         for commune in self.communes.values():
             for postcode in commune.codes_postaux:
-                self.by_postcode.setdefault(postcode, []).append(commune.code)
+                found.setdefault(postcode, []).append(commune.code)
+        return found
+
+    @cached_property
+    def by_departement(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for commune in self.communes.values():
+            if commune.commune_parente is None:  # arrondissements are in their commune
+                found.setdefault(commune.departement, []).append(commune.code)
+        return found
+
+    @cached_property
+    def _area_population(self) -> Counter[tuple[str, str]]:
+        found: Counter[tuple[str, str]] = Counter()
+        for commune in self.communes.values():
             if commune.commune_parente is None:  # arrondissements are counted in their commune
-                self.by_departement.setdefault(commune.departement, []).append(commune.code)
                 for area in (("departement", commune.departement), ("region", commune.region)):
-                    self._area_population[area] += commune.population or 0
-        self._former: list[Sequence[str]] = payload["anciennes_communes"]
+                    found[area] += commune.population or 0
+        return found
 
     @property
     def attribution(self) -> str:
@@ -237,8 +255,9 @@ def read_shipped_data(filename: str, *, what: str, script: str) -> Any:
     """A gzip-compressed JSON file shipped in ``ecopole_kit/data``; ``what`` names it in the
     French error (« Données géographiques illisibles ou absentes »)."""
     data = resources.files("ecopole_kit") / "data" / filename
-    try:
-        return json.loads(gzip.decompress(data.read_bytes()))
+    try:  # parsed once, then read back from the kit's cache (foundation/cache.py)
+        return kit_cache.decoded("donnees", data.read_bytes(),
+                             lambda raw: json.loads(gzip.decompress(raw)))
     except (OSError, ValueError) as error:
         raise GeographyUnavailable(
             f"{what} ({error}).",
@@ -247,7 +266,18 @@ def read_shipped_data(filename: str, *, what: str, script: str) -> Any:
 
 @cache
 def load_geography() -> Geography:
-    """Load the shipped extract of the Code officiel géographique (once per process)."""
-    payload = read_shipped_data("geographie.json.gz", script="scripts/build_geodata.py",
-                                what="Données géographiques illisibles ou absentes")
-    return Geography(payload)
+    """Load the shipped extract of the Code officiel géographique (once per process).
+
+    Its 40 000 records never form cycles: the garbage collector is held off while they are
+    made, then they are frozen out of its later passes (half the loading time otherwise)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        payload = read_shipped_data("geographie.json.gz", script="scripts/build_geodata.py",
+                                    what="Données géographiques illisibles ou absentes")
+        geography = Geography(payload)
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return geography

@@ -45,6 +45,7 @@ from ecopole_kit.workflows.todo import to_complete
 from ecopole_kit.workflows.validate import load_knowledge
 
 WATCHED = (TERRITORY_FILE, f"{FUNCTIONS_DIR}/*.yaml", f"{USER_DOCS}/**/*", MKDOCS_FILE)
+KitPages = tuple[RenderedSite, str]  # the kit's pages of a project, and the site's name
 
 
 def paths(root: Path) -> engine.SitePaths:
@@ -58,9 +59,20 @@ def prepare(root: Path, knowledge: Knowledge | None = None, *, safe: bool = Fals
     return engine.prepare(sources(root, knowledge or load_knowledge(), safe=safe), paths(root))
 
 
-def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.SiteSources:
+def sources(root: Path, knowledge: Knowledge, *, safe: bool = False,
+            kit_pages: KitPages | None = None) -> engine.SiteSources:
     """The project rendered, with its own pages from docs/ added at the end of the nav;
-    with ``safe``, a mkdocs.yml that would run code is refused."""
+    with ``safe``, a mkdocs.yml that would run code is refused. ``kit_pages``: the kit's
+    pages already rendered from the same territoire.yaml, fonctions/ and mkdocs.yml."""
+    rendered, site_name = kit_pages or render_kit_pages(root, knowledge, safe=safe)
+    user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
+    with_own, copied = _with_own_pages(root, rendered, user_pages)
+    return engine.SiteSources(rendered=with_own, site_name=site_name,
+                              copyright=SITE_COPYRIGHT, copied=copied)
+
+
+def render_kit_pages(root: Path, knowledge: Knowledge, *, safe: bool = False) -> KitPages:
+    """The kit's pages of the project and the site's name, its files checked first."""
     project = load_project(root, knowledge)
     refuse_linked_folder(root / RECORD_DIR)
     config = root / MKDOCS_FILE
@@ -74,10 +86,7 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False) -> engine.S
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place,
                            RenderOptions(versions=referentiel_versions(root),
                                          cards=has_card_extensions(document.data)))
-    user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
-    with_own, copied = _with_own_pages(root, rendered, user_pages)
-    return engine.SiteSources(rendered=with_own, site_name=site_title(declared.nom),
-                              copyright=SITE_COPYRIGHT, copied=copied)
+    return rendered, site_title(declared.nom)
 
 
 def _with_own_pages(root: Path, rendered: RenderedSite,
@@ -110,28 +119,60 @@ def build_site(root: Path, knowledge: Knowledge | None = None, *,
 
 def serve_site(root: Path, *, address: str, on_change: Callable[[str], None],
                safe: bool = False) -> None:
-    """Preview on localhost, re-rendering whenever a project file changes (until Ctrl-C)."""
+    """Preview on localhost, re-rendering whenever a project file changes (until Ctrl-C):
+    an edit in docs/ only re-reads the project's own pages, the kit's pages are rendered
+    again only when territoire.yaml, fonctions/ or mkdocs.yml changed."""
     host, _, port = address.rpartition(":")
     ensure_port_free(host, int(port))  # before any work: a busy port is said at once
     knowledge = load_knowledge()  # once for the whole preview
-    prepare(root, knowledge, safe=safe)
-    last = _snapshot(root)
+    preview = _Preview(root, knowledge, safe)
+    preview.prepare(_snapshot(root))  # an invalid project is said before the preview starts
 
     def check() -> None:
-        nonlocal last
-        current = _snapshot(root)
-        if current != last:
-            last = current
-            on_change(_rerender(root, knowledge, safe))
+        said = preview.refresh()
+        if said is not None:
+            on_change(said)
 
     # With safe, mkdocs must not reload mkdocs.yml on its own, before it was checked again.
     engine.serve(paths(root), address=address, watch=None if safe else root / MKDOCS_FILE,
                  on_tick=check)
 
 
-def _rerender(root: Path, knowledge: Knowledge, safe: bool) -> str:
+class _Preview:
+    """What the preview last prepared: the watched files' times, the kit's pages."""
+
+    def __init__(self, root: Path, knowledge: Knowledge, safe: bool) -> None:
+        self.root, self.knowledge, self.safe = root, knowledge, safe
+        self.seen: dict[Path, float] | None = None
+        self.kit_pages: KitPages | None = None
+
+    def refresh(self) -> str | None:
+        """Prepare the site again if a watched file changed: None when nothing did, else
+        what went wrong (empty when all went well)."""
+        current = _snapshot(self.root)
+        return None if current == self.seen else _rerender(self, current)
+
+    def prepare(self, snapshot: dict[Path, float]) -> None:
+        """Render what the changes touched (the kit's pages only if their inputs changed),
+        then write the build folder."""
+        before, self.seen = self.seen, snapshot
+        if before is None or _kit_inputs(before, self.root) != _kit_inputs(snapshot, self.root):
+            self.kit_pages = None
+        if self.kit_pages is None:
+            self.kit_pages = render_kit_pages(self.root, self.knowledge, safe=self.safe)
+        built = sources(self.root, self.knowledge, safe=self.safe, kit_pages=self.kit_pages)
+        engine.prepare(built, paths(self.root))
+
+
+def _kit_inputs(snapshot: dict[Path, float], root: Path) -> dict[Path, float]:
+    """The watched files the kit's pages come from: all but the project's own docs/."""
+    return {path: time for path, time in snapshot.items()
+            if path.relative_to(root).parts[0] != USER_DOCS}
+
+
+def _rerender(preview: _Preview, snapshot: dict[Path, float]) -> str:
     try:
-        prepare(root, knowledge, safe=safe)
+        preview.prepare(snapshot)
     except InvalidDocuments as error:
         return "\n".join(issue.as_text() for issue in error.issues)
     except EcopoleError as error:
