@@ -277,14 +277,15 @@ def test_a_territory_in_words_is_kept_then_tied_at_review(run_cli, tmp_path: Pat
     assert "nomme son territoire sans codes officiels rattachés" in early.stderr
     assert "ecopole-kit requests review 1" in early.stderr and "--sans-territoire" in early.stderr
     # Two kinds at once are refused, the question is asked again, a code is then typed.
-    reviewed = _run(run_cli, "review", "1", input="1, 2\n243500618\n")
+    reviewed = _run(run_cli, "review", "1", input="1, 35\n243500618\n")
     assert reviewed.exit_code == 0, reviewed.stderr
     out = reviewed.output
     assert "Demande n° 1 : en examen." in out
     assert f"Territoire écrit par la personne : « {PAIMPONT} »" in out
     assert "« Paimpont (35) »" in out and "« CC Brocéliande Communauté »" in out
     assert "1. Paimpont — commune · Ille-et-Vilaine (35)" in out and "(35211)" in out
-    assert "Choisissez des territoires d'un même type" in out and "Recommencez." in out
+    assert "Choisissez des communes, des intercommunalités, les deux ensemble" in out
+    assert "Recommencez." in out
     assert ("Demande n° 1 : territoire rattaché, CC Brocéliande Communauté (intercommunalité, "
             "243500618).") in out
     shown = _run(run_cli, "show", "1").output
@@ -309,7 +310,7 @@ def test_a_territory_can_be_left_for_later(run_cli, tmp_path: Path) -> None:
     assert again.exit_code == 1
     assert "Code « 99999 » inconnu" in again.stderr
     tied = _run(run_cli, "review", "1", "--territoire", "35211, 35227")
-    assert "territoire rattaché, Paimpont et Pleumeleuc (commune, 35211, 35227)" in tied.output
+    assert "territoire rattaché, Paimpont et Pleumeleuc (plusieurs communes, 35211, 35227)" in tied.output
 
 
 def test_unknown_codes_in_a_mail_keep_the_request(run_cli, tmp_path: Path) -> None:
