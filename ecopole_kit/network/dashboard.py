@@ -51,7 +51,7 @@ class DashboardResult:
     problems: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def build_dashboard(network: Network, load_referentiel: Callable[[], Referentiel], *,
+def build_dashboard(network: Network, referentiel: Callable[[], Referentiel], *,
                     force: bool = False) -> DashboardResult:
     """Read every summary, then build the dashboard unless nothing it shows changed."""
     refuse_linked_folder(network.record_dir)
@@ -60,7 +60,7 @@ def build_dashboard(network: Network, load_referentiel: Callable[[], Referentiel
     inputs = _fingerprint(network, rows)
     if not force and index.is_file() and _stamped(network) == inputs:
         return DashboardResult(index, False, problems)
-    rendered = render_dashboard(network.nom, rows, load_referentiel(), load_outlines(),
+    rendered = render_dashboard(network.nom, rows, referentiel(), load_outlines(),
                                 Release(kit=__version__, referentiel=REFERENTIEL_RELEASE))
     sources = engine.SiteSources(rendered=rendered, site_name=f"Tableau de bord — {network.nom}",
                                  copyright=DASHBOARD_COPYRIGHT)
