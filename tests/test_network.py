@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,10 @@ from ecopole_kit.network.indicators import indicator_totals
 from ecopole_kit.network.pages import Release, SiteRow, render_dashboard
 from ecopole_kit.network.reseau import default_summary_name, load_network, shard_of
 from ecopole_kit.network.summary import Action, Indicator, SiteSummary, read_summary
+from ecopole_kit.project.scaffold import generate_project
 from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.territory.outlines import Outlines, load_outlines
-from tests.conftest import plain
+from tests.conftest import example, plain
 
 SCHEMA_LINE = ("# yaml-language-server: $schema=https://ecopole-kit.reseau-cocagne.example/"
                "schemas/{name}.schema.json\n")
@@ -214,3 +217,114 @@ def test_a_summary_is_read_as_data_and_checked(tmp_path: Path) -> None:
     with pytest.raises(InvalidDocuments) as raised:
         read_summary(path, "x.ecopole.json")
     assert any("« territoire » manquant" in i.message for i in raised.value.issues)
+
+
+# --- whole networks (slow) --------------------------------------------------------------
+
+INDICATOR = {"nom": "Personnes accompagnées", "unite": "personnes", "reference": 10,
+             "cible": 25, "frequence": "annuelle", "fiche": "parcours-insertion"}
+
+
+def _reunion_answers() -> dict[str, Any]:
+    answers = example("pays-tolosan")
+    answers["territoire"] = {"nom": "Saint-Denis", "slug": "saint-denis", "type": "commune",
+                             "codes": ["97411"]}
+    answers["portage"] = {"nom": "Jardins <de> l'île"}
+    return answers
+
+
+def _with_indicator(project: Path, cible: int) -> None:
+    (project / "fonctions" / "evaluation.yaml").write_text(
+        yaml.safe_dump({"indicateurs": [{**INDICATOR, "cible": cible}]}, allow_unicode=True),
+        encoding="utf-8")
+
+
+def _remote_summary(folder: Path) -> None:
+    (folder / "ailleurs.exemple.fr.ecopole.json").write_text(json.dumps({
+        "format": 1, "territoire": {"nom": "Ailleurs", "slug": "ailleurs", "codes": [],
+                                    "communes": ["62001"], "population": 1000},
+        "portage": "Les amis d'ailleurs", "indicateurs": [],
+        "actions": [{"fonction": "emploi", "fiche": "parcours-insertion", "stade": "idée"}],
+        "versions": {"kit": "0.1.0", "referentiel": "0.1.0", "construit_avec": "0.1.0"},
+        "construit_le": "2026-11-02T08:00:00+00:00"}), encoding="utf-8")
+
+
+def run_network(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "ecopole_kit", "network", "build", *args],
+                          cwd=folder, capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_COLOR": "1"})
+    return subprocess.CompletedProcess(done.args, done.returncode, plain(done.stdout),
+                                       plain(done.stderr))
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Any]]:
+    """Three examples, a site on La Réunion and a broken one; built once, then again."""
+    folder = tmp_path_factory.mktemp("reseau")
+    for name in ("pays-tolosan", "audruicq", "gohelle"):
+        generate_project(example(name), folder / "sites" / name)
+    generate_project(_reunion_answers(), folder / "sites" / "saint-denis")
+    broken = generate_project(example("audruicq"), folder / "sites" / "casse").path
+    with (broken / "territoire.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("inconnu: oui\n")
+    _with_indicator(folder / "sites" / "pays-tolosan", 25)
+    _with_indicator(folder / "sites" / "saint-denis", 15)
+    _remote_summary(folder)
+    write_network(folder, {"nom": "Réseau d'essai", "sites": [
+        {"chemin": f"sites/{n}"} for n in ("pays-tolosan", "audruicq", "gohelle", "casse",
+                                             "saint-denis")] + [
+        {"url": "https://ailleurs.exemple.fr/"}]})
+    first = run_network(folder, "--jobs", "2")
+    stamps = {p: p.stat().st_mtime_ns for p in folder.glob("sites/*/site/index.html")}
+    second = run_network(folder)
+    return folder, [first, second, stamps]
+
+
+@pytest.mark.slow
+def test_a_broken_site_is_reported_at_the_end_while_the_others_build(
+        network: tuple[Path, list[Any]]) -> None:
+    folder, (first, _second, _stamps) = network
+    assert first.returncode == 1, first.stderr
+    assert "Sites : 4 construits, 0 inchangé, 1 en échec, 1 publié ailleurs." in first.stdout
+    assert "[1/" not in first.stderr  # piped: no progress line
+    tail = first.stderr.split("sites/casse :")[1]
+    assert re.search(r"territoire\.yaml:\d+: inconnu: ", tail), first.stderr
+    assert "Erreur : 1 site en échec ; les autres ont été construits." in tail
+    for name in ("pays-tolosan", "audruicq", "gohelle", "saint-denis"):
+        built = json.loads((folder / "sites" / name / "site" / "ecopole.json").read_text("utf-8"))
+        assert built["versions"]["construit_avec"] and built["territoire"]["communes"]
+    assert not (folder / "sites" / "casse" / "site").exists()
+
+
+@pytest.mark.slow
+def test_a_second_run_with_nothing_changed_rebuilds_nothing(
+        network: tuple[Path, list[Any]]) -> None:
+    folder, (_first, second, stamps) = network
+    assert "Sites : 0 construit, 4 inchangés, 1 en échec, 1 publié ailleurs." in second.stdout
+    assert "Tableau de bord inchangé, non reconstruit" in second.stdout
+    assert {p: p.stat().st_mtime_ns for p in folder.glob("sites/*/site/index.html")} == stamps
+    shard = run_network(folder, "--shard", "2/2")
+    assert ("Sites : 0 construit, 1 inchangé, 1 en échec, 1 publié ailleurs "
+            "(tranche 2/2).") in shard.stdout
+    assert "network dashboard" in shard.stdout
+
+
+@pytest.mark.slow
+def test_the_dashboard_names_places_and_stages_every_site(
+        network: tuple[Path, list[Any]]) -> None:
+    site = network[0] / "site"
+    home = plain((site / "index.html").read_text("utf-8"))
+    for name in ("Pays Tolosan", "Région d'Audruicq", "Gohelle", "Saint-Denis", "Ailleurs"):
+        assert f'aria-label="{name}' not in home  # markers are numbered
+        assert re.search(rf'aria-label="\d\. {re.escape(name)}"', home.replace("&#x27;", "'")), name
+    assert "Jardins &lt;de&gt; l&#x27;île" in home and "<de>" not in home
+    assert home.count("à mettre à jour") >= 2  # the sentence and the remote site's row
+    assert "pas encore construit" in home  # the broken one
+    assert 'href="../sites/gohelle/site/index.html"' in home
+    actions = plain((site / "actions.html").read_text("utf-8"))
+    assert "stade-en-cours" in actions and ">opérationnel<" in actions
+    indicators = plain((site / "indicateurs.html").read_text("utf-8"))
+    assert "<td>Personnes accompagnées</td><td>personnes</td><td>2</td>" in indicators
+    assert "<td>20 personnes</td><td>40 personnes</td>" in indicators
+    assert (site / "assets" / "indicateurs.svg").is_file()
+    assert (site / "assets" / "javascripts" / "tablesort.min.js").is_file()

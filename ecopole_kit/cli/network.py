@@ -83,6 +83,8 @@ def _report(report: NetworkReport, shard: tuple[int, int] | None) -> None:
         click.echo(f"Sites : {counted(counts['construit'], 'construit', 'construits')}, "
                    f"{counted(counts['inchangé'], 'inchangé', 'inchangés')}, "
                    f"{counts['échec']} en échec"
+                   + (f", {counted(counts['distant'], 'publié ailleurs', 'publiés ailleurs')}"
+                      if counts["distant"] else "")
                    + (f" (tranche {shard[0]}/{shard[1]})." if shard else "."))
     problems = [(o.label, o.problems) for o in report.failed]
     if report.dashboard is not None:
