@@ -58,7 +58,7 @@ def france_map_svg(outlines: Outlines, sites: Sequence[MapSite], label: str) -> 
     width = INSET_COLUMN + MAIN_SIZE
     height = max(MAIN_SIZE, len(OVERSEAS) * (INSET_SIZE + INSET_GAP))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
-             f'role="img" aria-label="{_xml(label)}" class="carte-reseau" '
+             f'role="group" aria-label="{_xml(label)}" class="carte-reseau" '
              f'font-family="sans-serif" font-size="11">', f"<title>{_xml(label)}</title>"]
     for frame in frames:
         parts += _frame_parts(frame, sites)
