@@ -33,6 +33,11 @@ class SiteEntry:
     folder: Path | None
     url: str | None
     summary: Path
+    shown: Path | None = None  # the folder as reseau.yaml names it, for messages
+
+    @property
+    def project(self) -> Path | None:
+        return self.shown or self.folder
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,13 @@ def _entry(document: Document, index: int, site: dict[str, Any], folder: Path,
                else _inside(document, (index, "resume"), summary_name, folder, issues))
     if summary is None or (site.get("chemin") and local is None):
         return None
-    return SiteEntry(position=index, label=site.get("chemin") or url or "", folder=local, url=url,
-                     summary=summary)
+    chemin = site.get("chemin")
+    return SiteEntry(position=index, label=chemin or url or "", folder=local, url=url,
+                     summary=summary, shown=document_folder(document) / chemin if chemin else None)
+
+
+def document_folder(document: Document) -> Path:
+    return Path(document.name).parent
 
 
 def default_summary_name(url: str) -> str:

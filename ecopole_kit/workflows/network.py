@@ -95,7 +95,7 @@ def _run(todo: list[SiteEntry], jobs: int) -> Iterable[tuple[SiteEntry, SiteOutc
     if not todo:
         return []
     if jobs <= 1 or len(todo) == 1:
-        return ((entry, build_one(str(entry.folder), entry.label)) for entry in todo)
+        return ((entry, build_one(str(entry.project), entry.label)) for entry in todo)
     return _parallel(todo, min(jobs, len(todo)))
 
 
@@ -103,7 +103,7 @@ def _parallel(todo: list[SiteEntry], jobs: int) -> Iterator[tuple[SiteEntry, Sit
     load_knowledge()  # forked workers inherit it: loaded once for the whole network
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
         futures: dict[Future[SiteOutcome], SiteEntry] = {
-            pool.submit(build_one, str(entry.folder), entry.label): entry for entry in todo}
+            pool.submit(build_one, str(entry.project), entry.label): entry for entry in todo}
         for future in as_completed(futures):
             yield futures[future], _outcome_of(future, futures[future])
 
