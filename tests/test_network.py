@@ -328,3 +328,21 @@ def test_the_dashboard_names_places_and_stages_every_site(
     assert "<td>20 personnes</td><td>40 personnes</td>" in indicators
     assert (site / "assets" / "indicateurs.svg").is_file()
     assert (site / "assets" / "javascripts" / "tablesort.min.js").is_file()
+
+
+def test_the_maps_base_is_kept_and_a_tampered_copy_is_not_trusted(
+        tmp_path: Path, small_outlines: Outlines) -> None:
+    from ecopole_kit.network.dashboard import BASE_FILE, map_bases
+    from ecopole_kit.network.reseau import Network
+
+    network = Network(path=tmp_path / "reseau.yaml", nom="R", sites=())
+    first = map_bases(network, small_outlines)
+    kept = network.record_dir / BASE_FILE
+    assert json.loads(kept.read_text("utf-8"))["cadres"]["974"]["bords"] == \
+        list(first["974"].edges)
+    assert map_bases(network, small_outlines) == first
+    data = json.loads(kept.read_text("utf-8"))
+    data["cadres"]["974"]["chemins"] = '"/><script>alert(1)</script>'
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    again = map_bases(network, small_outlines)
+    assert again == first and "<script>" not in kept.read_text("utf-8")

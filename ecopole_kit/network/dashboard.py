@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ecopole_kit import __version__
@@ -20,15 +22,19 @@ from ecopole_kit.errors import EcopoleError, InvalidDocuments
 from ecopole_kit.foundation.documents import write_text_atomic
 from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.foundation.resources import shipped_file
+from ecopole_kit.network.france_map import FrameBase, frame_bases, frame_keys
 from ecopole_kit.network.pages import Release, SiteRow, render_dashboard
 from ecopole_kit.network.reseau import Network, SiteEntry
 from ecopole_kit.network.summary import SiteSummary, read_summary
 from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE
 from ecopole_kit.referentiel.content import Referentiel
 from ecopole_kit.site import engine
-from ecopole_kit.territory.outlines import load_outlines
+from ecopole_kit.territory.outlines import Outlines, load_outlines
 
 STAMP_FILE = "tableau.json"  # inside the network's .ecopole/
+BASE_FILE = "carte-france.json"  # inside the network's .ecopole/: the map's départements
+_PATH_DATA = re.compile(r"^[MLZ0-9.,-]*$")
+_CODE = re.compile(r"^[0-9AB]{5}$")
 WORK_DIR = "build"  # inside the network's .ecopole/
 DASHBOARD_COPYRIGHT = ("Contours des communes : IGN, ADMIN EXPRESS COG (Licence Ouverte). "
                        "Tableau de bord produit par ecopole-kit.")
@@ -60,13 +66,43 @@ def build_dashboard(network: Network, referentiel: Callable[[], Referentiel], *,
     inputs = _fingerprint(network, rows)
     if not force and index.is_file() and _stamped(network) == inputs:
         return DashboardResult(index, False, problems)
-    rendered = render_dashboard(network.nom, rows, referentiel(), load_outlines(),
-                                Release(kit=__version__, referentiel=REFERENTIEL_RELEASE))
+    outlines = load_outlines()
+    rendered = render_dashboard(network.nom, rows, referentiel(), outlines,
+                                Release(kit=__version__, referentiel=REFERENTIEL_RELEASE),
+                                map_bases(network, outlines))
     sources = engine.SiteSources(rendered=rendered, site_name=f"Tableau de bord — {network.nom}",
                                  copyright=DASHBOARD_COPYRIGHT)
     engine.build(sources, dashboard_paths(network))
     write_text_atomic(network.record_dir / STAMP_FILE, json.dumps({"empreinte": inputs}) + "\n")
     return DashboardResult(index, True, problems)
+
+
+def map_bases(network: Network, outlines: Outlines) -> dict[str, FrameBase]:
+    """The map's départements, drawn once and kept (they change only with the kit's data);
+    what is read back is checked to be path data and commune codes only."""
+    path = network.record_dir / BASE_FILE
+    key = f"{__version__}:{json.dumps(outlines.source, sort_keys=True)}:{len(outlines.communes)}"
+    try:
+        found = _read_bases(json.loads(path.read_text(encoding="utf-8")), key)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        found = None
+    if found is not None:
+        return found
+    bases = frame_bases(outlines)
+    write_text_atomic(path, json.dumps({"cle": key, "cadres": {
+        frame: {"chemins": base.paths, "bords": list(base.edges)}
+        for frame, base in bases.items()}}) + "\n")
+    return bases
+
+
+def _read_bases(data: dict[str, Any], key: str) -> dict[str, FrameBase] | None:
+    if data.get("cle") != key:
+        return None
+    bases = {frame: FrameBase(str(v["chemins"]), tuple(str(c) for c in v["bords"]))
+             for frame, v in data["cadres"].items()}
+    clean = all(_PATH_DATA.match(b.paths) and all(_CODE.match(c) for c in b.edges)
+                for b in bases.values())
+    return bases if clean and set(bases) == set(frame_keys()) else None
 
 
 def dashboard_paths(network: Network) -> engine.SitePaths:

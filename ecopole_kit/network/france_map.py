@@ -7,7 +7,7 @@ request. Départements are drawn as the outline of their communes taken together
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ecopole_kit.territory.outlines import MapShapes, Outlines, Ring, map_shapes
@@ -21,7 +21,8 @@ OVERSEAS = (("971", "Guadeloupe"), ("972", "Martinique"), ("973", "Guyane"),
             ("974", "La Réunion"), ("976", "Mayotte"))
 TERRITORY_FILL = "#9fd5b3"
 MARKER_FILL = "#1b5e20"
-_SITE_GROUP = "\0site"  # a site's commune with no outline of its own (Paris, Lyon, Marseille)
+_SITE_GROUP = "\0site"  # the sites' communes, drawn in the plane their frame's edges fix
+_EDGE_GROUP = "\0bords"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class MapSite:
 @dataclass(frozen=True)
 class _Frame:
     shapes: MapShapes
+    paths: str
     x: float
     y: float
     title: str | None
@@ -52,9 +54,51 @@ def frame_of(code: str) -> str | None:
     return department if department in dict(OVERSEAS) else None
 
 
-def france_map_svg(outlines: Outlines, sites: Sequence[MapSite], label: str) -> str:
+@dataclass(frozen=True)
+class FrameBase:
+    """What a frame draws whatever the sites: its départements' outlines, and the communes
+    at its four edges, which fix its projection (so a few communes give the same plane)."""
+
+    paths: str
+    edges: tuple[str, ...]
+
+
+METROPOLE = "metropole"
+
+
+def frame_keys() -> tuple[str, ...]:
+    return (METROPOLE, *(department for department, _ in OVERSEAS))
+
+
+def frame_bases(outlines: Outlines) -> dict[str, FrameBase]:
+    """Every frame's base (a few seconds over all communes: the dashboard keeps it)."""
+    return {key: _base(outlines, None if key == METROPOLE else key,
+                       MAIN_SIZE if key == METROPOLE else INSET_SIZE) for key in frame_keys()}
+
+
+def _base(outlines: Outlines, frame: str | None, size: float) -> FrameBase:
+    groups = {code: department_of(code) for code in outlines.communes if frame_of(code) == frame}
+    shapes = map_shapes(outlines, groups, width=size, max_height=size, margin=2.0)
+    lines = [ring for rings in shapes.boundaries.values() for ring in rings]
+    return FrameBase(path_data(lines), _edges(outlines, groups))
+
+
+def _edges(outlines: Outlines, codes: Iterable[str]) -> tuple[str, ...]:
+    """The communes reaching furthest west, east, south and north."""
+    extent: dict[str, tuple[int, int, int, int]] = {}
+    for code in codes:
+        points = [p for ring in outlines.grid_rings(code) or [] for p in ring]
+        if points:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            extent[code] = (min(xs), -max(xs), min(ys), -max(ys))
+    return tuple(dict.fromkeys(min(extent, key=lambda code: extent[code][side])
+                               for side in range(4) if extent))
+
+
+def france_map_svg(outlines: Outlines, sites: Sequence[MapSite], label: str,
+                   bases: Mapping[str, FrameBase] | None = None) -> str:
     """The map, as an SVG document whose markers are links (``<a href>``)."""
-    frames = _frames(outlines, sites)
+    frames = _frames(outlines, sites, bases or frame_bases(outlines))
     width = INSET_COLUMN + MAIN_SIZE
     height = max(MAIN_SIZE, len(OVERSEAS) * (INSET_SIZE + INSET_GAP))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
@@ -65,19 +109,24 @@ def france_map_svg(outlines: Outlines, sites: Sequence[MapSite], label: str) -> 
     return "\n".join([*parts, "</svg>"]) + "\n"
 
 
-def _frames(outlines: Outlines, sites: Sequence[MapSite]) -> list[_Frame]:
+def _frames(outlines: Outlines, sites: Sequence[MapSite],
+            bases: Mapping[str, FrameBase]) -> list[_Frame]:
     wanted = {code for site in sites for code in site.communes}
-    frames = [_Frame(_shapes(outlines, None, wanted, MAIN_SIZE), INSET_COLUMN, 0.0, None)]
+    frames = [_Frame(_shapes(outlines, None, wanted, bases[METROPOLE], MAIN_SIZE),
+                     bases[METROPOLE].paths, INSET_COLUMN, 0.0, None)]
     for index, (department, name) in enumerate(OVERSEAS):
         y = index * (INSET_SIZE + INSET_GAP) + INSET_GAP
-        frames.append(_Frame(_shapes(outlines, department, wanted, INSET_SIZE), 0.0, y, name))
+        base = bases[department]
+        frames.append(_Frame(_shapes(outlines, department, wanted, base, INSET_SIZE),
+                             base.paths, 0.0, y, name))
     return frames
 
 
-def _shapes(outlines: Outlines, frame: str | None, wanted: set[str], size: float) -> MapShapes:
-    groups = {code: department_of(code) for code in outlines.communes if frame_of(code) == frame}
-    groups.update({code: _SITE_GROUP for code in wanted
-                   if frame_of(code) == frame and code not in groups})
+def _shapes(outlines: Outlines, frame: str | None, wanted: set[str], base: FrameBase,
+            size: float) -> MapShapes:
+    """The sites' communes of a frame in its plane, with its edge communes to fix it."""
+    groups = {code: _SITE_GROUP for code in wanted if frame_of(code) == frame}
+    groups.update({code: _EDGE_GROUP for code in base.edges if code not in groups})
     return map_shapes(outlines, groups, width=size, max_height=size, margin=2.0)
 
 
@@ -88,10 +137,8 @@ def _frame_parts(frame: _Frame, sites: Sequence[MapSite]) -> list[str]:
         parts += [f'<rect x="0" y="0" width="{INSET_SIZE:g}" height="{INSET_SIZE:g}" '
                   'fill="none" stroke="#b0b0b0"/>',
                   f'<text x="0" y="-6" fill="#1a1a1a">{_xml(frame.title)}</text>']
-    lines = [ring for group, rings in shapes.boundaries.items() if group != _SITE_GROUP
-             for ring in rings]
     parts.append(f'<path class="departements" fill="#f4f4f4" stroke="#8a8a8a" '
-                 f'stroke-width="0.5" stroke-linejoin="round" d="{path_data(lines)}"/>')
+                 f'stroke-width="0.5" stroke-linejoin="round" d="{frame.paths}"/>')
     for site in sites:
         parts += _site_parts(shapes, site)
     parts.append("</g>")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from ecopole_kit.foundation.french import counted, format_number, french_datetime, typeset
-from ecopole_kit.network.france_map import MapSite, france_map_svg, placed
+from ecopole_kit.network.france_map import FrameBase, MapSite, france_map_svg, placed
 from ecopole_kit.network.indicators import (
     IndicatorTotal,
     chart_svg,
@@ -61,12 +61,13 @@ def _version(text: str) -> tuple[int, ...]:
 
 
 def render_dashboard(name: str, rows: Sequence[SiteRow], referentiel: Referentiel,
-                     outlines: Outlines, release: Release) -> RenderedSite:
+                     outlines: Outlines, release: Release,
+                     bases: Mapping[str, FrameBase] | None = None) -> RenderedSite:
     """The dashboard's pages, files and navigation."""
     summaries = [row.summary for row in rows if row.summary]
     totals = indicator_totals(summaries)
     files = {CHART_FILE: chart_svg(totals, _chart_label(totals)).encode("utf-8")} if totals else {}
-    pages = {"index.md": _home(name, rows, outlines, release),
+    pages = {"index.md": _home(name, rows, outlines, release, bases),
              "actions.md": _actions(rows, referentiel),
              "indicateurs.md": _indicators(totals)}
     nav = (NavSection("Tableau de bord", (NavPage("Les sites", "index.md"),
@@ -79,17 +80,19 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _home(name: str, rows: Sequence[SiteRow], outlines: Outlines, release: Release) -> str:
+def _home(name: str, rows: Sequence[SiteRow], outlines: Outlines, release: Release,
+          bases: Mapping[str, FrameBase] | None) -> str:
     behind = sum(1 for r in rows if r.summary and release.behind(r.summary))
     intro = (f"{counted(len(rows), 'site', 'sites')} dans le réseau, dont "
              f"{counted(behind, 'site', 'sites')} {BEHIND} (référentiel {release.referentiel}, "
              f"kit {release.kit}).")
     return "\n".join([f'# Tableau de bord\n\n<p class="reseau-nom">{_e(name)}</p>\n',
-                      typeset(intro), "", "## La carte", "", _map(rows, outlines), "",
+                      typeset(intro), "", "## La carte", "", _map(rows, outlines, bases), "",
                       "## Les sites", "", _sites_table(rows, release), ""])
 
 
-def _map(rows: Sequence[SiteRow], outlines: Outlines) -> str:
+def _map(rows: Sequence[SiteRow], outlines: Outlines,
+         bases: Mapping[str, FrameBase] | None) -> str:
     sites = [MapSite(r.number, r.summary.nom, r.href or "#", r.summary.communes)
              for r in rows if r.summary]
     label = "Carte de France du réseau, outre-mer en médaillons : " + "; ".join(
@@ -98,7 +101,7 @@ def _map(rows: Sequence[SiteRow], outlines: Outlines) -> str:
     caption = ("Chaque numéro marque un Ecopôle sur son territoire (en vert) et mène à son "
                "site.") + (f" Sans contour, donc absents de la carte : {', '.join(missing)}."
                            if missing else "") + f" Contours : {outlines.attribution}."
-    svg = france_map_svg(outlines, sites, label)
+    svg = france_map_svg(outlines, sites, label, bases)
     return (f'<figure class="carte-reseau">\n{svg}<figcaption>{_e(typeset(caption))}'
             "</figcaption>\n</figure>")
 
