@@ -70,6 +70,9 @@ def test_no_stamp_or_no_site_means_a_build(project: Path) -> None:
     stamps.write_stamp(project, stamps.fingerprint(project))
     assert stamps.up_to_date(project)
     assert json.loads(stamps.stamp_path(project).read_text("utf-8"))["kit"]
+    (project / ".site.old-123-abc").mkdir()  # a swap a crash interrupted
+    assert not stamps.up_to_date(project)
+    (project / ".site.old-123-abc").rmdir()
     stamps.stamp_path(project).write_text("{pas du json", encoding="utf-8")
     assert not stamps.up_to_date(project)
 

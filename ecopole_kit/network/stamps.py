@@ -77,13 +77,23 @@ def up_to_date(root: Path, *, safe: bool = False) -> bool:
     """True when the last successful build was made from the very same inputs and its site
     is still there; any doubt (no stamp, unreadable stamp, missing site) says False."""
     site = root / SITE_DIR
-    if not all((site / name).is_file() for name in BUILT_FILES):
+    if site.is_symlink() or not all((site / name).is_file() for name in BUILT_FILES) \
+            or _leftovers(root):
         return False
     try:
         stamp = json.loads(stamp_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(stamp, dict) and stamp.get("empreinte") == fingerprint(root, safe=safe)
+
+
+def _leftovers(root: Path) -> bool:
+    """A build interrupted mid-swap left ``.site.new-…`` or ``.site.old-…``: the next build
+    finishes or cleans it, so it must run."""
+    try:
+        return any(entry.name.startswith(f".{SITE_DIR}.") for entry in os.scandir(root))
+    except OSError:
+        return True
 
 
 def write_stamp(root: Path, print_: str) -> None:
