@@ -346,3 +346,22 @@ def test_the_maps_base_is_kept_and_a_tampered_copy_is_not_trusted(
     kept.write_text(json.dumps(data), encoding="utf-8")
     again = map_bases(network, small_outlines)
     assert again == first and "<script>" not in kept.read_text("utf-8")
+
+
+def test_progress_says_which_site_and_how_many_are_done(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ecopole_kit.cli.network import _progress
+    from ecopole_kit.workflows.network import SiteOutcome
+
+    _progress(SiteOutcome("sites/a\x1b[31m", "construit"), 1, 2)
+    _progress(SiteOutcome("sites/b", "échec", ("x",)), 2, 2)
+    err = capsys.readouterr().err
+    assert "[1/2] sites/a" in err and "\x1b[31m" not in err  # a typed name is never an escape
+    assert err.endswith("[2/2] sites/b : en échec\n")
+
+
+def test_a_missing_reseau_yaml_is_said_in_french(run_cli: Any) -> None:
+    result = run_cli("network", "build")
+    assert result.exit_code == 1
+    assert "reseau.yaml" in result.output and "fichier introuvable" in result.output
+    assert "Traceback" not in result.output
