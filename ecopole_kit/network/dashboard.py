@@ -159,9 +159,11 @@ def _href(network: Network, entry: SiteEntry) -> str | None:
 def _fingerprint(network: Network, rows: list[SiteRow]) -> str:
     digest = hashlib.sha256(f"{__version__}\0{REFERENTIEL_RELEASE}\0".encode())
     digest.update(network.path.read_bytes())
+    inside = network.folder.resolve()
     for entry in network.sites:
         summary = entry.summary
-        digest.update(b"\0" + (summary.read_bytes() if summary.is_file() else b"-"))
+        readable = summary.is_file() and summary.resolve().is_relative_to(inside)
+        digest.update(b"\0" + (summary.read_bytes() if readable else b"-"))
     digest.update(str(len(rows)).encode())
     return digest.hexdigest()
 

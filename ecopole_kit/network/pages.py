@@ -83,9 +83,10 @@ def _e(text: str) -> str:
 def _home(name: str, rows: Sequence[SiteRow], outlines: Outlines, release: Release,
           bases: Mapping[str, FrameBase] | None) -> str:
     behind = sum(1 for r in rows if r.summary and release.behind(r.summary))
-    intro = (f"{counted(len(rows), 'site', 'sites')} dans le réseau, dont "
-             f"{counted(behind, 'site', 'sites')} {BEHIND} (référentiel {release.referentiel}, "
-             f"kit {release.kit}).")
+    late = (f"dont {counted(behind, 'site', 'sites')} {BEHIND}" if behind
+            else "aucun à mettre à jour")
+    intro = (f"{counted(len(rows), 'site', 'sites')} dans le réseau, {late} (version livrée : "
+             f"référentiel {release.referentiel}, kit {release.kit}).")
     return "\n".join([f'# Tableau de bord\n\n<p class="reseau-nom">{_e(name)}</p>\n',
                       typeset(intro), "", "## La carte", "", _map(rows, outlines, bases), "",
                       "## Les sites", "", _sites_table(rows, release), ""])
