@@ -95,11 +95,12 @@ def _row(total: IndicatorTotal, y: float) -> list[str]:
              f'<text x="0" y="{y + 36:g}" fill="#555555">'
              f'{_xml(counted(total.sites, "site", "sites"))}</text>']
     bars = ((y + 6, total.reference, REFERENCE_FILL), (y + 26, total.cible, TARGET_FILL))
+    how = " (moyenne)" if is_share(total.unite) else ""
     for top, value, fill in bars:
         width = BAR_ROOM * abs(value or 0) / largest
         parts += [f'<rect x="{BAR_LEFT:g}" y="{top:g}" width="{width:.1f}" height="16" '
                   f'fill="{fill}"/>', f'<text x="{BAR_LEFT + width + 6:.1f}" y="{top + 12:g}">'
-                  f'{_xml(value_text(value, total.unite))}</text>']
+                  f'{_xml(value_text(value, total.unite))}{how}</text>']
     return parts
 
 
