@@ -90,6 +90,8 @@ def test_an_unchanged_build_ends_at_once_and_force_builds_again(project: Path) -
     assert again.returncode == 0
     assert "Rien n'a changé depuis la dernière construction" in again.stdout
     assert "--force pour reconstruire" in again.stdout
+    assert "À compléter" in built.stdout  # said again, from the stamp
+    assert again.stdout.split("À compléter")[1] == built.stdout.split("À compléter")[1]
     assert not imported(again) & set(HEAVY), imported(again) & set(HEAVY)
     assert index.stat().st_mtime_ns == stamp
 

@@ -147,11 +147,12 @@ def validate(chemins: tuple[Path, ...], output_format: str) -> None:
               help="Reconstruire même si rien n'a changé depuis la dernière construction.")
 def build(project: Path, safe: bool, force: bool) -> None:
     """Vérifier puis construire le site statique dans PROJET/site/."""
-    from ecopole_kit.network.stamps import up_to_date  # light: before mkdocs or the data
+    from ecopole_kit.network.stamps import stamped_to_complete, up_to_date  # light
 
-    if not force and up_to_date(project, safe=safe):
+    if not force and up_to_date(project, safe=safe):  # before mkdocs or the data are loaded
         console.say(f"Rien n'a changé depuis la dernière construction : {project / 'site'} est "
                     "à jour (--force pour reconstruire).")
+        console.to_complete(stamped_to_complete(project))
         return
     from ecopole_kit.workflows.build import build_site
 

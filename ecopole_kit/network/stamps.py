@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ecopole_kit import __version__
 from ecopole_kit.foundation.documents import write_text_atomic
+from ecopole_kit.models import ToComplete
 from ecopole_kit.project.layout import (
     BUILD_STAMP,
     FUNCTIONS_DIR,
@@ -96,8 +98,20 @@ def _leftovers(root: Path) -> bool:
         return True
 
 
-def write_stamp(root: Path, print_: str) -> None:
-    """Record, atomically, the inputs a successful build was made from."""
+def write_stamp(root: Path, print_: str, left: Sequence[ToComplete] = ()) -> None:
+    """Record, atomically, the inputs a successful build was made from and what the
+    project still left empty (said again when the build is skipped)."""
     text = json.dumps({"format": STAMP_FORMAT, "empreinte": print_, "kit": __version__,
-                       "referentiel": REFERENTIEL_RELEASE}, ensure_ascii=False, indent=2)
+                       "referentiel": REFERENTIEL_RELEASE,
+                       "a_completer": [[t.file, t.key, t.what] for t in left]},
+                      ensure_ascii=False, indent=2)
     write_text_atomic(stamp_path(root), text + "\n")
+
+
+def stamped_to_complete(root: Path) -> tuple[ToComplete, ...]:
+    """What the last build found left to complete; nothing when the stamp says nothing."""
+    try:
+        found = json.loads(stamp_path(root).read_text(encoding="utf-8"))["a_completer"]
+        return tuple(ToComplete(str(f), str(k), str(w)) for f, k, w in found)
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()

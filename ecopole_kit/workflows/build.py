@@ -114,12 +114,12 @@ def build_site(root: Path, knowledge: Knowledge | None = None, *,
     try:
         site_dir = engine.build(_with_summary(root, known, sources(root, known, safe=safe)),
                                 paths(root))
-        write_stamp(root, inputs)
+        project = load_project(root, known)
+        left = tuple(to_complete(project.config, project.functions))
+        write_stamp(root, inputs, left)
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
-    project = load_project(root, known)
-    return BuiltSite(project=root, site_dir=site_dir,
-                     to_complete=tuple(to_complete(project.config, project.functions)))
+    return BuiltSite(project=root, site_dir=site_dir, to_complete=left)
 
 
 def _with_summary(root: Path, knowledge: Knowledge,
