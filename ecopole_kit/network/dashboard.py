@@ -77,6 +77,12 @@ def build_dashboard(network: Network, referentiel: Callable[[], Referentiel], *,
     return DashboardResult(index, True, problems)
 
 
+def prepare_map(network: Network) -> None:
+    """Draw and keep the map's base ahead of the dashboard (a worker does it while the
+    sites build; a failure here only leaves it to the dashboard)."""
+    map_bases(network, load_outlines())
+
+
 def map_bases(network: Network, outlines: Outlines) -> dict[str, FrameBase]:
     """The map's départements, drawn once and kept (they change only with the kit's data);
     what is read back is checked to be path data and commune codes only."""

@@ -9,6 +9,7 @@ shared; elsewhere each worker loads them once.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments
-from ecopole_kit.network.dashboard import DashboardResult, build_dashboard
+from ecopole_kit.network.dashboard import DashboardResult, build_dashboard, prepare_map
 from ecopole_kit.network.reseau import Network, SiteEntry, load_network, shard_of
 from ecopole_kit.network.stamps import up_to_date
 from ecopole_kit.referentiel.content import load_referentiel
@@ -56,7 +57,9 @@ def build_network(path: Path, *, jobs: int | None = None, shard: tuple[int, int]
     """Build the sites of reseau.yaml (the ``shard`` slice only, then without dashboard)."""
     network = load_network(path)
     entries = shard_of(network.sites, shard)
-    outcomes = _build_all(entries, jobs or os.cpu_count() or 1, force, on_site or _silent)
+    ahead = None if shard else functools.partial(prepare_map, network)
+    outcomes = _build_all(entries, jobs or os.cpu_count() or 1, force, on_site or _silent,
+                          ahead)
     dashboard = None if shard else build_dashboard(network, load_referentiel, force=force)
     return NetworkReport(network, outcomes, dashboard)
 
@@ -72,7 +75,7 @@ def _silent(_outcome: SiteOutcome, _done: int, _total: int) -> None:
 
 
 def _build_all(entries: tuple[SiteEntry, ...], jobs: int, force: bool,
-               on_site: Progress) -> tuple[SiteOutcome, ...]:
+               on_site: Progress, ahead: Callable[[], None] | None) -> tuple[SiteOutcome, ...]:
     """Every site's outcome, in the file's order; sites needing no build are said first."""
     outcomes: dict[int, SiteOutcome] = {}
     todo = []
@@ -85,23 +88,27 @@ def _build_all(entries: tuple[SiteEntry, ...], jobs: int, force: bool,
             todo.append(entry)
     for done, outcome in enumerate(outcomes.values(), start=1):
         on_site(outcome, done, len(entries))
-    for entry, outcome in _run(todo, jobs):
+    for entry, outcome in _run(todo, jobs, ahead):
         outcomes[entry.position] = outcome
         on_site(outcome, len(outcomes), len(entries))
     return tuple(outcomes[e.position] for e in entries)
 
 
-def _run(todo: list[SiteEntry], jobs: int) -> Iterable[tuple[SiteEntry, SiteOutcome]]:
+def _run(todo: list[SiteEntry], jobs: int,
+         ahead: Callable[[], None] | None) -> Iterable[tuple[SiteEntry, SiteOutcome]]:
     if not todo:
         return []
     if jobs <= 1 or len(todo) == 1:
         return ((entry, build_one(str(entry.project), entry.label)) for entry in todo)
-    return _parallel(todo, min(jobs, len(todo)))
+    return _parallel(todo, min(jobs, len(todo)), ahead)
 
 
-def _parallel(todo: list[SiteEntry], jobs: int) -> Iterator[tuple[SiteEntry, SiteOutcome]]:
+def _parallel(todo: list[SiteEntry], jobs: int,
+              ahead: Callable[[], None] | None) -> Iterator[tuple[SiteEntry, SiteOutcome]]:
     load_knowledge()  # forked workers inherit it: loaded once for the whole network
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        if ahead is not None:  # the dashboard's map, drawn by a worker while sites build
+            pool.submit(ahead)
         futures: dict[Future[SiteOutcome], SiteEntry] = {
             pool.submit(build_one, str(entry.project), entry.label): entry for entry in todo}
         for future in as_completed(futures):
