@@ -81,11 +81,11 @@ def main() -> None:
     arguments = parser.parse_args()
     cores = os.cpu_count() or 1
     print(f"Machine : {cores} cœurs (nproc), {cpu_model()}, Python {platform.python_version()}")
+    print(f"Meilleur de {arguments.repeat} exécutions ; charge de la machine au départ : "
+          f"{os.getloadavg()[0]:.1f}")
     print(f"| sites | --jobs 1 | --jobs {cores} | parallèle / série | relance inchangée | "
           "relance / première construction |")
     print("|---|---|---|---|---|---|")
-    print(f"Meilleur de {arguments.repeat} exécutions ; charge de la machine au départ : "
-          f"{os.getloadavg()[0]:.1f}")
     for size in arguments.sizes:
         found = measure(size, cores, arguments.repeat)
         per_minute = {k: size * 60 / v for k, v in found.items() if k != "rerun"}
