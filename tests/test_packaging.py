@@ -38,7 +38,13 @@ def test_wheel_ships_the_resources(wheel: Path) -> None:
                      "ecopole_kit/site/templates/fiche.md.j2",
                      "ecopole_kit/site/vendor/iframe-worker/shim.js",
                      "ecopole_kit/web/templates/form.html",
-                     "ecopole_kit/data/contours.json.gz"):
+                     "ecopole_kit/data/contours.json.gz",
+                     "ecopole_kit/_shipped/schemas/reseau.schema.json",
+                     "ecopole_kit/_shipped/schemas/ecopole.schema.json",
+                     "ecopole_kit/network/mkdocs.yml",
+                     "ecopole_kit/network/assets/tableaux.js",
+                     "ecopole_kit/network/vendor/tablesort/tablesort.min.js",
+                     "ecopole_kit/network/vendor/tablesort/LICENCE"):
         assert expected in names
     assert not any(name.startswith("tests/") for name in names)
 

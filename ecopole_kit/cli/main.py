@@ -19,6 +19,7 @@ import click.types
 
 import ecopole_kit
 from ecopole_kit.cli import click_fr, console, update_view
+from ecopole_kit.cli.network import network
 from ecopole_kit.cli.requests import interrupt, requests
 from ecopole_kit.errors import (
     EcopoleError,
@@ -165,8 +166,17 @@ def validate(chemins: tuple[Path, ...], output_format: str) -> None:
 @main.command()
 @PROJECT_ARG
 @SAFE_OPTION
-def build(project: Path, safe: bool) -> None:
+@click.option("--force", is_flag=True,
+              help="Reconstruire même si rien n'a changé depuis la dernière construction.")
+def build(project: Path, safe: bool, force: bool) -> None:
     """Vérifier puis construire le site statique dans PROJET/site/."""
+    from ecopole_kit.network.stamps import stamped_to_complete, up_to_date  # light
+
+    if not force and up_to_date(project, safe=safe):  # before mkdocs or the data are loaded
+        console.say(f"Rien n'a changé depuis la dernière construction : {project / 'site'} est "
+                    "à jour (--force pour reconstruire).")
+        console.to_complete(stamped_to_complete(project))
+        return
     from ecopole_kit.workflows.build import build_site
 
     built = build_site(project, safe=safe)
@@ -255,3 +265,4 @@ def demo(dest: Path) -> None:
 
 
 main.add_command(requests)
+main.add_command(network)

@@ -13,3 +13,5 @@ ANSWERS_FILE = "reponses.yaml"  # inside RECORD_DIR: the interview's answers
 SCHEMA_DIR = "schemas"  # inside RECORD_DIR: the schemas, for editors offline
 BACKUP_DIR = "sauvegardes"  # inside RECORD_DIR: files the kit replaced
 BUILD_DIR = f"{RECORD_DIR}/build"  # the rendered pages mkdocs builds from
+BUILD_STAMP = f"{RECORD_DIR}/construction.json"  # what the last successful build was made from
+SUMMARY_FILE = "ecopole.json"  # inside SITE_DIR: the site's summary, read by the network

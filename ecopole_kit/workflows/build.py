@@ -10,13 +10,23 @@ With ``safe``, a ``mkdocs.yml`` that would run code is refused first
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from ecopole_kit.errors import EcopoleError, FileSystemError, InvalidDocuments, ProjectFileConflict
+from ecopole_kit import __version__
+from ecopole_kit.errors import (
+    EcopoleError,
+    FileSystemError,
+    InvalidDocuments,
+    ProjectFileConflict,
+    RecordInvalid,
+)
 from ecopole_kit.foundation.documents import check_syntax
 from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.models import BuiltSite
+from ecopole_kit.network.stamps import fingerprint, write_stamp
+from ecopole_kit.network.summary import summary_data, summary_json
 from ecopole_kit.project.files import Knowledge, load_project
 from ecopole_kit.project.layout import (
     BUILD_DIR,
@@ -24,12 +34,13 @@ from ecopole_kit.project.layout import (
     MKDOCS_FILE,
     RECORD_DIR,
     SITE_DIR,
+    SUMMARY_FILE,
     TERRITORY_FILE,
     USER_DOCS,
 )
 from ecopole_kit.project.links import check_link, tree
 from ecopole_kit.project.mkdocs_safety import check_safe, has_card_extensions
-from ecopole_kit.project.record import referentiel_versions
+from ecopole_kit.project.record import read_record, referentiel_versions
 from ecopole_kit.project.site_files import check_mkdocs, read_own_page
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import (
@@ -108,13 +119,33 @@ def build_site(root: Path, knowledge: Knowledge | None = None, *,
     or not at all (the previous site stays until the new one is complete); with what the
     project still leaves empty (``workflows/todo.py``)."""
     known = knowledge or load_knowledge()
+    inputs = fingerprint(root, safe=safe)  # before reading: a change meanwhile builds again
     try:
-        site_dir = engine.build(sources(root, known, safe=safe), paths(root))
+        site_dir = engine.build(_with_summary(root, known, sources(root, known, safe=safe)),
+                                paths(root))
+        project = load_project(root, known)
+        left = tuple(to_complete(project.config, project.functions))
+        write_stamp(root, inputs, left)
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
-    project = load_project(root, known)
-    return BuiltSite(project=root, site_dir=site_dir,
-                     to_complete=tuple(to_complete(project.config, project.functions)))
+    return BuiltSite(project=root, site_dir=site_dir, to_complete=left)
+
+
+def _with_summary(root: Path, knowledge: Knowledge,
+                  built: engine.SiteSources) -> engine.SiteSources:
+    """The site with its summary for the network's dashboard (``site/ecopole.json``)."""
+    project = load_project(root, knowledge)
+    place = place_of(knowledge.geography, project.config.territoire)
+    try:
+        record = read_record(root)
+        kit, referentiel = record.kit, record.referentiel
+    except RecordInvalid:  # a project without its record: said as the versions it is built with
+        kit, referentiel = __version__, knowledge.referentiel.version
+    data = summary_data(project.config, project.functions, place.resolved if place else None,
+                        kit=kit, referentiel=referentiel, built_with=__version__)
+    rendered = built.rendered
+    files = {**rendered.files, SUMMARY_FILE: summary_json(data)}
+    return replace(built, rendered=RenderedSite(rendered.pages, files, rendered.nav))
 
 
 def serve_site(root: Path, *, address: str, on_change: Callable[[str], None],
