@@ -310,7 +310,8 @@ def test_a_territory_can_be_left_for_later(run_cli, tmp_path: Path) -> None:
     assert again.exit_code == 1
     assert "Code « 99999 » inconnu" in again.stderr
     tied = _run(run_cli, "review", "1", "--territoire", "35211, 35227")
-    assert "territoire rattaché, Paimpont et Pleumeleuc (plusieurs communes, 35211, 35227)" in tied.output
+    assert ("territoire rattaché, Paimpont et Pleumeleuc (plusieurs communes, 35211, 35227)"
+            in tied.output)
 
 
 def test_unknown_codes_in_a_mail_keep_the_request(run_cli, tmp_path: Path) -> None:
