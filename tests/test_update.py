@@ -58,7 +58,7 @@ def test_the_0_2_0_release_regenerates_a_0_2_0_project_byte_for_byte(tmp_path: P
 def test_the_referentiel_has_its_version_and_changelog() -> None:
     referentiel = load_referentiel()
     assert referentiel.version == REFERENTIEL_RELEASE
-    assert [e.version for e in referentiel.changelog.entries][-2:] == ["0.2.0", "0.1.0"]
+    assert [e.version for e in referentiel.changelog.entries] == ["0.3.0", "0.2.0", "0.1.0"]
 
 
 def test_a_new_project_records_versions_and_sha256_and_pins_ci(tmp_path: Path) -> None:
@@ -134,6 +134,23 @@ def test_a_0_1_0_project_updates_keeping_every_edit(tmp_path: Path) -> None:
     assert again.status.up_to_date and not again.files
 
 
+def test_a_0_2_0_project_updates_to_this_release_keeping_every_edit(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(FIXTURE_0_2_0, tmp_path / "g"))
+    edits = edit_like_a_person(root)
+    report = update_project(root, knowledge=knowledge())
+    assert report.applied and not report.conflicts and not report.issues
+    statuses = {f.path: f.status for f in report.files}
+    assert statuses["README.md"] == MERGED
+    assert statuses[".ecopole/schemas/territoire.schema.json"] == UPDATED  # new kinds
+    for name, lines in edits.items():
+        assert lines in (root / name).read_text("utf-8"), name
+    record = read_record(root)
+    assert (record.kit, record.referentiel) == (__version__, REFERENTIEL_RELEASE)
+    assert [s.kit for s in record.history] == ["0.2.0", __version__]
+    assert f"ecopole-kit=={__version__}" in (root / ".github/workflows/site.yml").read_text("utf-8")
+    load_project(root, knowledge())  # still valid
+
+
 @pytest.mark.slow
 def test_an_updated_project_builds_with_its_whats_new_page(tmp_path: Path) -> None:
     from ecopole_kit.workflows.build import build_site
@@ -141,7 +158,8 @@ def test_an_updated_project_builds_with_its_whats_new_page(tmp_path: Path) -> No
     root = updated_with_edits(tmp_path)
     site = build_site(root, knowledge()).site_dir
     page = (site / "quoi-de-neuf.html").read_text("utf-8")
-    assert "Version 0.2.0" in page and "Version 0.1.0" in page
+    # 0.1.0 updated straight to this release: 0.2.0's changes are listed too, newest first
+    assert page.index("Version 0.3.0") < page.index("Version 0.2.0") < page.index("Version 0.1.0")
     assert (site / "partenaires.html").is_file()
 
 
@@ -247,3 +265,12 @@ def test_an_update_killed_at_any_moment_is_undone_or_completed(tmp_path: Path,
     assert read_record(root).kit == __version__
     assert not (root / ".ecopole" / "mise-a-jour").exists()
     assert not (root / ".ecopole" / "mise-a-jour.tmp").exists()
+
+
+def test_whats_new_lists_only_the_versions_a_project_lived_through() -> None:
+    from ecopole_kit.site.whats_new import whats_new_markdown
+
+    entries = load_referentiel().changelog.entries
+    page = whats_new_markdown(entries, ["0.2.0", "0.3.0"])
+    assert "Version 0.3.0" in page and "Version 0.2.0" in page and "Version 0.1.0" not in page
+    assert "Version" not in whats_new_markdown(entries, ["9.9.9"])

@@ -68,7 +68,7 @@ class FrenchGroup(click.Group):
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    """« ecopole-kit 0.2.0 — référentiel 0.2.0 »: the changelog is read only when asked."""
+    """« ecopole-kit 0.3.0 — référentiel 0.3.0 »: the changelog is read only when asked."""
     if not value or ctx.resilient_parsing:
         return
     from ecopole_kit.workflows.update import shipped_referentiel_version

@@ -14,9 +14,11 @@ INTRODUCTION = ("Les changements du référentiel depuis la création de ce site
 
 
 def whats_new_markdown(entries: Sequence[ChangelogEntry], versions: Sequence[str]) -> str:
-    """The page's Markdown; versions the changelog does not know are left out."""
-    wanted = set(versions)
-    shown = sorted((e for e in entries if e.version in wanted),
+    """The page's Markdown: every version from the project's first to its current one, those
+    it skipped included (0.1.0 updated to 0.3.0 went through 0.2.0's changes too)."""
+    known = [version_key(v) for v in versions if v in {e.version for e in entries}]
+    shown = sorted((e for e in entries
+                    if known and min(known) <= version_key(e.version) <= max(known)),
                    key=lambda e: version_key(e.version), reverse=True)
     blocks = ["# Quoi de neuf", INTRODUCTION, *(_entry(e) for e in shown)]
     return "\n\n".join(blocks) + "\n"
