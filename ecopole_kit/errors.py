@@ -21,6 +21,19 @@ class EcopoleError(Exception):
         self.hint = hint
         super().__init__(message if hint is None else f"{message}\n{hint}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable whatever a subclass's ``__init__`` takes: an error raised in a worker
+        process reaches the parent as it was (message, hint and every attribute)."""
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuilt(kind: type[EcopoleError], args: tuple[Any, ...],
+             attributes: dict[str, Any]) -> EcopoleError:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(attributes)
+    return error
+
 
 class UsageError(EcopoleError):
     """A command called in a way that cannot work (exit code 2)."""

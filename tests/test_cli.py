@@ -282,3 +282,16 @@ def test_every_help_page_is_french(run_cli) -> None:
         for english in ("[required]", "env var:", "default:", "Usage:", "Show this message"):
             assert english not in output, (path, english)
     assert "[obligatoire]" in run_cli("requests", "refuse", "--help").output
+
+
+def test_progress_is_for_a_terminal_only(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from ecopole_kit.cli import console
+
+    console.progress("préparation du paquet…")
+    assert capsys.readouterr().err == ""  # piped: quiet
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    console.progress("préparation du paquet…")
+    assert capsys.readouterr().err == "préparation du paquet…\n"

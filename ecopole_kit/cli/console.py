@@ -23,6 +23,12 @@ def say(text: str = "") -> None:
     click.echo(lines(text))
 
 
+def progress(text: str) -> None:
+    """What a long step is doing, for a person at a terminal (nothing when piped)."""
+    if sys.stderr.isatty():
+        click.echo(lines(text), err=True)
+
+
 def success(text: str) -> None:
     click.secho(lines(text), fg="green")
 

@@ -186,6 +186,8 @@ def requests_accept(ctx: click.Context, numero: int, motif: str | None,
     """Accepter une demande et préparer son paquet (PDF et site), adapté à son territoire."""
     from ecopole_kit.workflows.requests import accept_and_package
 
+    console.progress(f"Demande n° {numero} : préparation du paquet, le site et le PDF (une "
+                     "dizaine de secondes)…")
     accepted, folder = accept_and_package(_desk(ctx), numero, reason=motif,
                                           without_territory=without_territory)
     console.success(f"Demande n° {accepted.id} acceptée. Paquet prêt dans {folder} :")

@@ -18,7 +18,6 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
@@ -39,6 +38,7 @@ from ecopole_kit.errors import (
 from ecopole_kit.foundation.documents import read_text, write_bytes_atomic
 from ecopole_kit.foundation.folders import remove_stale, tagged
 from ecopole_kit.foundation.french import fold, french_date, with_preposition
+from ecopole_kit.foundation.parallel import alongside
 from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
@@ -156,9 +156,8 @@ def build_package(applicant: Applicant, out_dir: Path, *, knowledge: Knowledge,
     _check_output(out_dir)
     packaged = applicant_copy(config, knowledge)
     spoken = spoken_territory(config, knowledge.geography, applicant.territoire_texte)
-    # mkdocs runs in a subprocess: the site is built while WeasyPrint renders the PDF.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paquet-site") as pool:
-        site = pool.submit(_static_site, config, packaged, day)
+    # The site is built in a forked process while WeasyPrint renders the PDF here.
+    with alongside(_static_site, config, packaged, day) as site:
         pdf = render_pdf(weasyprint, packaged, *_cover(config, spoken, day))
         archive, names = site.result()
     slug = config["territoire"]["slug"]

@@ -1,0 +1,54 @@
+"""Work alongside the main thread: a forked process on Linux, in place elsewhere; errors
+of the kit cross the process boundary as they were raised."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+
+from ecopole_kit.errors import BuildFailed, EcopoleError, FileSystemError, InvalidRequest
+from ecopole_kit.foundation import parallel
+from ecopole_kit.foundation.parallel import alongside
+
+
+def _pid_and_double(value: int) -> tuple[int, int]:
+    return os.getpid(), 2 * value
+
+
+def _fails() -> None:
+    raise BuildFailed(output="WARNING -  une page manque")
+
+
+@pytest.mark.parametrize("error", [
+    BuildFailed(output="WARNING -  une page manque"),
+    FileSystemError(error=PermissionError(13, "Permission denied", "/x"), action="copie"),
+    InvalidRequest("Choisissez un seul département."),
+])
+def test_every_kit_error_survives_pickling(error: EcopoleError) -> None:
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error)
+    assert (again.message, again.hint, str(again)) == (error.message, error.hint, str(error))
+    assert again.__dict__ == error.__dict__
+
+
+def test_work_runs_in_another_process_and_comes_back() -> None:
+    with alongside(_pid_and_double, 21) as future:
+        pid, value = future.result()
+    assert value == 42 and pid != os.getpid()
+
+
+def test_an_error_there_is_raised_here() -> None:
+    with alongside(_fails) as future, pytest.raises(BuildFailed) as caught:
+        future.result()
+    assert "une page manque" in caught.value.message
+
+
+def test_where_forking_is_unsafe_the_work_runs_in_place(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    with alongside(_pid_and_double, 1) as future:
+        assert future.result() == (os.getpid(), 2)
+    with alongside(_fails) as future, pytest.raises(BuildFailed):
+        future.result()
