@@ -149,10 +149,10 @@ def _free_destination(dest: Path | None, *, force: bool) -> Path | None:
               show_default=True, help="Format du rapport.")
 def validate(chemins: tuple[Path, ...], output_format: str) -> None:
     """Vérifier un projet (territoire.yaml, fonctions/*.yaml) ou des fichiers isolés."""
-    from ecopole_kit.workflows.validate import load_knowledge, to_complete_in, validate_paths
+    from ecopole_kit.workflows.validate import survey_paths
 
-    knowledge = load_knowledge()
-    issues = validate_paths(list(chemins) or [Path(".")], knowledge)
+    survey = survey_paths(list(chemins) or [Path(".")])
+    issues = survey.issues
     console.report_issues(issues, output_format=output_format)
     if issues:
         if output_format == "text":
@@ -160,7 +160,7 @@ def validate(chemins: tuple[Path, ...], output_format: str) -> None:
         sys.exit(1)
     if output_format == "text":
         console.success("Tout est valide.")
-        console.to_complete(to_complete_in(list(chemins) or [Path(".")], knowledge))
+        console.to_complete(survey.to_complete)
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +134,11 @@ def load_project(root: Path, knowledge: Knowledge) -> Project:
     documents, issues = check_project(root, knowledge)
     if issues:
         raise InvalidDocuments(issues=issues)
+    return project_of(root, documents)
+
+
+def project_of(root: Path, documents: Mapping[str, Document]) -> Project:
+    """The typed project of documents ``check_project`` found valid."""
     functions = {fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"].data or {}
                  for fid in FUNCTION_IDS if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents}
     return Project(root=root, config=TerritoryConfig.from_data(documents[TERRITORY_FILE].data),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecopole_kit.errors import ProjectNotFound
@@ -11,8 +12,8 @@ from ecopole_kit.project.files import (
     check_across,
     check_file,
     check_project,
-    load_project,
     once,
+    project_of,
 )
 from ecopole_kit.project.layout import TERRITORY_FILE
 from ecopole_kit.referentiel.content import load_referentiel
@@ -25,14 +26,30 @@ def load_knowledge() -> Knowledge:
     return Knowledge(referentiel=load_referentiel(), geography=load_geography())
 
 
+@dataclass(frozen=True)
+class Survey:
+    """What ``validate`` reports: every problem, and what valid projects still leave empty."""
+
+    issues: list[Issue] = field(default_factory=list)
+    to_complete: list[ToComplete] = field(default_factory=list)
+
+
+def survey_paths(paths: list[Path], knowledge: Knowledge | None = None) -> Survey:
+    """Every problem in the given projects (folders) and files, in order, each project
+    read and checked once; for a valid project, what it still leaves empty."""
+    known = knowledge or load_knowledge()
+    survey = Survey()
+    for path in paths:
+        if path.is_dir():
+            _survey_project(path, known, survey)
+        else:
+            survey.issues.extend(_file_issues(path, known))
+    return survey
+
+
 def validate_paths(paths: list[Path], knowledge: Knowledge | None = None) -> list[Issue]:
     """Every problem in the given projects (folders) and files, in order."""
-    known = knowledge or load_knowledge()
-    issues: list[Issue] = []
-    for path in paths:
-        issues.extend(_file_issues(path, known) if not path.is_dir()
-                      else _project_issues(path, known))
-    return issues
+    return survey_paths(paths, knowledge).issues
 
 
 def _file_issues(path: Path, knowledge: Knowledge) -> list[Issue]:
@@ -42,18 +59,13 @@ def _file_issues(path: Path, knowledge: Knowledge) -> list[Issue]:
     return found
 
 
-def _project_issues(path: Path, knowledge: Knowledge) -> list[Issue]:
+def _survey_project(path: Path, knowledge: Knowledge, survey: Survey) -> None:
     try:
-        return check_project(path, knowledge)[1]
+        documents, issues = check_project(path, knowledge)
     except ProjectNotFound as error:
-        return [Issue(str(path), None, (), error.message)]
-
-
-def to_complete_in(paths: list[Path], knowledge: Knowledge | None = None) -> list[ToComplete]:
-    """What the given valid projects (folders) still leave empty, for the terminal."""
-    known = knowledge or load_knowledge()
-    found: list[ToComplete] = []
-    for path in (p for p in paths if p.is_dir()):
-        project = load_project(path, known)
-        found.extend(to_complete(project.config, project.functions))
-    return found
+        survey.issues.append(Issue(str(path), None, (), error.message))
+        return
+    survey.issues.extend(issues)
+    if not issues:
+        project = project_of(path, documents)
+        survey.to_complete.extend(to_complete(project.config, project.functions))
