@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ecopole_kit import __version__
-from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE
+from ecopole_kit.referentiel.release import REFERENTIEL_RELEASE
 from tests.conftest import EXAMPLES, example, write_yaml
 
 

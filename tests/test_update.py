@@ -16,8 +16,9 @@ from ecopole_kit.project.merge import CONFLICT, DELETED_BY_YOU, MERGED, NEW, UPD
 from ecopole_kit.project.record import read_answers, read_record
 from ecopole_kit.project.releases import FROZEN
 from ecopole_kit.project.scaffold import generate_project
-from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE, ChangelogEntry, Renamed
+from ecopole_kit.referentiel.changelog import ChangelogEntry, Renamed
 from ecopole_kit.referentiel.content import load_referentiel
+from ecopole_kit.referentiel.release import REFERENTIEL_RELEASE
 from ecopole_kit.workflows.update import update_project
 from tests.conftest import example, geography, knowledge
 

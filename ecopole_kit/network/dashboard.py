@@ -26,8 +26,8 @@ from ecopole_kit.network.france_map import FrameBase, frame_bases, frame_keys
 from ecopole_kit.network.pages import Release, SiteRow, render_dashboard
 from ecopole_kit.network.reseau import Network, SiteEntry
 from ecopole_kit.network.summary import SiteSummary, read_summary
-from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE
 from ecopole_kit.referentiel.content import Referentiel
+from ecopole_kit.referentiel.release import REFERENTIEL_RELEASE
 from ecopole_kit.site import engine
 from ecopole_kit.territory.outlines import Outlines, load_outlines
 

@@ -28,7 +28,7 @@ from ecopole_kit.project.layout import (
     TERRITORY_FILE,
     USER_DOCS,
 )
-from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE
+from ecopole_kit.referentiel.release import REFERENTIEL_RELEASE
 
 STAMP_FORMAT = 1
 INPUT_FILES = (TERRITORY_FILE, MKDOCS_FILE, f"{RECORD_DIR}/{RECORD_FILE}")

@@ -30,7 +30,7 @@ from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import GeneratedProject
 from ecopole_kit.project.layout import BACKUP_DIR, RECORD_DIR, RECORD_FILE, SCHEMA_DIR
 from ecopole_kit.project.record import new_record, write_record
-from ecopole_kit.referentiel.changelog import REFERENTIEL_RELEASE
+from ecopole_kit.referentiel.release import REFERENTIEL_RELEASE
 
 _RELEASED = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 

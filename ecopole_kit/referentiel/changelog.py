@@ -16,7 +16,6 @@ from ecopole_kit.models import Issue
 from ecopole_kit.referentiel.reading import Reader
 
 CHANGELOG_FILE = "CHANGELOG.yaml"
-REFERENTIEL_RELEASE = "0.3.0"  # the version this kit ships: CHANGELOG.yaml's newest (tested)
 TERRITORY_FILE = "territoire.yaml"  # the default file of a renamed key
 
 
