@@ -139,3 +139,18 @@ def test_shipped_data_are_parsed_once_then_read_back_and_a_damaged_copy_is_remad
     copy.write_bytes(b"\x00abime")
     assert cache.decoded("donnees", raw, decode) == first and len(calls) == 2
     assert cache.decoded("donnees", raw + b"", decode) == first and len(calls) == 2
+
+
+def test_the_name_index_read_back_from_the_cache_is_the_one_built(own_cache: Path) -> None:
+    from ecopole_kit.territory.geography import load_geography
+    from ecopole_kit.territory.search import TerritorySearch
+
+    geography = load_geography()
+    built = TerritorySearch(geography, geography._former)._index
+    assert len(list((own_cache / "index-noms").iterdir())) == 1
+    again = TerritorySearch(geography, geography._former)
+    assert again._index == built
+    assert again.lookup("Frontonnais", kinds=["epci"])[0].code == "200034957"
+    for copy in (own_cache / "index-noms").iterdir():
+        copy.write_bytes(b"damaged")  # a damaged copy is made again, never trusted
+    assert TerritorySearch(geography, geography._former)._index == built

@@ -13,9 +13,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import NamedTuple
 
 from ecopole_kit.errors import UsageError
+from ecopole_kit.foundation import cache as kit_cache
 from ecopole_kit.foundation.french import counted, with_unit
 from ecopole_kit.territory.geography import (
     Geography,
@@ -212,7 +214,13 @@ class TerritorySearch:
 
     @cached_property
     def _index(self) -> tuple[list[str], list[_Ref]]:
-        """The names (current, former, EPCI without « CC du »), built at the first search."""
+        """The names (current, former, EPCI without « CC du »), built at the first search,
+        then kept in the kit's cache by the data's source and this module's code."""
+        origin = repr(sorted(self._geo.source.items())).encode() + Path(__file__).read_bytes()
+        rows = kit_cache.decoded("index-noms", origin, lambda _: self._entries())
+        return [row[0] for row in rows], [_Ref(*row[1:]) for row in rows]
+
+    def _entries(self) -> list[tuple[str, str, str, int, str, bool]]:
         geo = self._geo
         entries = [(normalize(c.nom), _Ref("commune", c.code, c.population or 0))
                    for c in geo.communes.values()]
@@ -227,7 +235,7 @@ class TerritorySearch:
         entries += [(normalize(record.nom), self._ref(kind, code))
                     for kind in ("departement", "region")
                     for code, record in geo.table(kind).items()]
-        return [key for key, _ in entries], [ref for _, ref in entries]
+        return [(key, *ref) for key, ref in entries]
 
     @cached_property
     def _trigrams(self) -> dict[str, list[int]]:
