@@ -143,6 +143,13 @@ def test_typography_puts_the_french_spaces() -> None:
     assert "l’été" in text
 
 
+def test_the_spaces_after_a_link_or_inline_code_are_french_too() -> None:
+    text = typeset_markdown("voir [la fiche](fiche:x) ; puis « [lien](page:y) » et `code` : ici")
+    assert text == (f"voir [la fiche](fiche:x){NNBSP}; puis «{NNBSP}[lien](page:y){NNBSP}» "
+                    f"et `code`{NBSP}: ici")
+    assert typeset_markdown("[a](b) c") == "[a](b) c"  # an ordinary space stays ordinary
+
+
 def test_every_page_has_its_french_spaces_and_apostrophes() -> None:
     for path, text in demo().pages.items():
         prose = re.sub(r"```.*?```|`[^`\n]*`|\]\([^)]*\)|<[^>]*>", "", text, flags=re.S)

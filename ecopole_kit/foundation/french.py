@@ -98,9 +98,17 @@ def typeset_markdown(markdown: str) -> str:
 def _prose(line: str) -> str:
     parts, last = [], 0
     for found in _PROTECTED.finditer(line):
-        parts += [_APOSTROPHE.sub("’", typeset(line[last:found.start()])), found.group()]
+        parts += [_prose_part(line[last:found.start()], after_markup=last > 0), found.group()]
         last = found.end()
-    return "".join([*parts, _APOSTROPHE.sub("’", typeset(line[last:]))])
+    return "".join([*parts, _prose_part(line[last:], after_markup=last > 0)])
+
+
+def _prose_part(text: str, *, after_markup: bool) -> str:
+    """Prose between protected spans; right after one (« [lien](fiche:x) ; »), the space
+    before the punctuation follows a word of the line too, so it is typeset as such."""
+    if after_markup:
+        return _APOSTROPHE.sub("’", typeset("x" + text)[1:])
+    return _APOSTROPHE.sub("’", typeset(text))
 
 
 def format_amount(value: float, decimals: int = 2) -> str:
