@@ -101,3 +101,12 @@ def test_advice_matches_the_stage() -> None:
     assert "peut commencer par" not in operational and "gagne à commencer" not in operational
     assert "Faire durer l'action" in operational
     assert "Prochain palier" in audruicq.pages["emploi/ouverture-territoire.md"]  # en cours
+
+
+def test_the_home_page_says_the_territorys_particularities() -> None:
+    config = example("gohelle")
+    config["contexte"]["particularites"] = ["littoral", "montagne"]
+    home = plain(render_site(load_referentiel(), typed(config), function_configs(),
+                             place_for(config)).pages["index.md"])
+    assert "**Particularités :** littoral et montagne" in home
+    assert "Particularités" not in plain(_site("gohelle").pages["index.md"])

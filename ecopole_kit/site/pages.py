@@ -25,6 +25,7 @@ from ecopole_kit.foundation.french import (
     counted,
     format_number,
     french_date,
+    joined,
     typeset_markdown,
     with_preposition,
 )
@@ -112,6 +113,8 @@ def territory_view(config: TerritoryConfig, place: Place | None = None,
     view = {
         "nom": territory.nom, "official": place is not None, **naming(territory, place),
         "milieu": context.milieu if options.project_context else None,
+        "particularites": joined(list(context.particularites))
+        if options.project_context else None,
         "porteur": config.portage.nom, "partenaires": ", ".join(config.portage.partenaires),
         "contact_nom": contact.nom, "contact_courriel": contact.courriel,
         "atouts": ", ".join(context.atouts),
