@@ -124,15 +124,17 @@ def _fill_defaults(questions: list[Question], known: dict[str, Any],
 
 
 def _ask_all(talk: _Talk, todo: list[Question]) -> None:
-    section = None
-    for index, question in enumerate(todo, 1):
+    section, asked = None, 0
+    for index, question in enumerate(todo):
         if not answer_rules.applies(question, talk.known):
             continue  # « no number given »: no source to ask (what was written stays)
         if question.section != section:
             section = question.section
             talk.prompter.section(section)
-        position = f"{index}/{len(todo)}"
-        talk.known[question.dotted] = _ask_one(talk, question, position)
+        asked += 1
+        # Out of the questions that apply now: one that an answer makes moot is not counted.
+        still = sum(answer_rules.applies(q, talk.known) for q in todo[index + 1:])
+        talk.known[question.dotted] = _ask_one(talk, question, f"{asked}/{asked + still}")
 
 
 def _explanation(talk: _Talk, question: Question) -> str:
