@@ -10,7 +10,7 @@ With ``safe``, a ``mkdocs.yml`` that would run code is refused first
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ecopole_kit import __version__
@@ -27,7 +27,7 @@ from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.models import BuiltSite
 from ecopole_kit.network.stamps import fingerprint, write_stamp
 from ecopole_kit.network.summary import summary_data, summary_json
-from ecopole_kit.project.files import Knowledge, load_project
+from ecopole_kit.project.files import Knowledge, Project, load_project
 from ecopole_kit.project.layout import (
     BUILD_DIR,
     FUNCTIONS_DIR,
@@ -51,12 +51,20 @@ from ecopole_kit.site.pages import (
     site_title,
 )
 from ecopole_kit.site.rendered import NavPage, RenderedSite, appended
-from ecopole_kit.site.territory_pages import place_of
+from ecopole_kit.site.territory_pages import Place, place_of
 from ecopole_kit.workflows.todo import to_complete
 from ecopole_kit.workflows.validate import load_knowledge
 
 WATCHED = (TERRITORY_FILE, f"{FUNCTIONS_DIR}/*.yaml", f"{USER_DOCS}/**/*", MKDOCS_FILE)
-KitPages = tuple[RenderedSite, str]  # the kit's pages of a project, and the site's name
+@dataclass(frozen=True)
+class KitPages:
+    """The kit's pages of a project, the site's name, and what they were made from."""
+
+    rendered: RenderedSite
+    site_name: str
+    project: Project
+    place: Place | None
+
 
 
 def paths(root: Path) -> engine.SitePaths:
@@ -75,7 +83,8 @@ def sources(root: Path, knowledge: Knowledge, *, safe: bool = False,
     """The project rendered, with its own pages from docs/ added at the end of the nav;
     with ``safe``, a mkdocs.yml that would run code is refused. ``kit_pages``: the kit's
     pages already rendered from the same territoire.yaml, fonctions/ and mkdocs.yml."""
-    rendered, site_name = kit_pages or render_kit_pages(root, knowledge, safe=safe)
+    kit = kit_pages or render_kit_pages(root, knowledge, safe=safe)
+    rendered, site_name = kit.rendered, kit.site_name
     user_pages = _user_pages(root, {*rendered.pages, *rendered.files, *engine.KIT_ASSETS})
     with_own, copied = _with_own_pages(root, rendered, user_pages)
     return engine.SiteSources(rendered=with_own, site_name=site_name,
@@ -97,7 +106,7 @@ def render_kit_pages(root: Path, knowledge: Knowledge, *, safe: bool = False) ->
     rendered = render_site(knowledge.referentiel, project.config, project.functions, place,
                            RenderOptions(versions=referentiel_versions(root),
                                          cards=has_card_extensions(document.data)))
-    return rendered, site_title(declared.nom)
+    return KitPages(rendered, site_title(declared.nom), project, place)
 
 
 def _with_own_pages(root: Path, rendered: RenderedSite,
@@ -121,21 +130,21 @@ def build_site(root: Path, knowledge: Knowledge | None = None, *,
     known = knowledge or load_knowledge()
     inputs = fingerprint(root, safe=safe)  # before reading: a change meanwhile builds again
     try:
-        site_dir = engine.build(_with_summary(root, known, sources(root, known, safe=safe)),
+        kit = render_kit_pages(root, known, safe=safe)  # the project read and checked once
+        site_dir = engine.build(_with_summary(root, known, kit,
+                                              sources(root, known, safe=safe, kit_pages=kit)),
                                 paths(root))
-        project = load_project(root, known)
-        left = tuple(to_complete(project.config, project.functions))
+        left = tuple(to_complete(kit.project.config, kit.project.functions))
         write_stamp(root, inputs, left)
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
     return BuiltSite(project=root, site_dir=site_dir, to_complete=left)
 
 
-def _with_summary(root: Path, knowledge: Knowledge,
+def _with_summary(root: Path, knowledge: Knowledge, pages: KitPages,
                   built: engine.SiteSources) -> engine.SiteSources:
     """The site with its summary for the network's dashboard (``site/ecopole.json``)."""
-    project = load_project(root, knowledge)
-    place = place_of(knowledge.geography, project.config.territoire)
+    project, place = pages.project, pages.place
     try:
         record = read_record(root)
         kit, referentiel = record.kit, record.referentiel
