@@ -7,7 +7,7 @@ person typed, so they cannot drift; every figure carries its formula and its sou
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -76,7 +76,23 @@ def place_of(geography: Geography, territory: Territory) -> Place | None:
         return None
     return Place(resolved=geography.resolve(territory.type, territory.codes),
                  attribution=geography.attribution,
-                 commune_names={code: c.nom for code, c in geography.communes.items()})
+                 commune_names=_CommuneNames(geography.communes))
+
+
+class _CommuneNames(Mapping[str, str]):
+    """Every commune's name by its code, read from the geography when asked (no copy)."""
+
+    def __init__(self, communes: Mapping[str, Commune]) -> None:
+        self._communes = communes
+
+    def __getitem__(self, code: str) -> str:
+        return self._communes[code].nom
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._communes)
+
+    def __len__(self) -> int:
+        return len(self._communes)
 
 
 def naming(territory: Territory, place: Place | None) -> dict[str, Any]:
