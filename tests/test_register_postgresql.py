@@ -42,6 +42,9 @@ def _requests(run_cli: Any, register: str, *args: str, input: str | None = None)
 
 @pytest.mark.parametrize(("url", "said"), [
     ("postgresql://camille:motdepasse@127.0.0.1:notaport/base", "port illisible"),
+    ("postgresql://camille:motdepasse@127.0.0.1:99999/base", "port illisible"),
+    ("postgresql://camille:motdepasse@[::1/base", "hôte illisible"),
+    ("postgresql://camille:motdepasse@[bad", "hôte illisible"),
     ("postgresql://camille:motdepasse@/base", "hôte absent"),
     ("postgresql://camille:motdepasse@127.0.0.1:5432", "nom de la base absent"),
     ("mysql://camille:motdepasse@127.0.0.1/base", "Adresse de registre « mysql://… » non "

@@ -119,7 +119,10 @@ class _Translated:
 def safe_label(url: str) -> tuple[str, str, str | None]:
     """The address without password nor options, its database and its user; or a French
     error that repeats nothing of the address (it may hold a password)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # « [ » without its « ] »: an IPv6 host half typed
+        raise _bad("hôte illisible") from None
     try:
         port = parts.port
     except ValueError:
