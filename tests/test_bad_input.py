@@ -82,7 +82,7 @@ CASES = {
     "YAML mal formé": Case(("validate", "p"), 1, (f"{T}:", "YAML invalide, colonne"),
                            _edit("territoire.yaml", _replace("nom: Pays", "nom: [Pays"))),
     "mauvais type": Case(("validate", "p"), 1, (f"{T}:", "territoire.codes",
-                                                 "une liste est attendu"),
+                                                 "il faut une liste"),
                          _edit("territoire.yaml", lambda t: t.replace(
                              "codes:\n  - '200034957'\n  - '200071314'\n  - '243100773'\n"
                              "  - '243100815'\n  - '243100732'",
@@ -97,7 +97,7 @@ CASES = {
     "fichier vide": Case(("validate", "p"), 1, (T, "le fichier est vide"),
                          _write("territoire.yaml", "")),
     "liste au lieu d'un bloc": Case(("validate", "p"), 1, (
-        "p/fonctions/accessibilite.yaml:1: (document): un ensemble de champs",),
+        "p/fonctions/accessibilite.yaml:1: (document): il faut un ensemble de champs",),
         _write(ACC, "- a\n- b\n")),
     "octets non UTF-8": Case(("validate", "p"), 1, (T, "n'est pas en UTF-8"),
                              _write("territoire.yaml", b"territoire:\n  nom: Pays \xe9\n")),
@@ -113,7 +113,7 @@ CASES = {
                                                             "  nom: B\ncontact_:"))),
     "nombre attendu": Case(("validate", "p"), 1, (
         "p/fonctions/accessibilite.yaml:3: paniers_solidaires.prix_panier",
-        "un nombre est attendu, pas le texte « seize »"),
+        "il faut un nombre, pas le texte « seize »"),
         _write(ACC, "paniers_solidaires:\n  foyers: 4\n  prix_panier: seize\n"
                "  tranches: [{nom: a, part_payee_pct: 10}]\n"
                "  financeurs: [{nom: b, part_pct: 100}]\n")),

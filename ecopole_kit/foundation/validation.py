@@ -148,7 +148,7 @@ def _message(error: ValidationError) -> str:
     if kind == "type":
         expected = value if isinstance(value, list) else [value]
         wanted = " ou ".join(_TYPES.get(str(t), str(t)) for t in expected)
-        return f"{wanted} est attendu, pas {_describe(error.instance)}."
+        return f"il faut {wanted}, pas {_describe(error.instance)}."  # « une liste » agrees
     return _bounds(kind, value, error.instance)
 
 
