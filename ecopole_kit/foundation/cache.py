@@ -52,14 +52,18 @@ def remember(kind: str, key: str) -> None:
         return
 
 
-def decoded(kind: str, raw: bytes, decode: Callable[[bytes], Any]) -> Any:
+def decoded(kind: str, raw: bytes, decode: Callable[[bytes], Any], *,
+            form: bytes = b"") -> Any:
     """``decode(raw)``, kept in the cache in Python's own fast format (``marshal``, plain
-    data only), by the hash of ``raw`` and the Python version: shipped data files are
-    parsed once, then read back three times faster. A missing or damaged copy is made
-    again."""
+    data only), by the hash of ``raw``, of ``form`` (the code that decodes, when it may
+    change) and the Python version: shipped data files are parsed once, then read back
+    three times faster. A missing or damaged copy is made again."""
     folder = cache_folder(kind)
     version = "-".join(map(str, sys.version_info[:2]))
-    copy = None if folder is None else folder / f"{hashlib.sha256(raw).hexdigest()}-{version}"
+    digest = hashlib.sha256(raw)
+    digest.update(form)
+    key = digest.hexdigest()
+    copy = None if folder is None else folder / f"{key}-{version}"
     if copy is not None and copy.is_file():
         try:
             return marshal.loads(copy.read_bytes())

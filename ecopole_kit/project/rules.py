@@ -38,8 +38,8 @@ class Context:
         declared = self.territory.data["territoire"]
         resolved = self.geography.resolve(declared["type"], declared["codes"])
         inside = {c.code for c in resolved.communes}
-        return inside | {code for code, c in self.geography.communes.items()
-                         if c.commune_parente in inside}
+        return inside | {code for parent in inside
+                         for code in self.geography.arrondissements.get(parent, ())}
 
 
 def check_rules(context: Context) -> list[Issue]:

@@ -4,20 +4,22 @@ Data: INSEE Code officiel géographique via Etalab, see ``scripts/build_geodata.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecopole_kit.errors import GeographyUnavailable, UsageError
 from ecopole_kit.foundation import cache as kit_cache
 from ecopole_kit.foundation.french import joined
+from ecopole_kit.territory import chunks
+from ecopole_kit.territory.chunks import ChunkedTable, split_rows
 from ecopole_kit.territory.kinds import KINDS, TERRITORY_KINDS
 
 if TYPE_CHECKING:
@@ -101,12 +103,14 @@ class Geography:
     """Every French territory of the extract, with the indexes to find them by name or code."""
 
     def __init__(self, payload: Mapping[str, Any]) -> None:
+        """From the data in their ready form (``ready_form``)."""
         self.source: dict[str, str] = dict(payload["source"])
         self.regions = {r[0]: Region(*r) for r in payload["regions"]}
         self.departements = {d[0]: Departement(*d) for d in payload["departements"]}
-        self.communes = {c[0]: Commune(c[0], c[1], c[2], c[3], c[4], tuple(c[5]), c[6], c[7], c[8])
-                         for c in payload["communes"]}
+        self.communes: ChunkedTable[Commune] = ChunkedTable(payload["communes"], _commune)
         self.epcis = {e[0]: Epci(e[0], e[1], e[2], tuple(e[3]), e[4]) for e in payload["epci"]}
+        self.arrondissements: dict[str, tuple[str, ...]] = {
+            parent: tuple(codes) for parent, codes in payload["arrondissements"].items()}
         self._tables: dict[str, Mapping[str, Any]] = {
             "commune": self.communes, "epci": self.epcis,
             "departement": self.departements, "region": self.regions}
@@ -114,6 +118,8 @@ class Geography:
         self.old_codes = dict(payload["anciens_codes"])
         self.old_codes.update({c: p for c, _, p in payload["anciennes_communes"] if c != p})
         self._former: list[Sequence[str]] = payload["anciennes_communes"]
+        self._area_population = Counter({(kind, code): population for kind, code, population
+                                         in payload["populations"]})
 
     # The indexes over all communes are built where used (validate and build need none).
     @cached_property
@@ -130,15 +136,6 @@ class Geography:
         for commune in self.communes.values():
             if commune.commune_parente is None:  # arrondissements are in their commune
                 found.setdefault(commune.departement, []).append(commune.code)
-        return found
-
-    @cached_property
-    def _area_population(self) -> Counter[tuple[str, str]]:
-        found: Counter[tuple[str, str]] = Counter()
-        for commune in self.communes.values():
-            if commune.commune_parente is None:  # arrondissements are counted in their commune
-                for area in (("departement", commune.departement), ("region", commune.region)):
-                    found[area] += commune.population or 0
         return found
 
     @property
@@ -251,33 +248,56 @@ def clean_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def read_shipped_data(filename: str, *, what: str, script: str) -> Any:
-    """A gzip-compressed JSON file shipped in ``ecopole_kit/data``; ``what`` names it in the
-    French error (« Données géographiques illisibles ou absentes »)."""
+def read_shipped_data(filename: str, *, what: str, script: str,
+                      ready: Callable[[Any], Any]) -> Any:
+    """A gzip-compressed JSON file shipped in ``ecopole_kit/data``, in the ``ready`` form its
+    reader takes; ``what`` names it in the French error (« Données géographiques illisibles
+    ou absentes »)."""
     data = resources.files("ecopole_kit") / "data" / filename
     try:  # parsed once, then read back from the kit's cache (foundation/cache.py)
         return kit_cache.decoded("donnees", data.read_bytes(),
-                             lambda raw: json.loads(gzip.decompress(raw)))
-    except (OSError, ValueError) as error:
+                                 lambda raw: ready(json.loads(gzip.decompress(raw))),
+                                 form=_code_of(ready))
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise GeographyUnavailable(
             f"{what} ({error}).",
             hint=f"Réinstallez ecopole-kit, ou reconstruisez-les : python {script}") from error
 
 
+def _code_of(ready: Callable[[Any], Any]) -> bytes:
+    """The code that makes a ready form (its module's, and the parts'): a copy in the cache
+    made by other code is not read back."""
+    return Path(ready.__code__.co_filename).read_bytes() + Path(chunks.__file__).read_bytes()
+
+
+def ready_form(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The shipped data as ``Geography`` reads them: the communes by part
+    (``territory/chunks.py``), the arrondissements of Paris, Lyon and Marseille by their
+    commune, and the population of each département and région, summed once."""
+    arrondissements: dict[str, list[str]] = {}
+    populations: Counter[tuple[str, str]] = Counter()
+    for code, _, departement, region, _, _, population, parent, _ in payload["communes"]:
+        if parent:  # arrondissements are counted in their commune
+            arrondissements.setdefault(parent, []).append(code)
+        else:
+            populations["departement", departement] += population or 0
+            populations["region", region] += population or 0
+    rows = ((*c[:5], tuple(c[5]), *c[6:]) for c in payload["communes"])
+    kept = ("source", "regions", "departements", "epci", "anciens_codes", "anciennes_communes")
+    return {**{key: payload[key] for key in kept}, "communes": split_rows(rows),
+            "arrondissements": arrondissements,
+            "populations": [[kind, code, n] for (kind, code), n in populations.items()]}
+
+
+def _commune(row: Sequence[Any]) -> Commune:
+    return Commune(*row)
+
+
 @cache
 def load_geography() -> Geography:
-    """Load the shipped extract of the Code officiel géographique (once per process).
-
-    Its 40 000 records never form cycles: the garbage collector is held off while they are
-    made, then they are frozen out of its later passes (half the loading time otherwise)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        payload = read_shipped_data("geographie.json.gz", script="scripts/build_geodata.py",
-                                    what="Données géographiques illisibles ou absentes")
-        geography = Geography(payload)
-    finally:
-        if enabled:
-            gc.enable()
-    gc.freeze()
-    return geography
+    """Load the shipped extract of the Code officiel géographique (once per process); the
+    communes are made when first asked for (``territory/chunks.py``)."""
+    payload = read_shipped_data("geographie.json.gz", script="scripts/build_geodata.py",
+                                what="Données géographiques illisibles ou absentes",
+                                ready=ready_form)
+    return Geography(payload)

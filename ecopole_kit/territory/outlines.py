@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from ecopole_kit.territory.chunks import ChunkedTable, split_rows
 from ecopole_kit.territory.geography import read_shipped_data
 
 GridPoint = tuple[int, int]
@@ -198,8 +199,22 @@ def _chains(neighbours: dict[GridPoint, list[GridPoint]]) -> list[list[GridPoint
 
 @cache
 def load_outlines() -> Outlines:
-    """Load the shipped commune outlines (once per process, only when a map is drawn)."""
+    """Load the shipped commune outlines (once per process, only when a map is drawn); a
+    département's outlines are decoded when one of its communes is first drawn."""
     payload = read_shipped_data("contours.json.gz", script="scripts/build_outlines.py",
-                                what="Contours des communes illisibles ou absents")
+                                what="Contours des communes illisibles ou absents",
+                                ready=ready_form)
     return Outlines(source=payload["source"], scale=int(payload["echelle"]),
-                    communes=payload["communes"])
+                    communes=ChunkedTable(payload["communes"], _record))
+
+
+def ready_form(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The shipped outlines as ``load_outlines`` reads them: by part (``territory/chunks.py``)."""
+    rows = ((code, *record) for code, record in payload["communes"].items())
+    return {"source": payload["source"], "echelle": payload["echelle"],
+            "communes": split_rows(rows)}
+
+
+def _record(row: Sequence[Any]) -> tuple[Any, ...]:
+    """An outline's record: its area, then its polygons."""
+    return tuple(row[1:])

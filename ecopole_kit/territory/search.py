@@ -184,10 +184,10 @@ class TerritorySearch:
     def _arrondissements(self) -> dict[str, list[tuple[int, str]]]:
         """Paris, Lyon and Marseille → their arrondissements' numbers and codes."""
         found: dict[str, list[tuple[int, str]]] = {}
-        for commune in self._geo.communes.values():
-            number = arrondissement_number(commune.nom) if commune.commune_parente else None
-            if commune.commune_parente and number:
-                found.setdefault(commune.commune_parente, []).append((number, commune.code))
+        for parent, codes in self._geo.arrondissements.items():
+            for code in codes:
+                if number := arrondissement_number(self._geo.communes[code].nom):
+                    found.setdefault(parent, []).append((number, code))
         return found
 
     @cached_property
