@@ -26,6 +26,9 @@ _PROTECTED = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]*>|https?://[^\s)>]+|\{
                         r"|&#?\w+;")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
+# What every substitution above needs somewhere in the text (a quick test first).
+_AFTER_DIGIT = re.compile(r"\d ")
+_AROUND_SIGN = re.compile(r" \\?[:;!?»%]|« ")
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                 "oct.", "nov.", "déc.")
 
@@ -75,8 +78,11 @@ def typeset(text: str) -> str:
     Only an existing ordinary space is turned into a no-break one: nothing is added or
     removed, so what a person typed keeps its letters (see ``typeset_markdown``).
     """
-    text = _BEFORE_UNIT.sub(NBSP, _THOUSANDS.sub(NNBSP, text))
-    return _BEFORE_SIGN.sub(NNBSP, _BEFORE_COLON.sub(NBSP, text))
+    if _AFTER_DIGIT.search(text):  # most prose has no figure: two substitutions spared
+        text = _BEFORE_UNIT.sub(NBSP, _THOUSANDS.sub(NNBSP, text))
+    if _AROUND_SIGN.search(text):
+        text = _BEFORE_SIGN.sub(NNBSP, _BEFORE_COLON.sub(NBSP, text))
+    return text
 
 
 def typeset_markdown(markdown: str) -> str:
@@ -106,9 +112,8 @@ def _prose(line: str) -> str:
 def _prose_part(text: str, *, after_markup: bool) -> str:
     """Prose between protected spans; right after one (« [lien](fiche:x) ; »), the space
     before the punctuation follows a word of the line too, so it is typeset as such."""
-    if after_markup:
-        return _APOSTROPHE.sub("’", typeset("x" + text)[1:])
-    return _APOSTROPHE.sub("’", typeset(text))
+    typeset_text = typeset("x" + text)[1:] if after_markup else typeset(text)
+    return _APOSTROPHE.sub("’", typeset_text) if "'" in typeset_text else typeset_text
 
 
 def format_amount(value: float, decimals: int = 2) -> str:

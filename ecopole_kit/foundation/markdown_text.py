@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from html.parser import HTMLParser
 
-import markdown  # type: ignore[import, unused-ignore]
 from markupsafe import Markup
 
 from ecopole_kit.errors import ReferentielInvalid
@@ -55,6 +54,8 @@ def trusted(text: str) -> Markup:
 
 def plain_text(line: str) -> str:
     """What a reader sees of one line of Markdown (a heading): markup and tags left out."""
+    import markdown  # type: ignore[import, unused-ignore]  # only for the project's own pages
+
     reader = _TextOnly()
     reader.feed(markdown.markdown(line))
     reader.close()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+from ecopole_kit.foundation import cache
 from ecopole_kit.project.config import Territory
 from ecopole_kit.referentiel.content import STAGES, Referentiel
 
@@ -58,27 +61,46 @@ def event_uid(territory_slug: str, fiche_id: str) -> str:
 
 
 def calendar(territory: Territory, items: list[Engagement], referentiel: Referentiel) -> bytes:
-    """An iCalendar file with one all-day event per dated action (start to end)."""
+    """An iCalendar file with one all-day event per dated action (start to end); made once
+    per content (its events, this module and icalendar's version), then read back from the
+    kit's cache: icalendar takes longer to import than the whole file takes to write."""
+    events = tuple((event_uid(territory.slug, item.fiche_id),
+                    f"{referentiel.fiches[item.fiche_id].titre} ({item.stage})",
+                    item.start.isoformat(), (item.end or item.start).isoformat(),
+                    _description(item)) for item in items if item.start is not None)
+    name = f"Feuille de route — {territory.nom}"
+    key = repr((name, events)).encode()
+    made: bytes = cache.decoded("calendriers", key, lambda _: _ical(name, events),
+                                form=Path(__file__).read_bytes() + _icalendar_version())
+    return made
+
+
+def _ical(name: str, events: tuple[tuple[str, str, str, str, str], ...]) -> bytes:
     from icalendar import Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//ecopole-kit//feuille de route//FR")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Feuille de route — {territory.nom}")
-    for item in items:
-        if item.start is None:
-            continue
-        fiche = referentiel.fiches[item.fiche_id]
+    cal.add("x-wr-calname", name)
+    for uid, summary, start, end, description in events:
+        first = date.fromisoformat(start)
         event = Event()
-        event.add("uid", event_uid(territory.slug, item.fiche_id))
-        event.add("summary", f"{fiche.titre} ({item.stage})")
-        event.add("dtstart", item.start)
-        event.add("dtend", (item.end or item.start) + timedelta(days=1))
-        event.add("dtstamp", datetime.combine(item.start, time(0), tzinfo=timezone.utc))
-        event.add("description", _description(item))
+        event.add("uid", uid)
+        event.add("summary", summary)
+        event.add("dtstart", first)
+        event.add("dtend", date.fromisoformat(end) + timedelta(days=1))
+        event.add("dtstamp", datetime.combine(first, time(0), tzinfo=timezone.utc))
+        event.add("description", description)
         cal.add_component(event)
     data: bytes = cal.to_ical()
     return data
+
+
+def _icalendar_version() -> bytes:
+    try:
+        return metadata.version("icalendar").encode()
+    except metadata.PackageNotFoundError:  # run from a source tree without its metadata
+        return b"?"
 
 
 def _description(item: Engagement) -> str:
