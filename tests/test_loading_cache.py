@@ -11,8 +11,8 @@ import pytest
 
 from ecopole_kit.errors import InvalidDocuments
 from ecopole_kit.foundation import cache
+from ecopole_kit.foundation import checked as checks
 from ecopole_kit.foundation.resources import shipped
-from ecopole_kit.referentiel import reading
 from ecopole_kit.referentiel.content import load_referentiel
 
 
@@ -32,12 +32,12 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _remembered(folder: Path) -> set[str]:
-    kind = folder / reading.CACHE_KIND
+    kind = folder / checks.CHECKED_KIND
     return {p.name for p in kind.iterdir()} if kind.is_dir() else set()
 
 
 def _key(path: Path, schema: str) -> str:
-    return reading.digest(path.read_text("utf-8"), schema)
+    return checks.digest(path.read_text("utf-8"), schema)
 
 
 def test_a_referentiel_is_checked_once_then_read_trusted_with_the_same_result(
@@ -83,10 +83,10 @@ def test_a_broken_file_is_never_remembered(own_cache: Path, tmp_path: Path) -> N
 
 def test_the_hash_covers_the_content_the_schema_and_the_kit_version(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    keys = {reading.digest("a: 1\n", "fiche"), reading.digest("a: 2\n", "fiche"),
-            reading.digest("a: 1\n", "glossaire")}
-    monkeypatch.setattr(reading, "__version__", "9.9.9")
-    assert len(keys | {reading.digest("a: 1\n", "fiche")}) == 4
+    keys = {checks.digest("a: 1\n", "fiche"), checks.digest("a: 2\n", "fiche"),
+            checks.digest("a: 1\n", "glossaire")}
+    monkeypatch.setattr(checks, "__version__", "9.9.9")
+    assert len(keys | {checks.digest("a: 1\n", "fiche")}) == 4
 
 
 def test_an_empty_setting_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from ecopole_kit.errors import InvalidDocuments
 from ecopole_kit.foundation.documents import Document, read_text
-from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.referentiel.content import FUNCTION_IDS
@@ -117,6 +116,8 @@ def read_summary(path: Path, display: str) -> SiteSummary:
         line = getattr(error, "lineno", None)
         raise InvalidDocuments(issues=[Issue(display, line, (), "JSON illisible ; "
                                              "reconstruisez le site pour le réécrire.")]) from None
+    from ecopole_kit.foundation.validation import validate_document  # reading only
+
     issues = validate_document(Document(display, data, None), SUMMARY_SCHEMA)
     if issues:
         raise InvalidDocuments(issues=issues)

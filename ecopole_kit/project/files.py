@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecopole_kit.errors import InvalidDocuments, ProjectNotFound
+from ecopole_kit.foundation.checked import schema_issues
 from ecopole_kit.foundation.documents import Document, parse_yaml, read_text
-from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.layout import FUNCTIONS_DIR, TERRITORY_FILE
@@ -82,7 +82,7 @@ def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
         return document, problems or [Issue(
             display, None, (), "type de fichier inconnu : seuls territoire.yaml et "
             "fonctions/<fonction>.yaml sont vérifiés.")]
-    return document, problems + validate_document(document, schema)
+    return document, problems + schema_issues(document, text, schema)
 
 
 @dataclass(frozen=True)

@@ -4,28 +4,24 @@ trusted after.
 A file is checked in full (YAML with line numbers, its schema, French issues
 ``file:line: field: message``) when its content is new: a changed or hand-edited file always
 is. Once it passed, the hash of its content (with its schema and the kit's version) is
-remembered in the kit's cache (``foundation/cache.py``), and the same content is then read
-with libyaml's C loader and no schema pass, about ten times faster. The checks across files
-(identifiers, links, order of the versions) always run, on the data.
+remembered in the kit's cache (``foundation/checked.py``), and the same content is then read
+with libyaml's C loader and no schema pass, about ten times faster, its data kept in the
+cache too. The checks across files (identifiers, links, order of the versions) always run,
+on the data.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from functools import cache as cache_in_process
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from ecopole_kit import __version__
-from ecopole_kit.foundation import cache
+from ecopole_kit.foundation import cache, checked
 from ecopole_kit.foundation.documents import Document, parse_yaml, read_text
-from ecopole_kit.foundation.resources import schema_path
-from ecopole_kit.foundation.validation import validate_document
 from ecopole_kit.models import Issue
 
-CACHE_KIND = "referentiel-verifie"
 _BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -39,18 +35,6 @@ _TrustedLoader.yaml_implicit_resolvers = {
 }
 
 
-def digest(text: str, schema: str) -> str:
-    """The hash of a file's content, the schema that checks it and the kit's version."""
-    sha = hashlib.sha256(__version__.encode() + b"\0" + _schema_bytes(schema) + b"\0")
-    sha.update(text.encode("utf-8"))
-    return sha.hexdigest()
-
-
-@cache_in_process
-def _schema_bytes(schema: str) -> bytes:
-    return schema_path(schema).read_bytes()
-
-
 @dataclass(frozen=True)
 class Reader:
     """Reads the files of a référentiel: checked, unless the same content passed before
@@ -60,12 +44,15 @@ class Reader:
 
     def read(self, path: Path, name: str, schema: str) -> tuple[Document, list[Issue]]:
         text = read_text(path, name)
-        key = digest(text, schema)
-        if self.remembered and cache.seen(CACHE_KIND, key):
-            data = yaml.load(text, Loader=_TrustedLoader)
-            return Document(name=name, data=data, root=None), []
+        if self.remembered and checked.passed_before(text, schema):
+            return Document(name=name, data=_trusted(text), root=None), []
         document = parse_yaml(text, name)
-        issues = validate_document(document, schema)
-        if not issues:
-            cache.remember(CACHE_KIND, key)
-        return document, issues
+        return document, checked.schema_issues(document, text, schema,
+                                               remembered=self.remembered)
+
+
+def _trusted(text: str) -> Any:
+    """A checked text's data: read by libyaml once, then from the kit's cache."""
+    return cache.decoded("referentiel-lu", text.encode("utf-8"),
+                         lambda raw: yaml.load(raw.decode("utf-8"), Loader=_TrustedLoader),
+                         form=Path(__file__).read_bytes())
