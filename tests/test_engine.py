@@ -8,10 +8,11 @@ import pytest
 import yaml
 
 from ecopole_kit.errors import BuildFailed
+from ecopole_kit.project.layout import BUILD_DIR
 from ecopole_kit.project.scaffold import generate_project
 from ecopole_kit.site import engine
 from ecopole_kit.site.rendered import NavPage, NavSection, RenderedSite
-from ecopole_kit.workflows.build import BUILD_DIR, build_site
+from ecopole_kit.workflows.build import build_site
 from tests.conftest import example
 
 

@@ -177,9 +177,9 @@ def build(project: Path, safe: bool, force: bool) -> None:
                     "à jour (--force pour reconstruire).")
         console.to_complete(stamped_to_complete(project))
         return
-    from ecopole_kit.workflows.build import build_site
+    from ecopole_kit.workflows.site_build import build_project
 
-    built = build_site(project, safe=safe)
+    built = build_project(project, safe=safe)
     console.success(f"Site construit : {built.index}")
     console.to_complete(built.to_complete)
 

@@ -9,6 +9,7 @@ the work runs in place, first: the result is the same, only slower.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +22,13 @@ T = TypeVar("T")
 def can_fork() -> bool:
     """Linux forks safely (macOS's system libraries do not, Windows cannot)."""
     return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def spare_core() -> bool:
+    """Whether work started ``alongside`` would truly run beside this process: the platform
+    forks and this process may run on more than one core."""
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else ()
+    return can_fork() and len(cores) > 1
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE = "ecopole_kit"
+TEMPLATE_PROJECT = "{{cookiecutter.project_slug}}"  # the template's project folder
 
 
 @cache
@@ -23,6 +24,11 @@ def shipped(name: str) -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / name
+
+
+def template_file(*parts: str) -> Path:
+    """A file of the project template, as a new project receives it (« mkdocs.yml »)."""
+    return shipped("template").joinpath(TEMPLATE_PROJECT, *parts)
 
 
 def schema_path(name: str) -> Path:

@@ -39,10 +39,11 @@ from ecopole_kit.foundation.documents import read_text, write_bytes_atomic
 from ecopole_kit.foundation.folders import remove_stale, tagged
 from ecopole_kit.foundation.french import fold, french_date, with_preposition
 from ecopole_kit.foundation.parallel import alongside
-from ecopole_kit.foundation.resources import shipped
+from ecopole_kit.foundation.resources import shipped, template_file
 from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.files import Knowledge
+from ecopole_kit.project.layout import MKDOCS_FILE
 from ecopole_kit.referentiel.fiches import Source
 from ecopole_kit.requests.pdf import render_pdf
 from ecopole_kit.site import engine
@@ -60,8 +61,6 @@ from ecopole_kit.territory.kinds import TERRITORY_KINDS
 from ecopole_kit.territory.outlines import load_outlines
 
 UNSPECIFIED_NAME = "votre territoire"
-# The project template's mkdocs.yml: the applicant's site looks like a project's.
-THEME_CONFIG = ("template", "{{cookiecutter.project_slug}}", "mkdocs.yml")
 LICENCE_PAGE = "licence-et-credits.md"
 LICENCE_TITLE = "Licence et crédits"
 WORK_PREFIX = "ecopole-paquet-"  # in the system's temporary folder
@@ -192,9 +191,10 @@ def remove_stale_work() -> list[Path]:
 
 
 def _paths(work: Path) -> engine.SitePaths:
-    """A throw-away work folder; the theme is the project template's."""
+    """A throw-away work folder; the theme is the project template's (the applicant's site
+    looks like a project's)."""
     return engine.SitePaths(work_dir=work / "build", site_dir=work / "site",
-                            inherit=shipped(THEME_CONFIG[0]).joinpath(*THEME_CONFIG[1:]))
+                            inherit=template_file(MKDOCS_FILE))
 
 
 def _licence_page(sources: Sequence[Source], attribution: str | None) -> str:

@@ -108,11 +108,19 @@ def build(sources: SiteSources, paths: SitePaths) -> Path:
     """Prepare, then build the static site into ``paths.site_dir`` (strict mode), whole or
     not at all: the previous site stays until the new one is complete."""
     folders.refuse_linked_folder(paths.site_dir)
-    config = prepare(sources, paths)
+    prepare(sources, paths)
+    return build_prepared(paths)
+
+
+def build_prepared(paths: SitePaths) -> Path:
+    """Build the site ``prepare`` wrote into ``paths.work_dir`` (strict mode), whole or not
+    at all: the previous site stays until the new one is complete."""
+    folders.refuse_linked_folder(paths.site_dir)
+    folders.refuse_linked_folder(paths.work_dir)
     staged = folders.staging(paths.site_dir)
     try:
         result = _mkdocs(paths.work_dir, "build", "--strict", "--clean", "--config-file",
-                         str(config.resolve()), "--site-dir", str(staged.resolve()))
+                         str(paths.config.resolve()), "--site-dir", str(staged.resolve()))
         if result.returncode != 0:
             raise BuildFailed(output=_warnings(result.stdout + result.stderr))
         folders.swap_in(staged, paths.site_dir)
@@ -213,11 +221,30 @@ def _mkdocs(work_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]
     a time per process; the current folder, import path and mkdocs' logger are given back."""
     config = arguments[arguments.index("--config-file") + 1]
     site = arguments[arguments.index("--site-dir") + 1]
-    with _ONE_BUILD, _captured_log() as lines, _neutral_process(work_dir), \
+    with _ONE_BUILD, _captured_log() as lines, _neutral_process(_neutral_dir(work_dir)), \
             warnings.catch_warnings(record=True):  # Python's warnings: kept off the terminal
         warnings.simplefilter("default")
         code = _build_in_process(config, site, lines)
     return subprocess.CompletedProcess(list(arguments), code, "\n".join(lines), "")
+
+
+def warm_up(theme_config: Path, scratch: Path) -> None:
+    """Load mkdocs, its theme and the Markdown extensions of ``theme_config`` (a trusted
+    configuration: the kit's own) before a build, while its pages are written elsewhere:
+    what the first configuration of a process costs (Material lists its 14 000 icons) is
+    then paid meanwhile. ``scratch`` is an empty folder of the caller's, the configuration's
+    docs folder. Nothing is written; whatever fails here is left to the build to say."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's English notice, at import
+    with _ONE_BUILD, _captured_log(), _neutral_process(scratch), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            import mkdocs.commands.build  # noqa: F401  (the build's own modules)
+            from mkdocs.config import load_config
+
+            load_config(config_file=str(theme_config), docs_dir=str(scratch),
+                        site_dir=str(scratch / "site"))
+        except Exception:  # a warm-up only: the build itself says what is wrong
+            return
 
 
 def _build_in_process(config_file: str, site_dir: str, lines: list[str]) -> int:
@@ -297,15 +324,15 @@ class _ListHandler(logging.Handler):
 
 
 @contextmanager
-def _neutral_process(work_dir: Path) -> Iterator[None]:
-    """The build runs from an empty folder, with the current folder off the import path
+def _neutral_process(empty: Path) -> Iterator[None]:
+    """mkdocs runs from an empty folder, with the current folder off the import path
     (where ``python -m`` had put it); both are given back afterwards."""
     here = Path.cwd()
     path = list(sys.path)
     kit = Path(__file__).resolve().parents[2]
     sys.path[:] = [p for p in path if p not in ("", ".") and
                    (Path(p).resolve() != here or Path(p).resolve() == kit)]
-    os.chdir(_neutral_dir(work_dir))
+    os.chdir(empty)
     try:
         yield
     finally:

@@ -25,11 +25,10 @@ from ecopole_kit.foundation.documents import check_syntax
 from ecopole_kit.foundation.folders import refuse_linked_folder
 from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.models import BuiltSite
-from ecopole_kit.network.stamps import fingerprint, write_stamp
+from ecopole_kit.network.stamps import fingerprint
 from ecopole_kit.network.summary import summary_data, summary_json
 from ecopole_kit.project.files import Knowledge, Project, load_project
 from ecopole_kit.project.layout import (
-    BUILD_DIR,
     FUNCTIONS_DIR,
     MKDOCS_FILE,
     RECORD_DIR,
@@ -52,6 +51,7 @@ from ecopole_kit.site.pages import (
 )
 from ecopole_kit.site.rendered import NavPage, RenderedSite, appended
 from ecopole_kit.site.territory_pages import Place, place_of
+from ecopole_kit.workflows.site_build import PreparedBuild, finish_build, paths
 from ecopole_kit.workflows.todo import to_complete
 from ecopole_kit.workflows.validate import load_knowledge
 
@@ -65,12 +65,6 @@ class KitPages:
     project: Project
     place: Place | None
 
-
-
-def paths(root: Path) -> engine.SitePaths:
-    """Where a project's site is prepared and built."""
-    return engine.SitePaths(work_dir=root / BUILD_DIR, site_dir=root / SITE_DIR,
-                            inherit=root / MKDOCS_FILE)
 
 
 def prepare(root: Path, knowledge: Knowledge | None = None, *, safe: bool = False) -> Path:
@@ -127,18 +121,24 @@ def build_site(root: Path, knowledge: Knowledge | None = None, *,
     """Validate, render and build the static site into ``root/site`` (strict mode), whole
     or not at all (the previous site stays until the new one is complete); with what the
     project still leaves empty (``workflows/todo.py``)."""
+    return finish_build(root, prepare_build(root, knowledge, safe=safe))
+
+
+def prepare_build(root: Path, knowledge: Knowledge | None = None, *,
+                  safe: bool = False) -> PreparedBuild:
+    """Validate and render the project, with its summary for the network, into its build
+    folder, for ``finish_build`` to run mkdocs on."""
     known = knowledge or load_knowledge()
     inputs = fingerprint(root, safe=safe)  # before reading: a change meanwhile builds again
     try:
         kit = render_kit_pages(root, known, safe=safe)  # the project read and checked once
-        site_dir = engine.build(_with_summary(root, known, kit,
-                                              sources(root, known, safe=safe, kit_pages=kit)),
-                                paths(root))
-        left = tuple(to_complete(kit.project.config, kit.project.functions))
-        write_stamp(root, inputs, left)
+        refuse_linked_folder(root / SITE_DIR)
+        engine.prepare(_with_summary(root, known, kit,
+                                     sources(root, known, safe=safe, kit_pages=kit)),
+                       paths(root))
     except OSError as error:
         raise FileSystemError(error=error, action="écriture du site") from None
-    return BuiltSite(project=root, site_dir=site_dir, to_complete=left)
+    return PreparedBuild(inputs, tuple(to_complete(kit.project.config, kit.project.functions)))
 
 
 def _with_summary(root: Path, knowledge: Knowledge, pages: KitPages,
