@@ -10,11 +10,15 @@ gives the median of the ratios pair by pair, so that it holds when the machine's
 drifts. It prints one table, then the machine it ran on:
 
 - ``ecopole-kit build`` of the demo against a bare ``mkdocs build --strict`` of the very
-  pages the kit rendered (its ``.ecopole/build/``): target ≤ 1.15 ;
+  pages the kit rendered (its ``.ecopole/build/``): target ≤ 1.15, forced (``--force``:
+  nothing changed, the schema checks remembered) and after a change of territoire.yaml
+  (everything checked again); with the processor time of a forced build, which uses a
+  second core where there is one (``workflows/site_build.py``);
 - a rebuild with nothing changed against a full one (``build --force``): target ≤ 0.1, and
   « en attente » where the kit has no ``--force`` yet (no skipping of unchanged builds);
 - ``--help``, ``validate`` and ``lookup`` against ``python -c "import click"``: ``--help``
-  ≤ 2 times that floor, ``validate`` and ``lookup`` ≤ 0.3 s;
+  ≤ 2 times that floor, ``validate`` and ``lookup`` ≤ 0.3 s (``validate`` also after a
+  change of territoire.yaml);
 - ``requests accept`` (the applicant's PDF and zip): target ≤ 10 s, for information;
 - ``network build`` of four sites, one job against two (when the kit has the command);
 - then the territory lookup inside one process (load, mean and 95th percentile).
@@ -28,6 +32,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,7 +47,11 @@ from ecopole_kit.territory.geography import Geography, load_geography
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = [sys.executable, "-m", "ecopole_kit"]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's English notice, off for both
+# Material's English notice, off for both. The kit is timed as it runs once installed: pip
+# compiles its bytecode at install, so a machine that forbids writing bytecode
+# (PYTHONDONTWRITEBYTECODE) would time the compiling of an editable checkout instead.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+       "NO_MKDOCS_2_WARNING": "1"}
 LOOKUP_TARGET_MS = 20.0
 REQUEST = """nom: Camille Martin
 organisation: Les Jardins du Val
@@ -57,6 +66,17 @@ consentement: true
 def kit_command() -> list[str]:
     script = shutil.which("ecopole-kit", path=str(Path(sys.executable).parent))
     return [script] if script else KIT
+
+
+def processor_time(command: Sequence[str], runs: int) -> Timing:
+    """The processor time (user and system, every core) of ``command``, run ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run(command)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return Timing.of(times)
 
 
 def run(command: Sequence[str], cwd: Path | None = None) -> float:
@@ -132,15 +152,32 @@ def build_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
             str(demo / ".ecopole" / "build" / "mkdocs.yml"), "--site-dir",
             str(demo.parent / "mkdocs-nu")]
     kit_t, bare_t, ratio = paired(full, bare, runs)
+    edited, _bare, edited_ratio = paired([*kit, "build", str(demo)], bare, runs,
+                                         before_a=_edit(demo / "territoire.yaml"))
     lines = [row("build (démo) contre mkdocs build --strict nu", seconds(kit_t),
                  f"{ratio.median:.2f}", "≤ 1.15", ratio.median <= 1.15),
-             row("  mkdocs build --strict des mêmes pages", seconds(bare_t))]
+             row("  mkdocs build --strict des mêmes pages", seconds(bare_t)),
+             row("  temps processeur du build (tous cœurs)", seconds(processor_time(full, runs))),
+             row("build après une modification de territoire.yaml", seconds(edited),
+                 f"{edited_ratio.median:.2f}", "≤ 1.15", edited_ratio.median <= 1.15)]
     if not force:
         return [*lines, row("reconstruction sans changement / complète", "en attente",
                             "", "≤ 0.1", None)]
     again, _whole, ratio = paired([*kit, "build", str(demo)], full, runs)
     return [*lines, row("reconstruction sans changement / complète", seconds(again),
                         f"{ratio.median:.2f}", "≤ 0.1", ratio.median <= 0.1)]
+
+
+def _edit(path: Path) -> Callable[[], None]:
+    """Before each run, a new comment line at the end of ``path``: its content is new to
+    the kit (built and checked again, nothing remembered), its data the same."""
+    count = iter(range(1_000_000))
+
+    def edit() -> None:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(f"# modification {next(count)} du banc d'essai\n")
+
+    return edit
 
 
 def floor_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
@@ -154,6 +191,10 @@ def floor_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
         t, bottom, ratio = paired([*kit, *args], floor, runs)
         ok = ratio.median <= 2 if limit is None else t.median <= limit
         lines.append(row(label, seconds(t), f"{ratio.median:.1f}×", target, ok))
+    edited, _floor, ratio = paired([*kit, "validate", str(demo)], floor, runs,
+                                   before_a=_edit(demo / "territoire.yaml"))
+    lines.append(row("validate après une modification de territoire.yaml", seconds(edited),
+                     f"{ratio.median:.1f}×", "≤ 0.3 s", edited.median <= 0.3))
     return [row("plancher : python -c \"import click\"", seconds(bottom)), *lines]
 
 
