@@ -17,7 +17,7 @@ from ecopole_kit.errors import InvalidDocuments
 from ecopole_kit.foundation.documents import Document, read_text
 from ecopole_kit.models import Issue
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
-from ecopole_kit.referentiel.content import FUNCTION_IDS
+from ecopole_kit.referentiel.functions import FUNCTION_IDS
 from ecopole_kit.territory.geography import ResolvedTerritory
 
 SUMMARY_SCHEMA = "ecopole"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ecopole_kit.referentiel.content import FUNCTION_IDS
+from ecopole_kit.referentiel.functions import FUNCTION_IDS
 
 Engagements = Mapping[str, Mapping[str, Any]]  # function → fiche id → stage or block
 

@@ -1,33 +1,33 @@
-"""A site project on disk: which files it holds, which schema checks each, and loading it."""
+"""A site project on disk: which files it holds, which schema checks each, the rules across
+them, and loading it.
+
+Light to import on purpose: ``workflows/site_build.py`` checks the files against their
+schemas with it, beside the rendering, before the référentiel, the geography or the rules
+are loaded (they are imported where used)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ecopole_kit.errors import InvalidDocuments, ProjectNotFound
+from ecopole_kit.errors import EcopoleError, InvalidDocuments, ProjectNotFound
 from ecopole_kit.foundation.checked import schema_issues
 from ecopole_kit.foundation.documents import Document, parse_yaml, read_text
 from ecopole_kit.models import Issue
-from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.layout import FUNCTIONS_DIR, TERRITORY_FILE
 from ecopole_kit.project.links import link_issue
-from ecopole_kit.project.rules import Context, check_rules
-from ecopole_kit.referentiel.content import FUNCTION_IDS, Referentiel
-from ecopole_kit.territory.geography import Geography
+from ecopole_kit.referentiel.functions import FUNCTION_IDS
+
+if TYPE_CHECKING:
+    from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
+    from ecopole_kit.referentiel.content import Referentiel
+    from ecopole_kit.territory.geography import Geography
 
 _SCHEMA_LINE = re.compile(r"\$schema=\S*?([a-z-]+)\.schema\.json")
-
-
-@dataclass(frozen=True)
-class Project:
-    """A validated project: its territory configuration and each function's configuration."""
-
-    root: Path
-    config: TerritoryConfig
-    functions: FunctionConfigs
 
 
 EDITABLE_SCHEMAS = ("territoire", *(f"fonction-{fid}" for fid in FUNCTION_IDS))
@@ -85,17 +85,17 @@ def check_file(path: Path, display: str) -> tuple[Document | None, list[Issue]]:
     return document, problems + schema_issues(document, text, schema)
 
 
-@dataclass(frozen=True)
-class Knowledge:
-    """What the rules across files check against: the référentiel's fiches and the geography."""
+def check_schemas(root: Path) -> None:
+    """Check the project's files against their schemas ahead of ``check_project``, which
+    then finds those that passed remembered (``foundation/checked.py``); what is wrong is
+    left for it to say, with the rules."""
+    with suppress(EcopoleError, OSError):
+        checked_files(root)
 
-    referentiel: Referentiel
-    geography: Geography
 
-
-def check_project(root: Path, knowledge: Knowledge) -> tuple[dict[str, Document], list[Issue]]:
-    """Every problem of a project's files and of the rules across them, all in one run;
-    and its documents (only the files without problem)."""
+def checked_files(root: Path) -> tuple[dict[str, Document], dict[str, Document], list[Issue]]:
+    """The project's documents without problem, those readable as a mapping, and the
+    problems of each file (a link out of the project is not read)."""
     issues: list[Issue] = []
     documents: dict[str, Document] = {}
     readable: dict[str, Document] = {}
@@ -108,6 +108,30 @@ def check_project(root: Path, knowledge: Knowledge) -> tuple[dict[str, Document]
             readable[name] = document
         if document is not None and not found:
             documents[name] = document
+    return documents, readable, issues
+
+
+@dataclass(frozen=True)
+class Project:
+    """A validated project: its territory configuration and each function's configuration."""
+
+    root: Path
+    config: TerritoryConfig
+    functions: FunctionConfigs
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What the rules across files check against: the référentiel's fiches and the geography."""
+
+    referentiel: Referentiel
+    geography: Geography
+
+
+def check_project(root: Path, knowledge: Knowledge) -> tuple[dict[str, Document], list[Issue]]:
+    """Every problem of a project's files and of the rules across them, all in one run;
+    and its documents (only the files without problem)."""
+    documents, readable, issues = checked_files(root)
     if TERRITORY_FILE in readable:
         issues += once(issues, check_across(knowledge, readable[TERRITORY_FILE], {
             fid: readable[f"{FUNCTIONS_DIR}/{fid}.yaml"] for fid in FUNCTION_IDS
@@ -124,6 +148,8 @@ def once(known: list[Issue], more: list[Issue]) -> list[Issue]:
 def check_across(knowledge: Knowledge, territory: Document,
                  functions: dict[str, Document]) -> list[Issue]:
     """The rules across files (codes exist, shares add up, dates in order…)."""
+    from ecopole_kit.project.rules import Context, check_rules
+
     return check_rules(Context(territory=territory, functions=functions,
                                geography=knowledge.geography,
                                fiche_ids=set(knowledge.referentiel.fiches)))
@@ -139,6 +165,8 @@ def load_project(root: Path, knowledge: Knowledge) -> Project:
 
 def project_of(root: Path, documents: Mapping[str, Document]) -> Project:
     """The typed project of documents ``check_project`` found valid."""
+    from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
+
     functions = {fid: documents[f"{FUNCTIONS_DIR}/{fid}.yaml"].data or {}
                  for fid in FUNCTION_IDS if f"{FUNCTIONS_DIR}/{fid}.yaml" in documents}
     return Project(root=root, config=TerritoryConfig.from_data(documents[TERRITORY_FILE].data),

@@ -13,9 +13,9 @@ from ecopole_kit.foundation.resources import shipped
 from ecopole_kit.models import Issue
 from ecopole_kit.referentiel.changelog import CHANGELOG_FILE, Changelog, load_changelog
 from ecopole_kit.referentiel.fiches import Fiche, Source
+from ecopole_kit.referentiel.functions import FUNCTION_IDS
 from ecopole_kit.referentiel.reading import Reader
 
-FUNCTION_IDS = ("systeme-alimentaire", "accessibilite", "emploi", "evaluation")
 STAGES = ("opérationnel", "en cours", "en projet", "idée")
 
 

@@ -4,9 +4,12 @@ loads mkdocs, then mkdocs run here on what was prepared.
 Rendering (``workflows/build.py``: the project checked, the référentiel and the geography
 read, the pages written into ``.ecopole/build/``) and loading mkdocs with its theme and
 extensions are independent: where a second core is free (``foundation/parallel.py``) they run
-side by side, and the build then costs little more than mkdocs' own. Elsewhere they run in
-turn, with the same result. Light on purpose: this module imports neither the référentiel,
-nor the geography, nor mkdocs; each side imports what it needs.
+side by side, and the build then costs little more than mkdocs' own. This side also checks
+the project's files against their schemas first, while the other imports the kit: a file
+that passed is remembered (``foundation/checked.py``), so the rendering side finds it so and
+does not import jsonschema. Elsewhere all runs in turn, with the same result. Light on
+purpose: this module imports neither the référentiel, nor the geography, nor mkdocs; each
+side imports what it needs.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ecopole_kit.foundation import parallel
 from ecopole_kit.foundation.resources import template_file
 from ecopole_kit.models import BuiltSite, ToComplete
 from ecopole_kit.network.stamps import write_stamp
+from ecopole_kit.project.files import check_schemas
 from ecopole_kit.project.layout import BUILD_DIR, MKDOCS_FILE, SITE_DIR
 from ecopole_kit.site import engine
 
@@ -46,6 +50,7 @@ def build_project(root: Path, *, safe: bool = False) -> BuiltSite:
         return finish_build(root, _prepared(root, safe))
     with parallel.alongside(_prepared, root, safe) as prepared, \
             tempfile.TemporaryDirectory(prefix="ecopole-") as scratch:
+        check_schemas(root)  # before the rendering needs them: it finds them remembered
         engine.warm_up(template_file(MKDOCS_FILE), Path(scratch))
         ready = prepared.result()  # an error of the project is raised here, as in turn
     return finish_build(root, ready)

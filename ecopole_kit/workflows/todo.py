@@ -12,7 +12,7 @@ from typing import Any
 from ecopole_kit.models import ToComplete
 from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.layout import FUNCTIONS_DIR, TERRITORY_FILE
-from ecopole_kit.referentiel.content import FUNCTION_IDS
+from ecopole_kit.referentiel.functions import FUNCTION_IDS
 
 BASKET_KEYS = ("prix_panier", "foyers", "semaines_par_an", "tranches", "financeurs")
 
