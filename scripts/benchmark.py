@@ -158,7 +158,7 @@ def build_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
                  f"{ratio.median:.2f}", "≤ 1.15", ratio.median <= 1.15),
              row("  mkdocs build --strict des mêmes pages", seconds(bare_t)),
              row("  temps processeur du build (tous cœurs)", seconds(processor_time(full, runs))),
-             row("build après une modification de territoire.yaml", seconds(edited),
+             row("build après modification de territoire.yaml", seconds(edited),
                  f"{edited_ratio.median:.2f}", "≤ 1.15", edited_ratio.median <= 1.15)]
     if not force:
         return [*lines, row("reconstruction sans changement / complète", "en attente",
@@ -193,7 +193,7 @@ def floor_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
         lines.append(row(label, seconds(t), f"{ratio.median:.1f}×", target, ok))
     edited, _floor, ratio = paired([*kit, "validate", str(demo)], floor, runs,
                                    before_a=_edit(demo / "territoire.yaml"))
-    lines.append(row("validate après une modification de territoire.yaml", seconds(edited),
+    lines.append(row("validate après modification de territoire.yaml", seconds(edited),
                      f"{ratio.median:.1f}×", "≤ 0.3 s", edited.median <= 0.3))
     return [row("plancher : python -c \"import click\"", seconds(bottom)), *lines]
 

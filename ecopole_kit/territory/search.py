@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ecopole_kit.errors import UsageError
 from ecopole_kit.foundation import cache as kit_cache
@@ -62,6 +62,20 @@ class _Ref(NamedTuple):
     population: int
     note: str = ""
     alias: bool = False  # a former commune name, or an EPCI name without "CC du"
+
+
+class _Refs:
+    """What each name of the index refers to, made when a search finds it (not 40 000 at
+    every start)."""
+
+    def __init__(self, rows: Sequence[Sequence[Any]]) -> None:
+        self._rows = rows
+
+    def __getitem__(self, index: int) -> _Ref:
+        return _Ref(*self._rows[index][1:])
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 class TerritorySearch:
@@ -213,12 +227,12 @@ class TerritorySearch:
         return frozenset(self._index[0])
 
     @cached_property
-    def _index(self) -> tuple[list[str], list[_Ref]]:
+    def _index(self) -> tuple[list[str], _Refs]:
         """The names (current, former, EPCI without « CC du »), built at the first search,
         then kept in the kit's cache by the data's source and this module's code."""
         origin = repr(sorted(self._geo.source.items())).encode() + Path(__file__).read_bytes()
         rows = kit_cache.decoded("index-noms", origin, lambda _: self._entries())
-        return [row[0] for row in rows], [_Ref(*row[1:]) for row in rows]
+        return [row[0] for row in rows], _Refs(rows)
 
     def _entries(self) -> list[tuple[str, str, str, int, str, bool]]:
         geo = self._geo
