@@ -226,6 +226,15 @@ def test_the_same_email_twice_in_one_import_is_recorded_once(run_cli, tmp_path: 
     assert "Demande n° 2" not in result.output
 
 
+def test_an_unreadable_email_is_named_once(run_cli, tmp_path: Path) -> None:
+    broken = tmp_path / "sans-expediteur.eml"
+    broken.write_bytes(b"Subject: Demande\n\nbonjour\n")
+    result = _run(run_cli, "import", str(broken))
+    assert result.exit_code == 1
+    line = next(line for line in result.stderr.splitlines() if "courriel illisible" in line)
+    assert line.count("sans-expediteur.eml") == 1 and "From" in line
+
+
 def test_the_terminal_never_receives_control_sequences(run_cli, tmp_path: Path) -> None:
     """Whatever the register holds (an older version, a hand edit), staff see it escaped."""
     import sqlite3

@@ -246,7 +246,8 @@ def import_emails(desk: Desk, paths: Sequence[Path]) -> Imported:
         except InvalidDocuments as error:
             issues.extend(_email_issue(path, issue) for issue in error.issues)
         except (EmailUnreadable, FileUnreadable, InvalidRequest) as error:
-            issues.append(Issue(str(path), None, (), error.message))
+            # the issue names the file already: « m.eml: (document): courriel illisible … »
+            issues.append(Issue(str(path), None, (), error.message.removeprefix(f"{path} : ")))
     return Imported(tuple(added), tuple(issues))
 
 
