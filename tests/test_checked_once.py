@@ -34,6 +34,7 @@ def _validate(project: Path) -> tuple[int, str, set[str]]:
     return done.returncode, plain(done.stdout + done.stderr.rsplit("MODULES", 1)[0]), set(modules)
 
 
+@pytest.mark.slow
 def test_a_file_that_passed_is_not_checked_again_until_it_changes(project: Path) -> None:
     first = _validate(project)
     assert first[0] == 0 and "jsonschema" in first[2]
@@ -56,6 +57,7 @@ PRODUCER = """producteurs:
 """
 
 
+@pytest.mark.slow
 def test_the_rules_across_files_run_even_when_the_schemas_passed_before(project: Path) -> None:
     food = project / "fonctions" / "systeme-alimentaire.yaml"
     food.write_text(PRODUCER, "utf-8")

@@ -72,6 +72,7 @@ def test_the_ready_form_says_what_the_whole_data_say() -> None:
         c.population or 0 for c in communes if c.region == "76" and not c.commune_parente)
 
 
+@pytest.mark.slow
 def test_a_build_reads_the_communes_and_outlines_of_its_territory_only(tmp_path: Path) -> None:
     load_geography.cache_clear()
     load_outlines.cache_clear()
@@ -87,6 +88,7 @@ def test_a_build_reads_the_communes_and_outlines_of_its_territory_only(tmp_path:
         load_outlines.cache_clear()
 
 
+@pytest.mark.slow
 def test_a_ready_form_made_by_other_code_is_not_read_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.ENVIRONMENT, str(tmp_path / "cache"))

@@ -48,6 +48,7 @@ def test_the_site_is_the_one_a_build_in_turn_makes(
     assert (project / ".ecopole" / "construction.json").read_text("utf-8") == stamp
 
 
+@pytest.mark.slow
 @needs_a_spare_core
 def test_an_error_of_the_project_crosses_back_in_french_with_its_line(
         project: Path, tmp_path: Path) -> None:
