@@ -13,7 +13,8 @@ drifts. It prints one table, then the machine it ran on:
   pages the kit rendered (its ``.ecopole/build/``): target ≤ 1.15, forced (``--force``:
   nothing changed, the schema checks remembered) and after a change of territoire.yaml
   (everything checked again); with the processor time of a forced build, which uses a
-  second core where there is one (``workflows/site_build.py``);
+  second core where there is one (``workflows/site_build.py``), and both commands held to
+  one core (the kit then renders in turn), for information;
 - a rebuild with nothing changed against a full one (``build --force``): target ≤ 0.1, and
   « en attente » where the kit has no ``--force`` yet (no skipping of unchanged builds);
 - ``--help``, ``validate`` and ``lookup`` against ``python -c "import click"``: ``--help``
@@ -79,11 +80,16 @@ def processor_time(command: Sequence[str], runs: int) -> Timing:
     return Timing.of(times)
 
 
-def run(command: Sequence[str], cwd: Path | None = None) -> float:
+def run(command: Sequence[str], cwd: Path | None = None, *, one_core: bool = False) -> float:
+    """The wall time of ``command``; with ``one_core``, held to a single core (Linux)."""
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+                   stderr=subprocess.DEVNULL, preexec_fn=_first_core if one_core else None)
     return time.perf_counter() - start
+
+
+def _first_core() -> None:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
 @dataclass(frozen=True)
@@ -109,17 +115,18 @@ def timed(command: Sequence[str], runs: int, cwd: Path | None = None,
 
 
 def paired(a: Sequence[str], b: Sequence[str], runs: int,
-           before_a: Callable[[], None] | None = None) -> tuple[Timing, Timing, Timing]:
-    """A and B in turn; the median of A/B pair by pair."""
+           before_a: Callable[[], None] | None = None,
+           one_core: bool = False) -> tuple[Timing, Timing, Timing]:
+    """A and B in turn; the median of A/B pair by pair (each on one core if asked)."""
     prepare = before_a or (lambda: None)
     prepare()
-    run(a)
-    run(b)
+    run(a, one_core=one_core)
+    run(b, one_core=one_core)
     pairs = []
     for _ in range(runs):
         prepare()
-        first = run(a)
-        pairs.append((first, run(b)))
+        first = run(a, one_core=one_core)
+        pairs.append((first, run(b, one_core=one_core)))
     return (Timing.of([x for x, _ in pairs]), Timing.of([y for _, y in pairs]),
             Timing.of([x / y for x, y in pairs]))
 
@@ -159,13 +166,24 @@ def build_rows(kit: list[str], demo: Path, runs: int) -> list[str]:
              row("  mkdocs build --strict des mêmes pages", seconds(bare_t)),
              row("  temps processeur du build (tous cœurs)", seconds(processor_time(full, runs))),
              row("build après modification de territoire.yaml", seconds(edited),
-                 f"{edited_ratio.median:.2f}", "≤ 1.15", edited_ratio.median <= 1.15)]
+                 f"{edited_ratio.median:.2f}", "≤ 1.15", edited_ratio.median <= 1.15),
+             *_one_core_rows(full, bare, runs)]
     if not force:
         return [*lines, row("reconstruction sans changement / complète", "en attente",
                             "", "≤ 0.1", None)]
     again, _whole, ratio = paired([*kit, "build", str(demo)], full, runs)
     return [*lines, row("reconstruction sans changement / complète", seconds(again),
                         f"{ratio.median:.2f}", "≤ 0.1", ratio.median <= 0.1)]
+
+
+def _one_core_rows(full: list[str], bare: list[str], runs: int) -> list[str]:
+    """The same build and bare mkdocs, each held to one core: the kit renders its pages
+    in turn instead of beside mkdocs (for information: the target is for this machine)."""
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        return []
+    kit_t, _bare, ratio = paired(full, bare, runs, one_core=True)
+    return [row("  le même build sur un seul cœur (en série)", seconds(kit_t),
+                f"{ratio.median:.2f}")]
 
 
 def _edit(path: Path) -> Callable[[], None]:
