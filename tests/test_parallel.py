@@ -17,6 +17,16 @@ def _pid_and_double(value: int) -> tuple[int, int]:
     return os.getpid(), 2 * value
 
 
+PARENT = os.getpid()
+
+
+def _killed_there(value: int) -> tuple[int, int]:
+    """Dies in the other process, as the kernel's out-of-memory killer would kill it."""
+    if os.getpid() != PARENT:
+        os._exit(9)
+    return _pid_and_double(value)
+
+
 def _fails() -> None:
     raise BuildFailed(output="WARNING -  une page manque")
 
@@ -52,3 +62,9 @@ def test_where_forking_is_unsafe_the_work_runs_in_place(
         assert future.result() == (os.getpid(), 2)
     with alongside(_fails) as future, pytest.raises(BuildFailed):
         future.result()
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="pas de fork : le travail se fait sur place")
+def test_work_whose_process_was_killed_is_done_here_instead() -> None:
+    with alongside(_killed_there, 4) as future:
+        assert future.result() == (os.getpid(), 8)

@@ -67,26 +67,6 @@ def test_an_error_of_the_project_crosses_back_in_french_with_its_line(
     assert "territoire.yaml:" in plain(done.stderr) and "epcii" in plain(done.stderr)
 
 
-PARENT = os.getpid()
-PREPARED = site_build._prepared
-
-
-def _killed_in_the_child(root: Path, safe: bool) -> site_build.PreparedBuild:
-    """The rendering side dies, as the kernel's out-of-memory killer would kill it."""
-    if os.getpid() != PARENT:
-        os._exit(9)
-    return PREPARED(root, safe)
-
-
-@pytest.mark.slow
-@needs_a_spare_core
-def test_a_rendering_process_killed_midway_is_made_up_for_in_turn(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(site_build, "_prepared", _killed_in_the_child)
-    built = site_build.build_project(project)
-    assert (built.site_dir / "index.html").is_file()
-
-
 def test_warming_mkdocs_up_leaves_the_process_as_it_was(tmp_path: Path) -> None:
     here, path = Path.cwd(), list(sys.path)
     logger = logging.getLogger("mkdocs")

@@ -15,7 +15,6 @@ side imports what it needs.
 from __future__ import annotations
 
 import tempfile
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,14 +48,11 @@ def build_project(root: Path, *, safe: bool = False) -> BuiltSite:
     rendered beside the loading of mkdocs where a core is free."""
     if not parallel.spare_core():
         return finish_build(root, _prepared(root, safe))
-    try:
-        with parallel.alongside(_prepared, root, safe) as prepared, \
-                tempfile.TemporaryDirectory(prefix="ecopole-") as scratch:
-            check_schemas(root)  # before the rendering needs them: it finds them remembered
-            engine.warm_up(template_file(MKDOCS_FILE), Path(scratch))
-            ready = prepared.result()  # an error of the project is raised here, as in turn
-    except BrokenProcessPool:  # the other process was killed (memory, a signal): in turn
-        ready = _prepared(root, safe)
+    with parallel.alongside(_prepared, root, safe) as prepared, \
+            tempfile.TemporaryDirectory(prefix="ecopole-") as scratch:
+        check_schemas(root)  # before the rendering needs them: it finds them remembered
+        engine.warm_up(template_file(MKDOCS_FILE), Path(scratch))
+        ready = prepared.result()  # an error of the project is raised here, as in turn
     return finish_build(root, ready)
 
 
