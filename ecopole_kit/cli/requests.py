@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import getpass
 import os
-import signal
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecopole_kit.cli import console
+from ecopole_kit.cli.params import PathParam
 from ecopole_kit.cli.shown import one_line
-from ecopole_kit.errors import InvalidDocuments, InvalidRequest
-from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.requests.statuses import STATUSES
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ecopole_kit.workflows.requests import Desk
 
 REGISTER_OPTION = click.option(
@@ -53,6 +50,8 @@ def _desk(ctx: click.Context) -> Desk:
 
 def _whoami() -> str:
     """Who acts, for the history: $ECOPOLE_KIT_AGENT, else the account name."""
+    import getpass
+
     try:
         return os.environ.get("ECOPOLE_KIT_AGENT") or getpass.getuser()
     except (KeyError, OSError):  # an account without a name (some containers)
@@ -60,7 +59,7 @@ def _whoami() -> str:
 
 
 @requests.command("add")
-@click.argument("fichier", type=click.Path(path_type=Path))
+@click.argument("fichier", type=PathParam())
 @click.pass_context
 def requests_add(ctx: click.Context, fichier: Path) -> None:
     """Enregistrer une demande écrite dans un fichier YAML (nom, organisation, courriel…)."""
@@ -71,10 +70,11 @@ def requests_add(ctx: click.Context, fichier: Path) -> None:
 
 
 @requests.command("import")
-@click.argument("courriels", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("courriels", nargs=-1, required=True, type=PathParam())
 @click.pass_context
 def requests_import(ctx: click.Context, courriels: tuple[Path, ...]) -> None:
     """Enregistrer des demandes reçues par courriel (fichiers .eml)."""
+    from ecopole_kit.errors import InvalidDocuments
     from ecopole_kit.workflows.requests import import_emails
 
     imported = import_emails(_desk(ctx), list(courriels))
@@ -128,6 +128,7 @@ def _tie_territory(ctx: click.Context, request_id: int, text: str | None,
                    proposals: Sequence[Any],
                    choice: str | None) -> None:
     """Show what the applicant's words may name; tie what staff choose."""
+    from ecopole_kit.errors import InvalidRequest
     from ecopole_kit.requests.territory_text import numbered
     from ecopole_kit.workflows.requests import tie_territory
 
@@ -289,6 +290,10 @@ def requests_serve(ctx: click.Context, port: int, host: str, production: bool, t
                    contact: str | None, public_names: tuple[str, ...], proxies: int,
                    rate_limit: str, rate_storage: str) -> None:
     """Servir le formulaire de demande sur http://127.0.0.1:PORT (Ctrl-C pour arrêter)."""
+    import contextlib
+    import signal
+
+    from ecopole_kit.foundation.network import ensure_port_free
     from ecopole_kit.web.serving import serve_intake, serve_production
 
     ensure_port_free(host, port)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecopole_kit.foundation.french import counted, with_preposition
-
 
 @dataclass(frozen=True)
 class TerritoryKind:
@@ -66,6 +64,8 @@ def described(kind_id: str, parent: str | None, count: int) -> tuple[str, str]:
     words, or, for arrondissements of one commune (``parent``: its name), theirs
     (« un arrondissement municipal de Marseille », « un territoire de 4 arrondissements
     municipaux de Marseille »)."""
+    from ecopole_kit.foundation.french import counted, with_preposition  # not for --help
+
     kind = KINDS[kind_id]
     if parent is None:
         return kind.label, kind.sentence
