@@ -6,11 +6,10 @@ wording, the rules' messages and the lookup all read this table (a test checks t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class TerritoryKind:
+class TerritoryKind(NamedTuple):  # not a dataclass: « --help » reads LOOKUP_KINDS, cheaply
     """One kind: its identifier and the French words that go with it."""
 
     id: str
