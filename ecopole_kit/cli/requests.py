@@ -29,7 +29,7 @@ REGISTER_OPTION = click.option(
 
 @click.group()
 @REGISTER_OPTION
-@click.option("--par", "by", metavar="NOM", default=lambda: _whoami(),
+@click.option("--par", "by", metavar="NOM", default=None,
               show_default="$ECOPOLE_KIT_AGENT ou l'utilisateur",
               help="Qui agit (noté dans l'historique de chaque demande).")
 @click.option("--conservation", "retention_days", type=click.IntRange(1, 3650), default=365,
@@ -37,7 +37,8 @@ REGISTER_OPTION = click.option(
               show_default=True,
               help="Durée de conservation des données personnelles, en jours.")
 @click.pass_context
-def requests(ctx: click.Context, register_path: str, by: str, retention_days: int) -> None:
+def requests(ctx: click.Context, register_path: str, by: str | None,
+             retention_days: int) -> None:
     """Registre des demandes du référentiel : enregistrer, examiner, répondre, envoyer."""
     ctx.obj = {"path": register_path, "by": by, "retention_days": retention_days}
 
@@ -45,7 +46,8 @@ def requests(ctx: click.Context, register_path: str, by: str, retention_days: in
 def _desk(ctx: click.Context) -> Desk:
     from ecopole_kit.workflows.requests import Desk
 
-    return Desk(ctx.obj["path"], ctx.obj["by"], ctx.obj["retention_days"])
+    by = ctx.obj["by"]  # who acts is looked up when a command needs it, never for --help
+    return Desk(ctx.obj["path"], _whoami() if by is None else by, ctx.obj["retention_days"])
 
 
 def _whoami() -> str:
