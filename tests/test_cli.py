@@ -44,6 +44,13 @@ def test_bad_format_choice_is_a_usage_error(run_cli) -> None:
     assert "Valeur invalide pour '--format'" in result.stderr
 
 
+def test_a_file_given_for_a_folder_is_said_in_french(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    result = run_cli("build", "notes.txt")
+    assert result.exit_code == 2
+    assert "Valeur invalide pour '[PROJET]' : Dossier 'notes.txt' est un fichier." in result.stderr
+
+
 def test_new_from_answers_without_input(run_cli, tmp_path: Path) -> None:
     result = run_cli("new", "projet", "--answers", str(EXAMPLES / "audruicq.yaml"),
                      "--no-input")
