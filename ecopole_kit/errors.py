@@ -5,10 +5,12 @@ from __future__ import annotations
 import errno
 import shlex
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ecopole_kit.models import Issue
+if TYPE_CHECKING:  # annotations only: the command line imports errors to report them
+    from pathlib import Path
+
+    from ecopole_kit.models import Issue
 
 
 class EcopoleError(Exception):

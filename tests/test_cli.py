@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -40,6 +42,13 @@ def test_bad_format_choice_is_a_usage_error(run_cli) -> None:
     result = run_cli("validate", "--format", "xml")
     assert result.exit_code == 2
     assert "Valeur invalide pour '--format'" in result.stderr
+
+
+def test_a_file_given_for_a_folder_is_said_in_french(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    result = run_cli("build", "notes.txt")
+    assert result.exit_code == 2
+    assert "Valeur invalide pour '[PROJET]' : Dossier 'notes.txt' est un fichier." in result.stderr
 
 
 def test_new_from_answers_without_input(run_cli, tmp_path: Path) -> None:
@@ -282,6 +291,54 @@ def test_every_help_page_is_french(run_cli) -> None:
         for english in ("[required]", "env var:", "default:", "Usage:", "Show this message"):
             assert english not in output, (path, english)
     assert "[obligatoire]" in run_cli("requests", "refuse", "--help").output
+
+
+# What « --help » may import: click, the CLI's own light modules, the option choices.
+HELP_MODULES = {"ecopole_kit", "ecopole_kit.cli", "ecopole_kit.cli.click_fr",
+                "ecopole_kit.cli.console", "ecopole_kit.cli.main", "ecopole_kit.cli.network",
+                "ecopole_kit.cli.params", "ecopole_kit.cli.requests", "ecopole_kit.cli.shown",
+                "ecopole_kit.requests", "ecopole_kit.requests.statuses",
+                "ecopole_kit.territory", "ecopole_kit.territory.kinds"}
+NOT_FOR_HELP = ("pathlib", "json", "decimal", "dataclasses", "socket", "getpass", "signal",
+                "importlib.metadata", "yaml", "jsonschema", "jinja2", "mkdocs")
+# Runs the console script's entry point, then lists what is imported (before anything else is).
+PROBE = """import sys
+from ecopole_kit.cli import main
+try:
+    main(sys.argv[2:], prog_name="ecopole-kit")
+except SystemExit:
+    pass
+modules = sorted(sys.modules)
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    out.write("\\n".join(modules))
+"""
+
+
+def help_imports(tmp_path: Path, *args: str) -> tuple[str, set[str]]:
+    listing = tmp_path / "modules.txt"
+    done = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args], cwd=tmp_path,
+                          capture_output=True, text=True, check=True)
+    return done.stdout, set(listing.read_text(encoding="utf-8").split("\n"))
+
+
+@pytest.mark.parametrize("command", [(), ("requests",), ("requests", "serve"), ("network",),
+                                     ("network", "build"), ("build",), ("lookup",),
+                                     ("new",), ("validate",)])
+def test_help_imports_nothing_heavy(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """« --help » starts as fast as click allows: the kit's errors, models, French
+    formatting, workflows, pathlib or json are imported by commands that run, never to
+    show what they do (the start-up figure is measured by scripts/benchmark.py)."""
+    shown, modules = help_imports(tmp_path, *command, "--help")
+    assert "Utilisation : ecopole-kit" in shown and "Afficher cette aide" in shown
+    assert {"click", "ecopole_kit.cli.main"} <= modules  # the probe sees the imports
+    assert {m for m in modules if m.startswith("ecopole_kit")} - HELP_MODULES == set()
+    assert [m for m in NOT_FOR_HELP if m in modules] == []
+
+
+def test_the_help_probe_sees_a_command_that_runs(tmp_path: Path) -> None:
+    """The check above is not vacuous: a command that runs imports what --help must not."""
+    _, modules = help_imports(tmp_path, "validate", str(tmp_path))
+    assert {"ecopole_kit.errors", "pathlib", "yaml"} <= modules
 
 
 def test_progress_is_for_a_terminal_only(monkeypatch: pytest.MonkeyPatch,

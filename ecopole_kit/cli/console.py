@@ -1,22 +1,27 @@
-"""Everything shown to a person in the terminal (with cli.py, the only module using click)."""
+"""Everything shown to a person in the terminal (with cli.py, the only module using click).
+
+Imported to define the commands, so it imports only what click already has: the kit's
+errors, French formatting, json and pathlib come in with the function that needs them.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecopole_kit.cli.shown import lines, one_line
-from ecopole_kit.errors import EcopoleError, InterviewAborted, InvalidDocuments
-from ecopole_kit.foundation.french import counted, french_datetime
-from ecopole_kit.models import Issue, Question, ToComplete
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ecopole_kit.errors import EcopoleError
+    from ecopole_kit.models import Issue, Question, ToComplete
 
 
 def say(text: str = "") -> None:
@@ -53,6 +58,8 @@ def report_issues(issues: Sequence[Issue], *, output_format: str) -> None:
 
 def report_error(error: EcopoleError, *, listing: bool = True) -> None:
     """Print a user error in French, with where and what to do; never a traceback."""
+    from ecopole_kit.errors import InvalidDocuments
+
     if listing and isinstance(error, InvalidDocuments):
         report_issues(error.issues, output_format="text")
     click.secho(f"Erreur : {lines(error.message)}", fg="red", err=True)
@@ -70,6 +77,8 @@ def matches(found: Sequence[Any]) -> None:
 
 def hidden_matches(count: int, text: str) -> None:
     """« … et 12 autres résultats », and how to see them or narrow the search."""
+    from ecopole_kit.foundation.french import counted
+
     others = counted(count, "autre résultat", "autres résultats")
     say(f"… et {others} : « ecopole-kit lookup --tout {one_line(text)} » pour tout voir, "
         "ou précisez le département (« Saint-Pierre 974 », « Corte Haute-Corse »).")
@@ -91,6 +100,8 @@ def reader_gone() -> None:
 
 
 def json_dump(data: Any) -> None:
+    import json
+
     click.echo(lines(json.dumps(data, ensure_ascii=False, indent=2)))  # escapes stay valid JSON
 
 
@@ -112,7 +123,7 @@ def request_detail(request: Any, *, territory: str | None) -> None:
     click.secho(f"Demande n° {request.id} — {request.statut}", bold=True)
     for label, value in (("Nom", request.nom), ("Organisation", request.organisation),
                          ("Courriel", request.courriel), ("Territoire", territory),
-                         ("Reçue le", french_datetime(_local(request.recue_le))),
+                         ("Reçue le", _when(request.recue_le)),
                          ("Source", request.source), ("Motivation", request.motivation)):
         missing = "(effacé)" if request.anonymise else "—"
         click.echo(f"{label} : {one_line(value) if value is not None else missing}")
@@ -134,6 +145,8 @@ def _local(stamp: str) -> datetime:
 
 
 def _when(stamp: str) -> str:
+    from ecopole_kit.foundation.french import french_datetime
+
     return french_datetime(_local(stamp))
 
 
@@ -184,6 +197,10 @@ def offer_to_save(path: Path) -> bool:
 
 def other_folder(problem: str) -> Path:
     """The destination is taken: ask for another one (Entrée or Ctrl-C: stop)."""
+    from pathlib import Path
+
+    from ecopole_kit.errors import InterviewAborted
+
     click.secho(f"  ✗ {lines(problem)}", fg="yellow")
     try:
         answer: str = click.prompt("Autre dossier (Entrée : arrêter)", default="",

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 import click.core
@@ -18,22 +16,20 @@ import click.termui
 import click.types
 
 import ecopole_kit
-from ecopole_kit.cli import click_fr, console, update_view
+from ecopole_kit.cli import click_fr, console
 from ecopole_kit.cli.network import network
+from ecopole_kit.cli.params import PathParam
 from ecopole_kit.cli.requests import interrupt, requests
-from ecopole_kit.errors import (
-    EcopoleError,
-    InterviewAborted,
-    InterviewInterrupted,
-    InvalidDocuments,
-    TerritoryNotFound,
-)
-from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.territory.kinds import LOOKUP_KINDS
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# « --help » stays light: the kit's errors, French formatting, workflows and servers are
+# imported by the command that needs them, never to define the commands.
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PROJECT_ARG = click.argument("project", required=False, default=".", metavar="[PROJET]",
-                             type=click.Path(file_okay=False, path_type=Path))
+                             type=PathParam(file_okay=False))
 SAFE_OPTION = click.option(
     "--safe", is_flag=True,
     help="Projet non relu : refuser dans mkdocs.yml ce qui exécuterait du code (hooks, "
@@ -52,19 +48,27 @@ class FrenchGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except EcopoleError as error:
-            console.report_error(error)
-            ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except BrokenPipeError:  # « … | head » stopped reading: nothing is wrong, say nothing
-            console.reader_gone()
-            ctx.exit(1)
-        except Exception as error:  # the last safety net: a bug, never a person's mistake
-            if os.environ.get("ECOPOLE_KIT_DEBUG"):
-                raise
-            console.report_bug(error)
-            ctx.exit(1)
+        except Exception as error:
+            _stopped(ctx, error)
+
+
+def _stopped(ctx: click.Context, error: Exception) -> NoReturn:
+    """A command stopped on an exception: a person's mistake is said in French, a closed
+    output is nothing, anything else is a bug (the last safety net)."""
+    from ecopole_kit.errors import EcopoleError
+
+    if isinstance(error, EcopoleError):
+        console.report_error(error)
+        ctx.exit(error.exit_code)
+    if isinstance(error, BrokenPipeError):  # « … | head » stopped reading: say nothing
+        console.reader_gone()
+        ctx.exit(1)
+    if os.environ.get("ECOPOLE_KIT_DEBUG"):
+        raise error
+    console.report_bug(error)
+    ctx.exit(1)
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -90,8 +94,8 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("dest", required=False, type=click.Path(path_type=Path), metavar="[DOSSIER]")
-@click.option("--answers", "answers_file", type=click.Path(path_type=Path),
+@click.argument("dest", required=False, type=PathParam(), metavar="[DOSSIER]")
+@click.option("--answers", "answers_file", type=PathParam(),
               metavar="FICHIER",
               help="Fichier YAML de réponses : seules les questions manquantes sont posées.")
 @click.option("--no-input", is_flag=True,
@@ -105,6 +109,9 @@ def main() -> None:
 def new(dest: Path | None, answers_file: Path | None, no_input: bool, force: bool,
         keep_answers: bool) -> None:
     """Créer le projet de site d'un nouveau territoire (DOSSIER : son dossier)."""
+    from pathlib import Path
+
+    from ecopole_kit.errors import InterviewAborted, InterviewInterrupted
     from ecopole_kit.workflows.create import create_project, free_answers_path, save_answers
 
     prompter = None if no_input else console.TerminalPrompter()
@@ -144,11 +151,14 @@ def _free_destination(dest: Path | None, *, force: bool) -> Path | None:
 
 
 @main.command()
-@click.argument("chemins", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("chemins", nargs=-1, type=PathParam())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Format du rapport.")
 def validate(chemins: tuple[Path, ...], output_format: str) -> None:
     """Vérifier un projet (territoire.yaml, fonctions/*.yaml) ou des fichiers isolés."""
+    from pathlib import Path
+
+    from ecopole_kit.errors import InvalidDocuments
     from ecopole_kit.workflows.validate import survey_paths
 
     survey = survey_paths(list(chemins) or [Path(".")])
@@ -192,6 +202,9 @@ def build(project: Path, safe: bool, force: bool) -> None:
 @SAFE_OPTION
 def serve(project: Path, port: int, safe: bool) -> None:
     """Aperçu en direct sur http://127.0.0.1:PORT, mis à jour à chaque modification."""
+    import signal
+
+    from ecopole_kit.foundation.network import ensure_port_free
     from ecopole_kit.workflows.build import serve_site
 
     ensure_port_free("127.0.0.1", port)  # said before « Aperçu sur … » is promised
@@ -212,6 +225,7 @@ def serve(project: Path, port: int, safe: bool) -> None:
               help="Montrer ce que la mise à jour ferait, sans rien écrire.")
 def update(project: Path, check: bool, dry_run: bool) -> None:
     """Mettre PROJET à jour vers ce kit et son référentiel, en gardant vos modifications."""
+    from ecopole_kit.cli import update_view
     from ecopole_kit.workflows.update import check_update, update_project
 
     if check:
@@ -237,6 +251,7 @@ def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int, show_all:
     Le nom peut être précisé par son département ou sa région (« Saint-Pierre 974 »,
     « Corte Haute-Corse »), un arrondissement par son numéro (« Marseille 13e »).
     """
+    from ecopole_kit.errors import TerritoryNotFound
     from ecopole_kit.territory.geography import load_geography
 
     text = " ".join(query)
@@ -254,7 +269,7 @@ def lookup(query: tuple[str, ...], kinds: tuple[str, ...], limit: int, show_all:
 
 @main.command()
 @click.argument("dest", required=False, default="ecopole-demo", metavar="[DOSSIER]",
-                type=click.Path(path_type=Path))
+                type=PathParam())
 def demo(dest: Path) -> None:
     """Générer et construire l'exemple du Pays Tolosan (par défaut dans ./ecopole-demo)."""
     from ecopole_kit.workflows.create import run_demo

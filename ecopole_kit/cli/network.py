@@ -7,19 +7,20 @@ piped or redirected, only the outcome and the problems are printed.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from ecopole_kit.cli.params import PathParam
 from ecopole_kit.cli.shown import lines, one_line
-from ecopole_kit.foundation.french import counted
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ecopole_kit.workflows.network import NetworkReport, SiteOutcome
 
 NETWORK_ARG = click.argument("reseau", required=False, default="reseau.yaml",
-                             metavar="[RESEAU.yaml]", type=click.Path(path_type=Path))
+                             metavar="[RESEAU.yaml]", type=PathParam())
 FORCE_OPTION = click.option("--force", is_flag=True,
                             help="Tout reconstruire, même ce qui n'a pas changé.")
 STATUS_WORDS = {"construit": "construit", "inchangé": "inchangé, non reconstruit",
@@ -77,6 +78,8 @@ def _progress(outcome: SiteOutcome, done: int, total: int) -> None:
 
 
 def _report(report: NetworkReport, shard: tuple[int, int] | None) -> None:
+    from ecopole_kit.foundation.french import counted
+
     counts = {status: sum(1 for o in report.outcomes if o.status == status)
               for status in STATUS_WORDS}
     if report.outcomes:
@@ -100,6 +103,8 @@ def _report(report: NetworkReport, shard: tuple[int, int] | None) -> None:
 def _problems(problems: list[tuple[str, tuple[str, ...]]]) -> None:
     if not problems:
         return
+    from ecopole_kit.foundation.french import counted
+
     for label, found in problems:
         click.secho(f"\n{one_line(label)} :", fg="red", bold=True, err=True)
         for line in found:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import getpass
 import os
-import signal
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecopole_kit.cli import console
+from ecopole_kit.cli.params import PathParam
 from ecopole_kit.cli.shown import one_line
-from ecopole_kit.errors import InvalidDocuments, InvalidRequest
-from ecopole_kit.foundation.network import ensure_port_free
 from ecopole_kit.requests.statuses import STATUSES
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ecopole_kit.workflows.requests import Desk
 
 REGISTER_OPTION = click.option(
@@ -32,7 +29,7 @@ REGISTER_OPTION = click.option(
 
 @click.group()
 @REGISTER_OPTION
-@click.option("--par", "by", metavar="NOM", default=lambda: _whoami(),
+@click.option("--par", "by", metavar="NOM", default=None,
               show_default="$ECOPOLE_KIT_AGENT ou l'utilisateur",
               help="Qui agit (noté dans l'historique de chaque demande).")
 @click.option("--conservation", "retention_days", type=click.IntRange(1, 3650), default=365,
@@ -40,7 +37,8 @@ REGISTER_OPTION = click.option(
               show_default=True,
               help="Durée de conservation des données personnelles, en jours.")
 @click.pass_context
-def requests(ctx: click.Context, register_path: str, by: str, retention_days: int) -> None:
+def requests(ctx: click.Context, register_path: str, by: str | None,
+             retention_days: int) -> None:
     """Registre des demandes du référentiel : enregistrer, examiner, répondre, envoyer."""
     ctx.obj = {"path": register_path, "by": by, "retention_days": retention_days}
 
@@ -48,11 +46,14 @@ def requests(ctx: click.Context, register_path: str, by: str, retention_days: in
 def _desk(ctx: click.Context) -> Desk:
     from ecopole_kit.workflows.requests import Desk
 
-    return Desk(ctx.obj["path"], ctx.obj["by"], ctx.obj["retention_days"])
+    by = ctx.obj["by"]  # who acts is looked up when a command needs it, never for --help
+    return Desk(ctx.obj["path"], _whoami() if by is None else by, ctx.obj["retention_days"])
 
 
 def _whoami() -> str:
     """Who acts, for the history: $ECOPOLE_KIT_AGENT, else the account name."""
+    import getpass
+
     try:
         return os.environ.get("ECOPOLE_KIT_AGENT") or getpass.getuser()
     except (KeyError, OSError):  # an account without a name (some containers)
@@ -60,7 +61,7 @@ def _whoami() -> str:
 
 
 @requests.command("add")
-@click.argument("fichier", type=click.Path(path_type=Path))
+@click.argument("fichier", type=PathParam())
 @click.pass_context
 def requests_add(ctx: click.Context, fichier: Path) -> None:
     """Enregistrer une demande écrite dans un fichier YAML (nom, organisation, courriel…)."""
@@ -71,10 +72,11 @@ def requests_add(ctx: click.Context, fichier: Path) -> None:
 
 
 @requests.command("import")
-@click.argument("courriels", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("courriels", nargs=-1, required=True, type=PathParam())
 @click.pass_context
 def requests_import(ctx: click.Context, courriels: tuple[Path, ...]) -> None:
     """Enregistrer des demandes reçues par courriel (fichiers .eml)."""
+    from ecopole_kit.errors import InvalidDocuments
     from ecopole_kit.workflows.requests import import_emails
 
     imported = import_emails(_desk(ctx), list(courriels))
@@ -128,6 +130,7 @@ def _tie_territory(ctx: click.Context, request_id: int, text: str | None,
                    proposals: Sequence[Any],
                    choice: str | None) -> None:
     """Show what the applicant's words may name; tie what staff choose."""
+    from ecopole_kit.errors import InvalidRequest
     from ecopole_kit.requests.territory_text import numbered
     from ecopole_kit.workflows.requests import tie_territory
 
@@ -289,6 +292,10 @@ def requests_serve(ctx: click.Context, port: int, host: str, production: bool, t
                    contact: str | None, public_names: tuple[str, ...], proxies: int,
                    rate_limit: str, rate_storage: str) -> None:
     """Servir le formulaire de demande sur http://127.0.0.1:PORT (Ctrl-C pour arrêter)."""
+    import contextlib
+    import signal
+
+    from ecopole_kit.foundation.network import ensure_port_free
     from ecopole_kit.web.serving import serve_intake, serve_production
 
     ensure_port_free(host, port)

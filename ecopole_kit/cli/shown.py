@@ -8,9 +8,14 @@ would rewrite what staff see. They are shown escaped (``\\u001b``, ``\\u202e``) 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-# C0 and C1 controls, DEL, and the format characters that reorder or hide text.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+@cache
+def _unsafe() -> re.Pattern[str]:
+    """C0 and C1 controls, DEL, and the format characters that reorder or hide text
+    (compiled when first shown, not to define the commands: « --help » never needs it)."""
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -19,7 +24,7 @@ def _escaped(match: re.Match[str]) -> str:
 
 def one_line(text: object) -> str:
     """A value on one line: every control character escaped, line breaks included."""
-    return _UNSAFE.sub(_escaped, str(text))
+    return _unsafe().sub(_escaped, str(text))
 
 
 def lines(text: object) -> str:

@@ -6,13 +6,10 @@ wording, the rules' messages and the lookup all read this table (a test checks t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ecopole_kit.foundation.french import counted, with_preposition
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class TerritoryKind:
+class TerritoryKind(NamedTuple):  # not a dataclass: « --help » reads LOOKUP_KINDS, cheaply
     """One kind: its identifier and the French words that go with it."""
 
     id: str
@@ -66,6 +63,8 @@ def described(kind_id: str, parent: str | None, count: int) -> tuple[str, str]:
     words, or, for arrondissements of one commune (``parent``: its name), theirs
     (« un arrondissement municipal de Marseille », « un territoire de 4 arrondissements
     municipaux de Marseille »)."""
+    from ecopole_kit.foundation.french import counted, with_preposition  # not for --help
+
     kind = KINDS[kind_id]
     if parent is None:
         return kind.label, kind.sentence
