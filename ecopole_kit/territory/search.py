@@ -77,6 +77,12 @@ class _Refs:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Refs) and [tuple(r) for r in self._rows] == [
+            tuple(r) for r in other._rows]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like: compared by content
+
 
 class TerritorySearch:
     """The indexes by name and by code of one ``Geography``, and the ranking of answers."""
