@@ -48,6 +48,7 @@ def examples(full: int) -> int:
     """How many examples a property tries: ``full``, a quarter in the fast subset."""
     return max(10, full // 4) if _QUARTER["examples"] else full
 
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
