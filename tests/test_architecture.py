@@ -41,6 +41,7 @@ def _room(path: Path) -> str:
     return relative[0] if len(relative) > 1 else ""
 
 
+@pytest.mark.slow  # lint-imports in another process (also among the checks before a commit)
 def test_import_linter_keeps_every_contract() -> None:
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(lint), "--no-logo", "--no-cache"], capture_output=True,
