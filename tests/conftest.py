@@ -9,6 +9,7 @@ so that no test writes into the person's own ``~/.cache``.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +28,26 @@ from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (Postgr
 # No timing in tests: a loaded CI machine must not turn a slow example into a failure.
 settings.register_profile("ecopole", deadline=None)
 settings.load_profile("ecopole")
+
+# The fast subset (-m "not slow": the edit-and-run loop) tries a quarter of each property's
+# examples; any other run, CI's plain ``pytest`` among them, tries them all.
+_QUARTER = {"examples": False}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _QUARTER["examples"] = "not slow" in (config.getoption("markexpr") or "")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _QUARTER["examples"]:
+        return "hypothesis : un quart des exemples (sous-ensemble rapide ; pytest les essaie tous)"
+    return None
+
+
+def examples(full: int) -> int:
+    """How many examples a property tries: ``full``, a quarter in the fast subset."""
+    return max(10, full // 4) if _QUARTER["examples"] else full
+
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -48,6 +69,29 @@ def kit_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def example(name: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text("utf-8"))
     return data
+
+
+_MADE: dict[str, Path] = {}  # "folder": where made_project keeps its models this session
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _made_projects(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _MADE["folder"] = tmp_path_factory.mktemp("projets-modeles")
+
+
+def made_project(name: str, destination: Path) -> Path:
+    """The project ``new`` makes from the example answers ``name``, at ``destination``.
+
+    Made once per session, then copied (files only, fresh dates): 5 ms instead of 50 for
+    the tests that start from a new project; the tests of ``new`` itself generate theirs.
+    """
+    from ecopole_kit.project.scaffold import generate_project
+
+    model = _MADE["folder"] / name
+    if not model.exists():
+        generate_project(example(name), model)
+    shutil.copytree(model, destination, copy_function=shutil.copy)
+    return destination
 
 
 @pytest.fixture

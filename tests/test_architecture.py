@@ -7,6 +7,7 @@ change that breaks the layout fails here with the module and line to look at.
 from __future__ import annotations
 
 import ast
+import functools
 import statistics
 import subprocess
 import sys
@@ -24,9 +25,15 @@ LOADERS = {"load_referentiel", "load_geography"}
 LOADER_ROOMS = {"cli", "web", "workflows"}
 
 
+@functools.cache
+def _parsed() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every module's syntax tree, parsed once for the checks below (they only read it)."""
+    return tuple((path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+                 for path in sorted(PACKAGE.rglob("*.py")))
+
+
 def _modules() -> Iterator[tuple[Path, ast.Module]]:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    yield from _parsed()
 
 
 def _room(path: Path) -> str:
@@ -34,6 +41,7 @@ def _room(path: Path) -> str:
     return relative[0] if len(relative) > 1 else ""
 
 
+@pytest.mark.slow  # lint-imports in another process (also among the checks before a commit)
 def test_import_linter_keeps_every_contract() -> None:
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(lint), "--no-logo", "--no-cache"], capture_output=True,

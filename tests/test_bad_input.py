@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ecopole_kit.project.scaffold import generate_project
-from tests.conftest import EXAMPLES, example
+from tests.conftest import EXAMPLES, example, made_project
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class Case:
 
 
 def _project(tmp: Path) -> Path:
-    return generate_project(example("pays-tolosan"), tmp / "p").path
+    return made_project("pays-tolosan", tmp / "p")
 
 
 def _edit(relative: str, change: Callable[[str], str]) -> Callable[[Path], None]:

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from ecopole_kit.network import stamps
-from ecopole_kit.project.scaffold import generate_project
-from tests.conftest import example, plain
+from tests.conftest import made_project, plain
 
 HEAVY = ("mkdocs", "matplotlib", "ecopole_kit.territory.geography", "ecopole_kit.site.engine")
 
@@ -34,7 +33,7 @@ def imported(result: subprocess.CompletedProcess[str]) -> set[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return generate_project(example("audruicq"), tmp_path / "p").path
+    return made_project("audruicq", tmp_path / "p")
 
 
 def test_the_fingerprint_follows_every_input_and_nothing_else(project: Path) -> None:

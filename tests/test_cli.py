@@ -234,6 +234,7 @@ def test_a_busy_port_is_said_before_anything_starts(run_cli, tmp_path: Path) -> 
             assert "Aperçu sur" not in result.output and "Formulaire sur" not in result.output
 
 
+@pytest.mark.slow  # another Python process
 def test_a_reader_that_stops_early_is_no_defect(tmp_path: Path) -> None:
     """« ecopole-kit lookup … | head »: a closed pipe ends quietly, no « défaut du kit »."""
     import os

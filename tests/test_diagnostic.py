@@ -276,6 +276,7 @@ def test_basket_chart_with_hostile_labels() -> None:
     assert "CAF" in chart.alt
 
 
+@pytest.mark.slow  # another Python process
 def test_drawing_charts_imports_no_plotting_library() -> None:
     code = ("import sys\n"
             "from tests.test_diagnostic import POPULATION, basket_scenario, land_needs, params\n"

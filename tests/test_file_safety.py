@@ -28,7 +28,7 @@ from ecopole_kit.requests import package
 from ecopole_kit.site import engine
 from ecopole_kit.site.rendered import NavPage, NavSection, RenderedSite
 from ecopole_kit.workflows.build import build_site
-from tests.conftest import ROOT, example, knowledge, load_mkdocs
+from tests.conftest import ROOT, example, knowledge, load_mkdocs, made_project
 
 TEMPLATE_MKDOCS = ROOT / "template" / "{{cookiecutter.project_slug}}" / "mkdocs.yml"
 
@@ -118,7 +118,7 @@ def test_hidden_links_are_left_out_like_hidden_files(project: Path) -> None:
 
 
 def test_a_project_file_linked_out_of_the_project_is_an_issue(tmp_path: Path) -> None:
-    root = generate_project(example("gohelle"), tmp_path / "p").path
+    root = made_project("gohelle", tmp_path / "p")
     outside = tmp_path / "territoire.yaml"
     shutil.move(root / "territoire.yaml", outside)
     (root / "territoire.yaml").symlink_to(outside)
@@ -130,7 +130,7 @@ def test_a_project_file_linked_out_of_the_project_is_an_issue(tmp_path: Path) ->
 
 
 def test_a_project_file_linked_inside_the_project_is_read(tmp_path: Path) -> None:
-    root = generate_project(example("gohelle"), tmp_path / "p").path
+    root = made_project("gohelle", tmp_path / "p")
     shutil.move(root / "territoire.yaml", root / "configuration.yaml")
     (root / "territoire.yaml").symlink_to("configuration.yaml")
     assert check_project(root, knowledge())[1] == []

@@ -26,7 +26,7 @@ from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.site.pages import render_site
 from ecopole_kit.site.templating import cell
 from ecopole_kit.workflows.build import build_site
-from tests.conftest import ROOT, function_configs, place_for, typed
+from tests.conftest import ROOT, examples, function_configs, place_for, typed
 from tests.schema_strategies import from_schema
 
 
@@ -110,7 +110,7 @@ def _as_shown(text: str) -> str:
 
 
 @pytest.mark.parametrize("markdowns", MARKDOWNS)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=PASTED_TEXT)
 def test_any_typed_text_renders_literally_in_a_paragraph(text: str, markdowns: str) -> None:
     shown, tags = _render(f"Avant {literal(text)} après", markdowns)
@@ -119,7 +119,7 @@ def test_any_typed_text_renders_literally_in_a_paragraph(text: str, markdowns: s
 
 
 @pytest.mark.parametrize("markdowns", MARKDOWNS)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=PASTED_TEXT)
 def test_any_typed_text_renders_literally_at_the_start_of_a_block(text: str,
                                                                  markdowns: str) -> None:
@@ -129,7 +129,7 @@ def test_any_typed_text_renders_literally_at_the_start_of_a_block(text: str,
 
 
 @pytest.mark.parametrize("markdowns", MARKDOWNS)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(text=PASTED_TEXT)
 def test_any_typed_text_renders_literally_in_a_table_cell(text: str, markdowns: str) -> None:
     table = f"| A | B |\n|---|---|\n| {cell(text)} | fin |\n"
@@ -259,7 +259,7 @@ _CODED = {"commune", "arrets", "fiche", "id", "producteur", "debut", "fin", "dat
 _FRENCH_NUMBER = re.compile(r"-?\d{1,3}(\u202f\d{3})*(,\d+)?")
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(value=st.one_of(st.floats(allow_nan=False, allow_infinity=False),
                        st.integers(-10**40, 10**40)), decimals=st.integers(0, 3))
 def test_any_finite_number_is_written_out_in_french(value: float, decimals: int) -> None:
@@ -275,7 +275,7 @@ _YAML_PIECES = st.lists(st.sampled_from(["a: ", "- ", "&x ", "*x ", "[", "]", "{
                                          "? ", "'", '"', "9" * 30, "1.0e+30", "#"]), max_size=40)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=st.one_of(_YAML_TEXT, _YAML_PIECES.map("".join)))
 def test_any_text_parses_or_gets_an_issue(text: str) -> None:
     try:
@@ -284,7 +284,7 @@ def test_any_text_parses_or_gets_an_issue(text: str) -> None:
         assert all(issue.file == "f.yaml" and issue.message for issue in error.issues)
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(number=st.integers(18, 6000).flatmap(
     lambda n: st.text("0123456789", min_size=n, max_size=n)).map(lambda d: f"-1{d}"),
     text=PASTED_TEXT)

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from ecopole_kit.project.files import load_project
-from ecopole_kit.project.scaffold import generate_project
 from ecopole_kit.workflows.validate import validate_paths
-from tests.conftest import example, knowledge
+from tests.conftest import example, knowledge, made_project
 
 HEADER = "# configuration de test\n"
 
@@ -89,7 +88,7 @@ INVALID = {
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return generate_project(example("pays-tolosan"), tmp_path / "pt").path
+    return made_project("pays-tolosan", tmp_path / "pt")
 
 
 def _write(project: Path, function_id: str, content: str) -> Path:

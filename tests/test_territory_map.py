@@ -69,6 +69,7 @@ def test_shipped_outlines_are_small_and_cover_the_communes() -> None:
     assert outlines.area_km2("99999") is None
 
 
+@pytest.mark.slow  # another Python process: 0.3 s of CPU
 def test_lookup_never_loads_the_outlines() -> None:
     probe = ("import sys\nfrom click.testing import CliRunner\n"
              "from ecopole_kit.cli.main import main\n"

@@ -20,7 +20,7 @@ from ecopole_kit.referentiel.changelog import ChangelogEntry, Renamed
 from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.referentiel.release import REFERENTIEL_RELEASE
 from ecopole_kit.workflows.update import update_project
-from tests.conftest import example, geography, knowledge
+from tests.conftest import example, geography, knowledge, made_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "projet-0.1.0" / "pays-tolosan"
 FIXTURE_0_2_0 = Path(__file__).parent / "fixtures" / "projet-0.2.0" / "gohelle"
@@ -194,7 +194,7 @@ def test_check_says_1_before_and_0_after_and_check_and_dry_run_write_nothing(
 
 
 def test_a_renamed_fiche_is_migrated_keeping_comments(tmp_path: Path) -> None:
-    root = generate_project(example("pays-tolosan"), tmp_path / "pt").path
+    root = made_project("pays-tolosan", tmp_path / "pt")
     replace_in(root / "territoire.yaml", "    livraison-mutualisee: en projet\n",
                "    # la tournée du mardi\n    livraison-mutualisee: en projet  # à lancer\n")
     shipped = load_referentiel()
