@@ -25,6 +25,7 @@ from ecopole_kit.project.scaffold import generate_project
 from ecopole_kit.referentiel.content import load_referentiel
 from ecopole_kit.site.pages import render_site
 from ecopole_kit.site.templating import cell
+from ecopole_kit.territory.geography import load_geography
 from ecopole_kit.workflows.build import build_site
 from tests.conftest import ROOT, examples, function_configs, place_for, typed
 from tests.schema_strategies import from_schema
@@ -186,8 +187,14 @@ def _territory_configs() -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _named(drawn: tuple[dict[str, Any], str]) -> dict[str, Any]:
+    """The typed name, unless it is the very name of another place (« Rÿ » is Ry, in the
+    Seine-Maritime): validation rightly asks then which code was meant."""
     config, name = drawn
-    config["territoire"]["nom"] = name if len(name.strip()) >= 2 else f"{name}ab"
+    name = name if len(name.strip()) >= 2 else f"{name}ab"
+    named = load_geography().search.find(name, kinds=["commune", "epci"], limit=3)
+    if any(match.score >= 1.0 for match in named.matches):
+        name = f"{name} ab"
+    config["territoire"]["nom"] = name
     return config
 
 
