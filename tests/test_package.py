@@ -21,7 +21,7 @@ from ecopole_kit.requests import pdf
 from ecopole_kit.requests.package import Applicant, Package, applicant_config, build_package
 from ecopole_kit.territory.diagnostic import format_number
 from ecopole_kit.territory.geography import load_geography
-from tests.conftest import geography, knowledge
+from tests.conftest import geography, knowledge, pdf_pages
 
 pytestmark = pytest.mark.slow
 
@@ -87,7 +87,7 @@ def guard() -> Iterator[Guard]:
 def build(guard: Guard, folder: Path, applicant: Applicant) -> Built:
     before = len(guard.fetchers)
     built = build_package(applicant, folder, knowledge=knowledge(), today=DAY)
-    pages = [page.extract_text() for page in PdfReader(built.pdf).pages]
+    pages = pdf_pages(built.pdf)
     return Built(built, pages, guard.fetchers[before:])
 
 

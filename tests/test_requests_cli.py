@@ -11,6 +11,7 @@ import pytest
 
 from ecopole_kit.foundation.french import french_datetime
 from ecopole_kit.site.request_mail import mailto
+from tests.conftest import pdf_pages
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite, avec la communauté "
               "de communes, créer un pôle alimentaire territorial pour les habitants.")
@@ -124,7 +125,6 @@ def test_accept_builds_the_package_and_send_records_it(run_cli, tmp_path: Path) 
 
 @pytest.mark.slow
 def test_from_the_online_form_to_the_package(run_cli, tmp_path: Path) -> None:
-    from pypdf import PdfReader
 
     from ecopole_kit.web.intake import create_app
     from tests.test_intake import VALID, token
@@ -137,7 +137,7 @@ def test_from_the_online_form_to_the_package(run_cli, tmp_path: Path) -> None:
     assert _run(run_cli, "review", "1", "--territoire", "246200844").exit_code == 0
     assert _run(run_cli, "accept", "1").exit_code == 0
     pdf = next((tmp_path / "envois" / "registre" / "demande-1").glob("*.pdf"))
-    text = "".join(page.extract_text() for page in PdfReader(pdf).pages[:3])
+    text = "".join(pdf_pages(pdf)[:3])
     assert "Camille Martin" in text and "Territoire : CC de la Région d'Audruicq" in text
     assert "246200844" not in text
     assert "Demande n° 1 : envoyée." in _run(run_cli, "send", "1").output
@@ -333,12 +333,12 @@ def test_unknown_codes_in_a_mail_keep_the_request(run_cli, tmp_path: Path) -> No
 @pytest.mark.slow
 def test_a_package_without_a_tied_territory_keeps_the_applicant_words(run_cli,
                                                                       tmp_path: Path) -> None:
-    from pypdf import PdfReader
 
     _run(run_cli, "import", str(_eml_with_territory(tmp_path, PAIMPONT)))
     accepted = _run(run_cli, "accept", "1", "--sans-territoire")
     assert accepted.exit_code == 0, accepted.stderr
     pdf = next((tmp_path / "envois" / "registre" / "demande-1").glob("*.pdf"))
-    cover = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    pages = pdf_pages(pdf)
+    cover = " ".join(pages[0].split())
     assert f"Territoire : {PAIMPONT}" in cover.replace("\u202f", " ")
-    assert "Diagnostic : nourrir" not in " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Diagnostic : nourrir" not in " ".join(pages)
