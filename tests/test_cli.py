@@ -353,3 +353,21 @@ def test_progress_is_for_a_terminal_only(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     console.progress("préparation du paquet…")
     assert capsys.readouterr().err == "préparation du paquet…\n"
+
+
+def test_a_status_line_is_rewritten_in_place_then_cleared(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from ecopole_kit.cli import console
+
+    console.status("page 1")
+    console.status_cleared()
+    assert capsys.readouterr().err == ""  # piped: quiet
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    console.status("page 1")
+    console.status("page 2\x1b]0;titre\x07")  # what it shows is text, escapes included
+    console.status_cleared()
+    console.status("fini", last=True)
+    assert capsys.readouterr().err == ("\r\x1b[2Kpage 1\r\x1b[2Kpage 2\\u001b]0;titre\\u0007"
+                                       "\r\x1b[2K\r\x1b[2Kfini\n")

@@ -349,10 +349,13 @@ def test_the_maps_base_is_kept_and_a_tampered_copy_is_not_trusted(
 
 
 def test_progress_says_which_site_and_how_many_are_done(
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
     from ecopole_kit.cli.network import _progress
     from ecopole_kit.workflows.network import SiteOutcome
 
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # shown at a terminal only
     _progress(SiteOutcome("sites/a\x1b[31m", "construit"), 1, 2)
     _progress(SiteOutcome("sites/b", "échec", ("x",)), 2, 2)
     err = capsys.readouterr().err

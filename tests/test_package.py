@@ -41,6 +41,7 @@ class Built:
     package: Package
     pages: list[str]
     fetchers: list[Any] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -85,10 +86,11 @@ def guard() -> Iterator[Guard]:
 
 
 def build(guard: Guard, folder: Path, applicant: Applicant) -> Built:
-    before = len(guard.fetchers)
-    built = build_package(applicant, folder, knowledge=knowledge(), today=DAY)
+    before, steps = len(guard.fetchers), []
+    built = build_package(applicant, folder, knowledge=knowledge(), today=DAY,
+                          on_step=steps.append)
     pages = pdf_pages(built.pdf)
-    return Built(built, pages, guard.fetchers[before:])
+    return Built(built, pages, guard.fetchers[before:], steps)
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +139,32 @@ def test_pdf_shows_the_official_name_and_population(tailored: Built) -> None:
     resolved = load_geography().resolve("epci", ["246200844"])
     assert resolved.nom in tailored.text
     assert f"{flat(format_number(resolved.population))} habitants" in tailored.text
+
+
+def test_each_step_is_told_page_by_page(tailored: Built) -> None:
+    steps = tailored.steps
+    laid_out = [s for s in steps if s.startswith("mise en page du PDF, page ")]
+    assert steps[0] == "rendu des pages du référentiel"
+    assert laid_out == [f"mise en page du PDF, page {n}"
+                        for n in range(1, len(tailored.pages) + 1)]
+    assert steps[-2:] == ["écriture du PDF", "fin de la construction du site"]
+
+
+def test_no_text_runs_past_the_margins(tailored: Built) -> None:
+    """Tables included: their columns are sized by the kit (``table-layout: fixed``)."""
+    import pypdfium2 as pdfium  # type: ignore[import-untyped, unused-ignore]
+
+    millimetre = 72 / 25.4
+    document = pdfium.PdfDocument(str(tailored.package.pdf))
+    try:
+        for number, page in enumerate(document, start=1):
+            width = page.get_width()
+            text = page.get_textpage()
+            rects = [text.get_rect(i) for i in range(text.count_rects())]
+            assert all(18 * millimetre - 1 <= left and right <= width - 18 * millimetre + 1
+                       for left, _bottom, right, _top in rects), f"page {number}"
+    finally:
+        document.close()
 
 
 def test_pages_follow_the_navigation_order(tailored: Built) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -174,6 +175,24 @@ def test_a_failed_package_leaves_the_request_as_it_was(run_cli, tmp_path: Path,
     failed = _run(run_cli, "accept", "1")
     assert failed.exit_code == 1 and "Moteur PDF absent." in failed.stderr
     assert "1  reçue" in _run(run_cli, "list").output
+
+
+def test_accept_tells_the_package_steps_to_the_terminal(
+        run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecopole_kit.cli import console
+
+    told: list[str] = []
+    monkeypatch.setattr(console, "status", lambda text, **_: told.append(text))
+
+    def fake(applicant: object, folder: Path, *, on_step: Callable[[str], None],
+             **_: object) -> None:
+        on_step("mise en page du PDF, page 7")
+        (folder / "referentiel.pdf").write_bytes(b"%PDF")
+
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", fake)
+    _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
+    assert _run(run_cli, "accept", "1").exit_code == 0
+    assert told == ["Paquet n° 1 : mise en page du PDF, page 7…"]
 
 
 def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,

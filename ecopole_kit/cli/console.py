@@ -34,6 +34,18 @@ def progress(text: str) -> None:
         click.echo(lines(text), err=True)
 
 
+def status(text: str, *, last: bool = False) -> None:
+    """One line that each call rewrites, at a terminal (nothing when piped); ``last`` ends it."""
+    if sys.stderr.isatty():
+        click.echo("\r\x1b[2K" + one_line(text), nl=last, err=True)
+
+
+def status_cleared() -> None:
+    """Remove the line of ``status``, once its work is done."""
+    if sys.stderr.isatty():
+        click.echo("\r\x1b[2K", nl=False, err=True)
+
+
 def success(text: str) -> None:
     click.secho(lines(text), fg="green")
 

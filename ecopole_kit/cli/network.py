@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ecopole_kit.cli import console
 from ecopole_kit.cli.params import PathParam
 from ecopole_kit.cli.shown import lines, one_line
 
@@ -74,7 +75,7 @@ def dashboard(reseau: Path, force: bool) -> None:
 
 def _progress(outcome: SiteOutcome, done: int, total: int) -> None:
     text = f"[{done}/{total}] {one_line(outcome.label)} : {STATUS_WORDS[outcome.status]}"
-    click.echo("\r\x1b[2K" + text, nl=done == total, err=True)
+    console.status(text, last=done == total)
 
 
 def _report(report: NetworkReport, shard: tuple[int, int] | None) -> None:

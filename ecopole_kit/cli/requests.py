@@ -191,8 +191,12 @@ def requests_accept(ctx: click.Context, numero: int, motif: str | None,
 
     console.progress(f"Demande n° {numero} : préparation du paquet, le site et le PDF (une "
                      "dizaine de secondes)…")
-    accepted, folder = accept_and_package(_desk(ctx), numero, reason=motif,
-                                          without_territory=without_territory)
+    try:
+        accepted, folder = accept_and_package(
+            _desk(ctx), numero, reason=motif, without_territory=without_territory,
+            on_step=lambda text: console.status(f"Paquet n° {numero} : {text}…"))
+    finally:
+        console.status_cleared()
     console.success(f"Demande n° {accepted.id} acceptée. Paquet prêt dans {folder} :")
     for file in sorted(folder.iterdir()):
         console.say(f"  {file}")

@@ -45,7 +45,7 @@ from ecopole_kit.project.config import FunctionConfigs, TerritoryConfig
 from ecopole_kit.project.files import Knowledge
 from ecopole_kit.project.layout import MKDOCS_FILE
 from ecopole_kit.referentiel.fiches import Source
-from ecopole_kit.requests.pdf import render_pdf
+from ecopole_kit.requests.pdf import Progress, render_pdf
 from ecopole_kit.site import engine
 from ecopole_kit.site.pages import (
     SITE_COPYRIGHT,
@@ -148,20 +148,28 @@ def _options(licence_markdown: str) -> RenderOptions:
 
 
 def build_package(applicant: Applicant, out_dir: Path, *, knowledge: Knowledge,
-                  today: date | None = None) -> Package:
-    """Write ``referentiel-<slug>.pdf`` and ``site-<slug>.zip`` into ``out_dir``."""
+                  today: date | None = None, on_step: Progress | None = None) -> Package:
+    """Write ``referentiel-<slug>.pdf`` and ``site-<slug>.zip`` into ``out_dir``; each step
+    is told to ``on_step``."""
+    step = on_step or _quiet
     weasyprint = _weasyprint()
     config, day = applicant_config(applicant, knowledge.geography), today or date.today()
     _check_output(out_dir)
+    step("rendu des pages du référentiel")
     packaged = applicant_copy(config, knowledge)
     spoken = spoken_territory(config, knowledge.geography, applicant.territoire_texte)
     # The site is built in a forked process while WeasyPrint renders the PDF here.
     with alongside(_static_site, config, packaged, day) as site:
-        pdf = render_pdf(weasyprint, packaged, *_cover(config, spoken, day))
+        pdf = render_pdf(weasyprint, packaged, *_cover(config, spoken, day), on_step=step)
+        step("fin de la construction du site")
         archive, names = site.result()
     slug = config["territoire"]["slug"]
     return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", pdf),
                    site_zip=_publish(out_dir / f"site-{slug}.zip", archive), files=names)
+
+
+def _quiet(_text: str) -> None:
+    pass
 
 
 def _check_output(out_dir: Path) -> None:
@@ -251,7 +259,8 @@ def _weasyprint() -> Any:
     except (ImportError, OSError):
         raise PdfEngineMissing("Impossible de produire le PDF : WeasyPrint ou Pango est absent.",
                            hint="Installez ecopole-kit[demandes] et, sous Debian ou Ubuntu : "
-                                "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
+                                "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+                                "libharfbuzz-subset0") from None
     return weasyprint
 
 

@@ -2,21 +2,32 @@
 
 The Markdown is converted with Python-Markdown; a tree processor turns links between pages
 into anchors inside the PDF, drops links to anything else (text stays), makes ids unique per
-page and serves the site's SVG charts from memory. WeasyPrint fetches nothing else.
+page and serves the site's SVG charts from memory. WeasyPrint fetches nothing else. Another
+gives each table its column widths (``pdf_columns``), laid out with ``table-layout: fixed``.
+
+WeasyPrint builds hundreds of thousands of boxes that all live until the PDF is written:
+Python's cyclic garbage collector, walking them again and again for almost nothing to free,
+took a quarter of the time on the applicant's 138 pages (10 MiB more at the peak without
+it); it is paused while the PDF is made. Each page laid out, then the writing, are told to
+``on_step``.
 """
 
 from __future__ import annotations
 
+import gc
 import html
+import logging
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import markdown  # type: ignore[import, unused-ignore]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import, unused-ignore]
 
+from ecopole_kit.requests.pdf_columns import LINE_BREAK, Cell, Run, table_columns
 from ecopole_kit.site.rendered import NavSection, RenderedSite, nav_pages
 
 MEMORY_SCHEME = "ecopole-memoire:"
@@ -25,6 +36,8 @@ EXTENSIONS = ["admonition", "tables", "toc", "pymdownx.details", "attr_list", "m
 # The home page's icons: Material's own SVG, bundled, drawn inline (nothing fetched).
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _KEPT_SCHEMES = ("https://", "http://", "mailto:")
+_WHITE_SPACE = re.compile("[ \t\r\n]+")  # not the non-breaking spaces
+_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's, until its last step
 STYLESHEET = """
 @page { size: A4; margin: 20mm 18mm;
   @top-left { content: "Référentiel Ecopôle alimentaire"; font-size: 8pt; color: #555; }
@@ -39,6 +52,7 @@ h3, h4, h5, h6, .toc h2 { bookmark-level: none; } a { color: #1f5e3b; text-decor
 section.page, section.toc { break-before: page; } .toc ul { list-style: none; padding: 0; }
 .toc a::after { content: leader(".") target-counter(attr(href), page); }
 table { border-collapse: collapse; width: 100%; margin: 3mm 0; font-size: 8.5pt; }
+table.columns { table-layout: fixed; }
 th, td { border: 0.5pt solid #9aa59e; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
 th { background: #e6efe8; } tr, img, .admonition, details { break-inside: avoid; }
 img { max-width: 100%; max-height: 115mm; } code { font-family: monospace; font-size: 8pt; }
@@ -53,7 +67,14 @@ img { max-width: 100%; max-height: 115mm; } code { font-family: monospace; font-
 """
 
 
-def render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str) -> bytes:
+Progress = Callable[[str], None]  # the step being done now, in French, for a person
+_PROGRESS = "weasyprint.progress"
+_LAYOUT_STEP = "Step 5 - Creating layout - Page %d"
+_WRITING_STEP = "Step 6 - Creating PDF"
+
+
+def render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str, *,
+               on_step: Progress | None = None) -> bytes:
     ids = {page.path: "p-" + page.path.removesuffix(".md").replace("/", "_")
            for page in nav_pages(packaged.nav)}
     sections = [f'<section class="page" id="{ids[page.path]}">'
@@ -63,7 +84,53 @@ def render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str) 
                 f"<title>{title}</title><style>{STYLESHEET}</style></head><body>"
                 f"{cover}{_toc(packaged.nav, ids)}{''.join(sections)}</body></html>")
     fetcher = MemoryFetcher(packaged.files)  # nothing else may be read: no network, no disk
-    return bytes(weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf())
+    with _collector_paused(), _steps_reported(on_step):
+        return bytes(weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf())
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def _steps_reported(on_step: Progress | None) -> Iterator[None]:
+    """WeasyPrint's progress log, read for the pages it lays out and the writing."""
+    if on_step is None:
+        yield
+        return
+    logger, handler = logging.getLogger(_PROGRESS), _StepHandler(on_step)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+class _StepHandler(logging.Handler):
+    def __init__(self, on_step: Progress) -> None:
+        super().__init__(logging.INFO)
+        self.on_step, self.reached = on_step, 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args
+        if record.msg == _LAYOUT_STEP and isinstance(args, tuple) and args \
+                and isinstance(args[0], int) and args[0] > self.reached:
+            self.reached = args[0]  # pages laid out again (page numbers) are not told again
+            self.on_step(f"mise en page du PDF, page {args[0]}")
+        elif record.msg == _WRITING_STEP:
+            self.on_step("écriture du PDF")
 
 
 def _toc(nav: tuple[NavSection, ...], ids: Mapping[str, str]) -> str:
@@ -81,6 +148,7 @@ def _page_html(packaged: RenderedSite, page: str, ids: Mapping[str, str]) -> str
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=_configs())
     links = _PdfLinks(converter, page=page, ids=ids, files=packaged.files)
     converter.treeprocessors.register(links, "ecopole-pdf-links", 0)  # after the toc's ids
+    converter.treeprocessors.register(_TableColumns(converter), "ecopole-pdf-columns", 0)
     return str(converter.convert(packaged.pages[page]))
 
 
@@ -124,6 +192,45 @@ class _PdfLinks(Treeprocessor):  # type: ignore[misc]
 
     def _is_chart(self, target: str) -> bool:
         return target in self.files and target.endswith(".svg")
+
+
+class _TableColumns(Treeprocessor):  # type: ignore[misc]
+    """Gives each table a ``<colgroup>`` of column widths and the class ``columns``."""
+
+    def run(self, root: etree.Element) -> None:
+        for table in root.iter("table"):
+            rows = [[_cell(cell) for cell in row if cell.tag in ("th", "td")]
+                    for row in table.iter("tr")]
+            if not any(rows) or any(cell.get("colspan") for cell in table.iter()):
+                continue  # spanned cells are left to WeasyPrint's automatic layout
+            columns = table_columns(rows)
+            group = etree.Element("colgroup")
+            for share in columns.shares:
+                etree.SubElement(group, "col", style=f"width: {share:.2%}")
+            table.insert(0, group)
+            if columns.scale < 1:
+                table.set("style", f"font-size: {columns.scale * 8.5:.1f}pt")
+            table.set("class", " ".join(filter(None, (table.get("class"), "columns"))))
+
+
+def _cell(cell: etree.Element) -> Cell:
+    """A cell's text as runs, bold or not, a ``LINE_BREAK`` per ``<br>``."""
+    return list(_runs(cell, bold=cell.tag == "th"))
+
+
+def _runs(element: etree.Element, *, bold: bool) -> Iterator[Run]:
+    yield _spoken(element.text), bold
+    for child in element:
+        if child.tag == "br":
+            yield LINE_BREAK, bold
+        else:
+            yield from _runs(child, bold=bold or child.tag in ("strong", "b"))
+        yield _spoken(child.tail), bold
+
+
+def _spoken(text: str | None) -> str:
+    """Text as laid out: white space is one space; an escaped or stashed character, one."""
+    return _PLACEHOLDER.sub("x", _WHITE_SPACE.sub(" ", text or ""))
 
 
 def _target(page: str, href: str) -> tuple[str, str]:

@@ -33,6 +33,7 @@ from ecopole_kit.models import Issue
 from ecopole_kit.requests.copying import Copied, copy_register
 from ecopole_kit.requests.email_import import parse_request_email, received_date
 from ecopole_kit.requests.package import Applicant, build_package, remove_stale_work
+from ecopole_kit.requests.pdf import Progress
 from ecopole_kit.requests.records import Request
 from ecopole_kit.requests.register import Register, checked_request
 from ecopole_kit.requests.statuses import TRANSITIONS, Status
@@ -292,9 +293,11 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def accept_and_package(desk: Desk, request_id: int, *, reason: str | None,
-                       without_territory: bool = False) -> tuple[Request, Path]:
+                       without_territory: bool = False,
+                       on_step: Progress | None = None) -> tuple[Request, Path]:
     """Accept a request and produce its package (PDF and site zip) for the applicant; a
-    territory written as text must be tied first, or left out on purpose."""
+    territory written as text must be tied first, or left out on purpose. Each step of the
+    package is told to ``on_step``."""
     register = desk.open()
     request = register.get(request_id)
     if request.anonymise or not request.nom or not request.courriel:
@@ -316,7 +319,7 @@ def accept_and_package(desk: Desk, request_id: int, *, reason: str | None,
     applicant = Applicant(nom=request.nom, organisation=request.organisation or "",
                           courriel=request.courriel, territoire=request.territoire,
                           territoire_texte=request.territoire_texte)
-    build_package(applicant, folder, knowledge=load_knowledge())
+    build_package(applicant, folder, knowledge=load_knowledge(), on_step=on_step)
     return register.accept(request_id, by=desk.by, reason=reason), folder
 
 
