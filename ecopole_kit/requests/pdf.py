@@ -77,15 +77,16 @@ def render_pdf(weasyprint: Any, packaged: RenderedSite, title: str, cover: str, 
                on_step: Progress | None = None) -> bytes:
     ids = {page.path: "p-" + page.path.removesuffix(".md").replace("/", "_")
            for page in nav_pages(packaged.nav)}
-    sections = [f'<section class="page" id="{ids[page.path]}">'
-                f"{_page_html(packaged, page.path, ids)}</section>"
-                for page in nav_pages(packaged.nav)]
-    document = (f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-                f"<title>{title}</title><style>{STYLESHEET}</style></head><body>"
-                f"{cover}{_toc(packaged.nav, ids)}{''.join(sections)}</body></html>")
-    fetcher = MemoryFetcher(packaged.files)  # nothing else may be read: no network, no disk
-    with _collector_paused(), _steps_reported(on_step):
-        return bytes(weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf())
+    with _collector_paused():
+        to_html = _PageConverter(packaged, ids)
+        sections = [f'<section class="page" id="{ids[page.path]}">'
+                    f"{to_html(page.path)}</section>" for page in nav_pages(packaged.nav)]
+        document = (f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+                    f"<title>{title}</title><style>{STYLESHEET}</style></head><body>"
+                    f"{cover}{_toc(packaged.nav, ids)}{''.join(sections)}</body></html>")
+        fetcher = MemoryFetcher(packaged.files)  # nothing else read: no network, no disk
+        with _steps_reported(on_step):
+            return bytes(weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf())
 
 
 @contextmanager
@@ -143,13 +144,21 @@ def _toc(nav: tuple[NavSection, ...], ids: Mapping[str, str]) -> str:
     return "".join(parts) + "</section>"
 
 
-def _page_html(packaged: RenderedSite, page: str, ids: Mapping[str, str]) -> str:
-    """One page as HTML, its links and images made fit for the PDF (see ``_PdfLinks``)."""
-    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=_configs())
-    links = _PdfLinks(converter, page=page, ids=ids, files=packaged.files)
-    converter.treeprocessors.register(links, "ecopole-pdf-links", 0)  # after the toc's ids
-    converter.treeprocessors.register(_TableColumns(converter), "ecopole-pdf-columns", 0)
-    return str(converter.convert(packaged.pages[page]))
+class _PageConverter:
+    """Each page as HTML, its links and images made fit for the PDF (see ``_PdfLinks``),
+    its tables given their columns; one converter for all, reset between pages."""
+
+    def __init__(self, packaged: RenderedSite, ids: Mapping[str, str]) -> None:
+        self.pages = packaged.pages
+        self.converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=_configs())
+        self.links = _PdfLinks(self.converter, page="", ids=ids, files=packaged.files)
+        self.converter.treeprocessors.register(self.links, "ecopole-pdf-links", 0)  # after ids
+        self.converter.treeprocessors.register(_TableColumns(self.converter),
+                                               "ecopole-pdf-columns", 0)
+
+    def __call__(self, page: str) -> str:
+        self.links.page = page
+        return str(self.converter.reset().convert(self.pages[page]))
 
 
 def _configs() -> dict[str, dict[str, Any]]:
