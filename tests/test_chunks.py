@@ -44,6 +44,8 @@ def test_only_the_asked_part_is_decoded_and_the_whole_keeps_the_rows_order() -> 
         table["01999"]
     assert list(table) == [code for code, _ in ROWS] and len(table) == len(ROWS)
     assert sorted(made) == sorted(code for code, _ in ROWS)  # each record made once
+    assert list(table.items()) == [(code, table[code]) for code, _ in ROWS]
+    assert list(table.values()) == [table[code] for code, _ in ROWS]
 
 
 def test_threads_reading_one_part_share_its_records() -> None:
@@ -57,6 +59,7 @@ def test_threads_reading_one_part_share_its_records() -> None:
     assert len({id(record) for record in found}) == 1
 
 
+@pytest.mark.slow
 def test_the_ready_form_says_what_the_whole_data_say() -> None:
     geo = load_geography()
     communes = list(geo.communes.values())

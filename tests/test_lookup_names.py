@@ -5,6 +5,8 @@ And the kinds made of several communes, or of EPCI and communes, never counted t
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecopole_kit.territory.geography import Geography
 from tests.conftest import geography
@@ -67,6 +69,7 @@ def test_a_number_beside_a_city_without_arrondissements_is_a_departement(
     assert geo.lookup("Bordeaux 33")[0].code == "33063"
 
 
+@pytest.mark.slow
 def test_a_pays_is_explained_and_its_epci_proposed(geo: Geography) -> None:
     found = geo.search.find("Pays Tolosan")
     assert "formé d'intercommunalités (EPCI)" in found.note
@@ -79,6 +82,7 @@ def test_a_pays_is_explained_and_its_epci_proposed(geo: Geography) -> None:
     assert broceliande.note
 
 
+@pytest.mark.slow
 def test_a_petr_alone_is_explained_not_mistaken_for_a_commune(geo: Geography) -> None:
     for query in ("PETR", "petr", "Pôle d'équilibre territorial et rural", "Pays"):
         found = geo.search.find(query)
@@ -86,6 +90,7 @@ def test_a_petr_alone_is_explained_not_mistaken_for_a_commune(geo: Geography) ->
         assert "Cherchez ses EPCI par leur nom" in found.note
 
 
+@pytest.mark.slow
 def test_what_bears_the_very_name_of_a_pays_comes_first(geo: Geography) -> None:
     assert geo.search.find("Pays Basque").matches[0].nom == "CA du Pays Basque"
     assert geo.search.find("Pays de la Loire").matches[0].kind == "region"
@@ -105,6 +110,7 @@ def test_hidden_results_are_counted_and_can_all_be_seen(geo: Geography) -> None:
     assert geo.search.find("Corte Haute-Corse").hidden == 0
 
 
+@pytest.mark.slow
 def test_lookup_command_counts_what_it_hides(run_cli) -> None:
     result = run_cli("lookup", "Saint-Pierre")
     assert result.exit_code == 0
@@ -188,3 +194,22 @@ def test_any_commune_is_found_by_its_name_and_departement(geo: Geography, step: 
 def test_articles_and_place_names_inside_a_name_are_kept(
         geo: Geography, query: str, code: str) -> None:
     assert geo.lookup(query)[0].code == code
+
+
+@given(data=st.data(), at_start=st.booleans())
+def test_the_names_holding_a_fragment_are_those_a_scan_finds(data: st.DataObject,
+                                                             at_start: bool) -> None:
+    """The search in the joined names (str.find) finds what a loop over every name finds,
+    in the same order: for pieces of real names, at their start or inside, and for any text."""
+    search = geography().search
+    keys = search._index[0]
+    name = keys[data.draw(st.integers(0, len(keys) - 1))]
+    start = 0 if at_start else data.draw(st.integers(0, len(name) - 1))
+    end = data.draw(st.integers(start + 1, len(name)))
+    fragment = data.draw(st.one_of(st.just(name[start:end]), st.text("ab \n-'", max_size=4),
+                                     st.just(f"{name[start:end]}\n{name[:2]}")))
+    if not fragment:
+        return
+    scanned = [i for i, k in enumerate(keys)
+               if (k.startswith(fragment) if at_start else fragment in k)]
+    assert search._holding(fragment, at_start=at_start) == scanned

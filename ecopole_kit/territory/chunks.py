@@ -12,7 +12,15 @@ from __future__ import annotations
 import gc
 import marshal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from typing import Any, TypeVar
 
 V = TypeVar("V")
@@ -61,6 +69,12 @@ class ChunkedTable(Mapping[str, V]):
 
     def __len__(self) -> int:
         return len(self._whole())
+
+    def values(self) -> ValuesView[V]:  # the whole table's own, not a lookup per key
+        return self._whole().values()
+
+    def items(self) -> ItemsView[str, V]:
+        return self._whole().items()
 
     @property
     def parts_read(self) -> frozenset[str]:

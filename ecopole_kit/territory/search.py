@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from functools import cached_property
@@ -140,10 +141,7 @@ class TerritorySearch:
         if not key:
             return []
         keys = self._index[0]
-        if len(key) < 3:
-            hits = [i for i, k in enumerate(keys) if k.startswith(key)]
-        else:
-            hits = [i for i, k in enumerate(keys) if key in k]
+        hits = self._holding(key, at_start=len(key) < 3)
         if not hits:
             return self._fuzzy_refs(key) if fuzzy else []
         return [(_TIER_SCORES[_tier(key, keys[i])], self._index[1][i]) for i in hits]
@@ -188,8 +186,8 @@ class TerritorySearch:
         """For « Pays Tolosan »: whatever bears that very name (« CA du Pays Basque »), then
         the EPCI whose name, or one of whose communes' names, holds « tolosan »."""
         keys, refs = self._index
-        found = [(_TIER_SCORES[0 if k == query.text else 1], refs[i])
-                 for i, k in enumerate(keys) if f" {query.text} " in f" {k} "]
+        found = [(_TIER_SCORES[0 if keys[i] == query.text else 1], refs[i])
+                 for i in self._holding(query.text) if f" {query.text} " in f" {keys[i]} "]
         if not query.rest:
             return found
         found += [(round(0.85 * score, 3), ref) for score, ref in self._name_refs(query.rest)
@@ -256,6 +254,29 @@ class TerritorySearch:
                     for kind in ("departement", "region")
                     for code, record in geo.table(kind).items()]
         return [(key, *ref) for key, ref in entries]
+
+    @cached_property
+    def _haystack(self) -> tuple[str, list[int]]:
+        """The names, one per line, and where each starts: ``str.find`` scans them in C
+        (a tenth of a millisecond where a Python loop over 40 000 names took five)."""
+        starts, position = [], 1
+        for key in self._index[0]:
+            starts.append(position)
+            position += len(key) + 1
+        return "\n" + "\n".join(self._index[0]) + "\n", starts
+
+    def _holding(self, fragment: str, *, at_start: bool = False) -> list[int]:
+        """The index of each name holding ``fragment`` (or starting with it), in order."""
+        if "\n" in fragment:  # a name is one line
+            return []
+        text, starts = self._haystack
+        needle, skip = ("\n" + fragment, 1) if at_start else (fragment, 0)
+        found: list[int] = []
+        at = text.find(needle)
+        while at != -1:
+            found.append(bisect_right(starts, at + skip) - 1)
+            at = text.find(needle, starts[found[-1]] + len(self._index[0][found[-1]]))
+        return found
 
     @cached_property
     def _trigrams(self) -> dict[str, list[int]]:
