@@ -51,6 +51,7 @@ def test_import_linter_keeps_every_contract() -> None:
     assert result.stdout.count("KEPT") >= 5
 
 
+@pytest.mark.slow
 def test_no_module_over_the_size_limit() -> None:
     long = {str(path.relative_to(PACKAGE)): count for path, _ in _modules()
             if (count := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES}
@@ -66,6 +67,7 @@ def test_no_folder_over_the_module_limit() -> None:
     assert crowded == {}
 
 
+@pytest.mark.slow
 def test_functions_are_short() -> None:
     lengths = [node.end_lineno - node.lineno + 1 for _, tree in _modules()
                for node in ast.walk(tree)
@@ -82,6 +84,7 @@ def _raised_names(tree: ast.Module) -> Iterator[tuple[str, int]]:
                 yield func.id, node.lineno
 
 
+@pytest.mark.slow
 def test_no_failure_raises_the_bare_root() -> None:
     """A caller tells failures apart by class: every raise site names a specific one."""
     bare = [f"{path.relative_to(PACKAGE)}:{line}" for path, tree in _modules()
@@ -90,6 +93,7 @@ def test_no_failure_raises_the_bare_root() -> None:
     assert bare == []
 
 
+@pytest.mark.slow
 def test_only_interfaces_and_workflows_load_the_referentiel_and_the_geography() -> None:
     callers = [f"{path.relative_to(PACKAGE)}:{node.lineno}" for path, tree in _modules()
                if _room(path) not in LOADER_ROOMS
@@ -99,6 +103,7 @@ def test_only_interfaces_and_workflows_load_the_referentiel_and_the_geography() 
     assert callers == []
 
 
+@pytest.mark.slow
 def test_no_work_at_import_time() -> None:
     """Importing a module reads no file and translates nothing: module level holds
     definitions, constants and imports only (no calls to the kit's own loaders)."""

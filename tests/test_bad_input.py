@@ -268,7 +268,21 @@ BUILT = {
                                   _write("docs/page.md", "# Nos &lt;script&gt;alert(1)"
                                          "&lt;/script&gt;\n\nTexte.\n")),
 }
-ROWS = [*sorted(CASES), *(pytest.param(name, marks=pytest.mark.slow) for name in sorted(BUILT))]
+# Rows that copy a project, read its mkdocs.yml or render the kit's pages before refusing
+# (40 ms to 0.6 s each): in the whole suite only, but for one of each kind of file.
+RENDERING = {
+    "recherche sans résultat", "code officiel inconnu", "champ obligatoire manquant",
+    "1e30 dans une fonction", "--safe et INHERIT hors du projet", "--safe et plugin inconnu",
+    "--safe et hooks", "en-tête de page en alias", "en-tête de page en liste",
+    "en-tête de page mal formé", "titre de page en liste", "page réservée",
+    "fichier du kit dans docs", "lien hors du projet dans docs", "site est un lien",
+    ".ecopole est un lien", "INHERIT en boucle", "INHERIT absolu", "INHERIT hors du projet",
+    "INHERIT pas un texte", "fichier hérité mal formé", "mkdocs.yml lien hors du projet",
+    "mkdocs.yml en alias", "mkdocs.yml en liste"}
+ROWS = [*(pytest.param(name, marks=pytest.mark.slow) if name in RENDERING else name
+          for name in sorted(CASES)),
+        *(pytest.param(name, marks=pytest.mark.slow) for name in sorted(BUILT))]
+assert set(CASES) >= RENDERING
 
 
 @pytest.mark.parametrize("name", ROWS)
@@ -304,6 +318,7 @@ def test_an_unexpected_failure_is_reported_without_traceback(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_the_interview_offers_to_save_the_answers(
         run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     typed = iter(["commune", "62057", "1"])
@@ -328,6 +343,7 @@ def test_ctrl_c_in_the_interview_offers_to_save_the_answers(
     assert saved.exists()  # nothing was created: the answers stay
 
 
+@pytest.mark.slow
 def test_saved_answers_are_removed_once_the_project_exists(run_cli, tmp_path: Path) -> None:
     from ecopole_kit.workflows.create import save_answers
 
@@ -346,6 +362,7 @@ def test_saved_answers_are_removed_once_the_project_exists(run_cli, tmp_path: Pa
     assert own.exists()
 
 
+@pytest.mark.slow
 def test_a_taken_destination_is_said_before_the_first_question(
         run_cli, tmp_path: Path) -> None:
     (tmp_path / "pris").mkdir()

@@ -36,6 +36,7 @@ def project(tmp_path: Path) -> Path:
     return made_project("audruicq", tmp_path / "p")
 
 
+@pytest.mark.slow
 def test_the_fingerprint_follows_every_input_and_nothing_else(project: Path) -> None:
     first = stamps.fingerprint(project)
     assert stamps.fingerprint(project) == first
@@ -51,6 +52,7 @@ def test_the_fingerprint_follows_every_input_and_nothing_else(project: Path) -> 
     assert stamps.fingerprint(project, safe=True) != stamps.fingerprint(project)
 
 
+@pytest.mark.slow
 def test_a_link_out_of_the_project_is_not_read(project: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("un", encoding="utf-8")

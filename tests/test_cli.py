@@ -51,6 +51,7 @@ def test_a_file_given_for_a_folder_is_said_in_french(run_cli, tmp_path: Path) ->
     assert "Valeur invalide pour '[PROJET]' : Dossier 'notes.txt' est un fichier." in result.stderr
 
 
+@pytest.mark.slow
 def test_new_from_answers_without_input(run_cli, tmp_path: Path) -> None:
     result = run_cli("new", "projet", "--answers", str(EXAMPLES / "audruicq.yaml"),
                      "--no-input")
@@ -61,6 +62,7 @@ def test_new_from_answers_without_input(run_cli, tmp_path: Path) -> None:
     assert config["territoire"]["codes"] == ["246200844"]
 
 
+@pytest.mark.slow
 def test_new_defaults_to_a_folder_named_by_the_slug(run_cli, tmp_path: Path) -> None:
     result = run_cli("new", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
     assert result.exit_code == 0, result.stderr
@@ -88,6 +90,7 @@ def test_new_invalid_answers_file_reports_file_and_line(run_cli, tmp_path: Path)
     assert not (tmp_path / "gohelle").exists()
 
 
+@pytest.mark.slow
 def test_new_interactive_through_the_terminal(run_cli, tmp_path: Path) -> None:
     answers = write_yaml(tmp_path / "r.yaml", {
         k: v for k, v in yaml.safe_load((EXAMPLES / "gohelle.yaml").read_text("utf-8")).items()
@@ -118,6 +121,7 @@ def test_new_missing_answers_file(run_cli) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_validate_valid_project(run_cli) -> None:
     run_cli("new", "p", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
     result = run_cli("validate", "p")
@@ -125,6 +129,7 @@ def test_validate_valid_project(run_cli) -> None:
     assert "Tout est valide." in result.output
 
 
+@pytest.mark.slow
 def test_validate_reports_every_problem_with_file_and_line(run_cli, tmp_path: Path) -> None:
     run_cli("new", "p", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
     path = tmp_path / "p" / "territoire.yaml"
@@ -177,6 +182,7 @@ def test_validate_a_folder_that_is_not_a_project(run_cli, tmp_path: Path) -> Non
     assert "n'est pas un projet de site Ecopôle" in result.stderr
 
 
+@pytest.mark.slow
 def test_build_reports_invalid_project_without_building(run_cli, tmp_path: Path) -> None:
     run_cli("new", "p", "--answers", str(EXAMPLES / "gohelle.yaml"), "--no-input")
     path = tmp_path / "p" / "fonctions" / "emploi.yaml"
@@ -189,6 +195,7 @@ def test_build_reports_invalid_project_without_building(run_cli, tmp_path: Path)
     assert not (tmp_path / "p" / "site").exists()
 
 
+@pytest.mark.slow
 def test_build_outside_a_project(run_cli) -> None:
     result = run_cli("build")
     assert result.exit_code == 1
@@ -322,6 +329,7 @@ def help_imports(tmp_path: Path, *args: str) -> tuple[str, set[str]]:
     return done.stdout, set(listing.read_text(encoding="utf-8").split("\n"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [(), ("requests",), ("requests", "serve"), ("network",),
                                      ("network", "build"), ("build",), ("lookup",),
                                      ("new",), ("validate",)])
@@ -336,6 +344,7 @@ def test_help_imports_nothing_heavy(tmp_path: Path, command: tuple[str, ...]) ->
     assert [m for m in NOT_FOR_HELP if m in modules] == []
 
 
+@pytest.mark.slow
 def test_the_help_probe_sees_a_command_that_runs(tmp_path: Path) -> None:
     """The check above is not vacuous: a command that runs imports what --help must not."""
     _, modules = help_imports(tmp_path, "validate", str(tmp_path))

@@ -273,17 +273,20 @@ def _raw_page(codes: list[str], **context: Any) -> str:
     return site.pages["diagnostic.md"]
 
 
+@pytest.mark.slow
 def test_page_of_a_reunion_commune_warns_about_overseas() -> None:
     page = _page(["97411"])  # Saint-Denis, La Réunion
     assert '!!! warning "Territoire d\'outre-mer"' in page
     assert "moyennes nationales" in page and "Territoire insulaire" not in page
 
 
+@pytest.mark.slow
 def test_page_of_a_corsican_commune_warns_about_the_island() -> None:
     page = _page(["2A004"])  # Ajaccio
     assert '!!! warning "Territoire insulaire"' in page and "outre-mer" not in page
 
 
+@pytest.mark.slow
 def test_page_of_a_mainland_commune_has_no_caveat() -> None:
     page = _page(["62057"])  # Audruicq, 5 309 inhabitants in the shipped data
     assert "!!! warning" not in page
@@ -297,6 +300,7 @@ def test_page_of_a_mainland_commune_has_no_caveat() -> None:
     assert "l'aura indiquée, avec sa source et son année" in page
 
 
+@pytest.mark.slow
 def test_page_compares_the_declared_farmland_with_its_source_and_year() -> None:
     typed_source = dict(sau_ha=1800, sau_source="Agreste <b>RA</b> 2020", sau_annee=2020)
     raw = _raw_page(["62057"], **typed_source)
@@ -310,6 +314,7 @@ def test_page_compares_the_declared_farmland_with_its_source_and_year() -> None:
     assert "non renseignée" not in page.split("### Surface agricole du territoire")[1][:200]
 
 
+@pytest.mark.slow
 def test_the_land_needed_is_compared_with_the_territory_s_whole_area() -> None:
     page = _page(["62057"])  # Audruicq: 1 446 ha of outlines, 5 309 inhabitants
     assert "Superficie totale du territoire : 1 446 ha**" in page
@@ -318,6 +323,7 @@ def test_the_land_needed_is_compared_with_the_territory_s_whole_area() -> None:
     assert "IGN, ADMIN EXPRESS COG" in page
 
 
+@pytest.mark.slow
 def test_no_partial_area_when_a_commune_has_no_outline() -> None:
     page = _page(["15031"])  # Celles (Cantal): no outline in the shipped data
     assert "Superficie totale du territoire" not in page

@@ -194,6 +194,7 @@ def test_a_module_in_the_current_folder_is_not_imported_by_mkdocs(tmp_path: Path
     assert (project / "site" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_the_preview_renders_the_kit_pages_again_only_when_their_files_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os

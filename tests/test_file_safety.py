@@ -117,6 +117,7 @@ def test_hidden_links_are_left_out_like_hidden_files(project: Path) -> None:
     assert ".cache" not in tree(project, "docs")
 
 
+@pytest.mark.slow
 def test_a_project_file_linked_out_of_the_project_is_an_issue(tmp_path: Path) -> None:
     root = made_project("gohelle", tmp_path / "p")
     outside = tmp_path / "territoire.yaml"
@@ -129,6 +130,7 @@ def test_a_project_file_linked_out_of_the_project_is_an_issue(tmp_path: Path) ->
         (str(root / "territoire.yaml"), True), (str(root / "fonctions" / "emploi.yaml"), True)}
 
 
+@pytest.mark.slow
 def test_a_project_file_linked_inside_the_project_is_read(tmp_path: Path) -> None:
     root = made_project("gohelle", tmp_path / "p")
     shutil.move(root / "territoire.yaml", root / "configuration.yaml")
@@ -270,6 +272,7 @@ def test_links_planted_in_the_work_folder_are_removed_not_written_through(
 # Temporary folders of new and accept.
 
 
+@pytest.mark.slow
 def test_new_removes_the_folders_a_crash_left_behind(tmp_path: Path) -> None:
     stale = tmp_path / f"{NEW_PREFIX}{_dead_pid()}-abcd"
     (stale / "p").mkdir(parents=True)
@@ -308,6 +311,7 @@ def test_the_next_package_removes_the_folders_a_crash_left_behind(
     assert not stale.exists() and list(temporary_folder.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_purge_removes_the_folders_a_crash_left_behind(temporary_folder: Path,
                                                        run_cli) -> None:
     from ecopole_kit.workflows.requests import Desk
@@ -336,6 +340,7 @@ def _accepted_with_linked_folder(run_cli, tmp_path: Path,
     return target, _run
 
 
+@pytest.mark.slow
 def test_accept_and_purge_refuse_a_linked_package_folder(
         run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target, run = _accepted_with_linked_folder(run_cli, tmp_path, monkeypatch)

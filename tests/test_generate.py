@@ -19,6 +19,7 @@ def project(tmp_path: Path) -> Path:
     return generate_project(example("pays-tolosan"), tmp_path / "pt").path
 
 
+@pytest.mark.slow
 def test_project_layout(project: Path) -> None:
     files = sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file())
     for expected in ("territoire.yaml", "mkdocs.yml", "README.md", ".gitignore",
@@ -30,6 +31,7 @@ def test_project_layout(project: Path) -> None:
         assert expected in files
 
 
+@pytest.mark.slow
 def test_yaml_files_declare_their_schema_on_the_first_line(project: Path) -> None:
     first = (project / "territoire.yaml").read_text("utf-8").splitlines()[0]
     assert first == ("# yaml-language-server: "
@@ -39,6 +41,7 @@ def test_yaml_files_declare_their_schema_on_the_first_line(project: Path) -> Non
     assert (project / ".ecopole" / "schemas" / "fonction-emploi.schema.json").is_file()
 
 
+@pytest.mark.slow
 def test_generated_project_is_valid_and_round_trips(project: Path) -> None:
     loaded = load_project(project, knowledge())
     tolosan = example("pays-tolosan")
@@ -50,6 +53,7 @@ def test_generated_project_is_valid_and_round_trips(project: Path) -> None:
         assert isinstance(loaded.functions.of(function_id), dict)
 
 
+@pytest.mark.slow
 def test_mkdocs_configuration_is_french_offline_material(project: Path) -> None:
     config = load_mkdocs((project / "mkdocs.yml").read_text("utf-8"))
     assert config["theme"]["name"] == "material"
@@ -59,6 +63,7 @@ def test_mkdocs_configuration_is_french_offline_material(project: Path) -> None:
     assert "offline" in config["plugins"]
 
 
+@pytest.mark.slow
 def test_record_keeps_kit_version_and_answers(project: Path) -> None:
     record = yaml.safe_load((project / ".ecopole" / "projet.yaml").read_text("utf-8"))
     assert record["version_kit"] == __version__
@@ -67,6 +72,7 @@ def test_record_keeps_kit_version_and_answers(project: Path) -> None:
     assert answers == example("pays-tolosan")
 
 
+@pytest.mark.slow
 def test_readme_for_the_project_lead(project: Path) -> None:
     readme = (project / "README.md").read_text("utf-8")
     assert readme.startswith("# Ecopôle alimentaire — Pays Tolosan")
@@ -75,6 +81,7 @@ def test_readme_for_the_project_lead(project: Path) -> None:
     assert "Publier" in readme
 
 
+@pytest.mark.slow
 def test_typed_text_is_never_rendered_as_a_template(tmp_path: Path) -> None:
     config = example("gohelle")
     config["territoire"]["nom"] = "{{ 7 * 7 }} {% raw %}<b>x</b>"
@@ -97,6 +104,7 @@ def test_non_empty_destination_is_refused_and_untouched(tmp_path: Path) -> None:
     assert [p.name for p in dest.iterdir()] == ["mes-notes.md"]
 
 
+@pytest.mark.slow
 def test_force_keeps_foreign_files_and_backs_up_replaced_ones(tmp_path: Path) -> None:
     dest = generate_project(example("gohelle"), tmp_path / "d").path
     (dest / "mes-notes.md").write_text("à moi", "utf-8")
@@ -117,6 +125,7 @@ def test_destination_that_is_a_file(tmp_path: Path) -> None:
         generate_project(example("gohelle"), target)
 
 
+@pytest.mark.slow
 def test_nothing_is_left_behind_when_generation_fails(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     def explode(*args: object, **kwargs: object) -> None:
@@ -128,6 +137,7 @@ def test_nothing_is_left_behind_when_generation_fails(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["../../etc", "/tmp/ailleurs", "..", "a/../../b", "C:\\\\x"])
 def test_typed_names_never_lead_outside_the_destination(tmp_path: Path, name: str) -> None:
     from ecopole_kit.project.questions import default_for, questions

@@ -81,6 +81,7 @@ def test_get_shows_the_french_accessible_form(client: FlaskClient) -> None:
     assert "<script" not in page and "http" not in page.split("</head>")[0]
 
 
+@pytest.mark.slow
 def test_valid_post_is_stored_and_thanked(client: FlaskClient, register_path: Path) -> None:
     response = post(client, **VALID)
     assert response.status_code == 303
@@ -98,6 +99,7 @@ def test_valid_post_is_stored_and_thanked(client: FlaskClient, register_path: Pa
     assert "Camille" not in text and "camille" not in text
 
 
+@pytest.mark.slow
 def test_no_personal_data_in_the_thanks_url(client: FlaskClient) -> None:
     response = post(client, **VALID)
     location = response.headers["Location"]
@@ -106,6 +108,7 @@ def test_no_personal_data_in_the_thanks_url(client: FlaskClient) -> None:
         assert value not in location
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("csrf", [None, "", "faux-jeton", "ImFiYyI.Zz.zz"])
 def test_missing_or_wrong_token_is_refused(client: FlaskClient, register_path: Path,
                                            csrf: str | None) -> None:
@@ -119,6 +122,7 @@ def test_missing_or_wrong_token_is_refused(client: FlaskClient, register_path: P
     assert stored(register_path) == []
 
 
+@pytest.mark.slow
 def test_token_of_another_session_is_refused(register_path: Path) -> None:
     app = create_app(register_path, secret_key=b"k" * 32)
     foreign = token(app.test_client())
@@ -127,6 +131,7 @@ def test_token_of_another_session_is_refused(register_path: Path) -> None:
     assert stored(register_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("motivation", "Trop court.", "texte trop court (au moins 80 caractères)."),
     ("motivation", "x" * 90, "exposez en quelques phrases la raison ou le projet"),
@@ -149,6 +154,7 @@ def test_bad_input_is_explained_next_to_its_field(
     assert stored(register_path) == []
 
 
+@pytest.mark.slow
 def test_values_are_kept_after_an_error(client: FlaskClient, register_path: Path) -> None:
     response = post(client, **{**VALID, "courriel": "pas-une-adresse",
                                "territoire_texte": "31555, 2a004"})
@@ -162,6 +168,7 @@ def test_values_are_kept_after_an_error(client: FlaskClient, register_path: Path
     assert stored(register_path) == []
 
 
+@pytest.mark.slow
 def test_several_errors_are_all_reported(client: FlaskClient, register_path: Path) -> None:
     response = post(client, nom="C", courriel="x", motivation="court")
     page = response.get_data(as_text=True)
@@ -172,6 +179,7 @@ def test_several_errors_are_all_reported(client: FlaskClient, register_path: Pat
     assert stored(register_path) == []
 
 
+@pytest.mark.slow
 def test_hostile_name_is_shown_escaped_and_not_stored(client: FlaskClient,
                                                       register_path: Path) -> None:
     hostile = "<script>alert(1)</script>"
@@ -183,6 +191,7 @@ def test_hostile_name_is_shown_escaped_and_not_stored(client: FlaskClient,
     assert stored(register_path) == []
 
 
+@pytest.mark.slow
 def test_hostile_text_is_stored_as_typed(client: FlaskClient, register_path: Path) -> None:
     hostile = "<script>alert(1)</script>"
     motivation = f"{MOTIVATION} {hostile} {{{{ 7 * 7 }}}}"
@@ -203,6 +212,7 @@ def test_hostile_text_is_escaped_when_re_rendered(client: FlaskClient) -> None:
     assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
 
 
+@pytest.mark.slow
 def test_body_over_20_kb_is_refused(client: FlaskClient, register_path: Path) -> None:
     response = post(client, **{**VALID, "motivation": "mot " * 7500})
     page = response.get_data(as_text=True)
@@ -211,6 +221,7 @@ def test_body_over_20_kb_is_refused(client: FlaskClient, register_path: Path) ->
     assert stored(register_path) == []
 
 
+@pytest.mark.slow
 def test_more_than_five_posts_a_minute_are_refused(client: FlaskClient,
                                                    register_path: Path) -> None:
     for _ in range(5):
@@ -226,6 +237,7 @@ def test_more_than_five_posts_a_minute_are_refused(client: FlaskClient,
     assert other.status_code == 303  # the limit is per address
 
 
+@pytest.mark.slow
 def test_security_headers_on_every_response(client: FlaskClient) -> None:
     responses = [client.get("/"), client.get("/merci"), client.get("/absente"),
                  client.post("/", data={}), post(client, nom="x")]
@@ -259,6 +271,7 @@ def test_error_pages_are_french(client: FlaskClient) -> None:
     assert "Action impossible" in wrong.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_crash_shows_a_french_page_without_personal_data(
         client: FlaskClient, register_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -376,6 +389,7 @@ def test_unreadable_rate_limit_is_refused_in_french(register_path: Path) -> None
     create_app(register_path, rate_limit="2 per second; 20 per hour")
 
 
+@pytest.mark.slow
 def test_a_chunked_body_over_the_limit_is_refused(client: FlaskClient,
                                                   register_path: Path) -> None:
     """Without Content-Length (chunked), the same 20 kB limit and the same French page."""
@@ -398,6 +412,7 @@ def test_a_chunked_body_over_the_limit_is_refused(client: FlaskClient,
     assert accepted.status_code == 303 and len(stored(register_path)) == 1
 
 
+@pytest.mark.slow
 def test_another_host_header_is_refused(register_path: Path) -> None:
     app = create_app(register_path, secret_key=b"k" * 32, hosts=("demandes.exemple.fr",))
     client = app.test_client()
@@ -407,6 +422,7 @@ def test_another_host_header_is_refused(register_path: Path) -> None:
     assert "rechargez la page" in refused.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_behind_a_proxy_each_client_has_its_own_limit(register_path: Path) -> None:
     """With --derriere-proxy 1 the limit follows X-Forwarded-For; without it the header is
     ignored, so nobody can pass for another address."""
@@ -422,6 +438,7 @@ def test_behind_a_proxy_each_client_has_its_own_limit(register_path: Path) -> No
     assert five_then_one(direct, "198.51.100.9") == 429  # the header alone changes nothing
 
 
+@pytest.mark.slow
 def test_a_register_failure_shows_a_french_page_and_logs_no_data(
         client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:

@@ -38,6 +38,7 @@ def test_questions_come_from_the_schema_in_sections() -> None:
     assert not stage.required
 
 
+@pytest.mark.slow
 def test_full_interview_with_defaults_choices_and_progress() -> None:
     prompter = ScriptedPrompter(_all_answers())
     config = interview(prompter, {}, geography=geography())
@@ -161,6 +162,7 @@ def test_several_epci_are_added_one_by_one() -> None:
     assert any("en compte au moins deux" in message for message in prompter.explained)
 
 
+@pytest.mark.slow
 def test_a_search_without_result_is_explained_and_asked_again() -> None:
     script = _all_answers()
     script[1:2] = ["Xqzwvv", "audruicq"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ecopole_kit.project import questions as answers
 from ecopole_kit.workflows.interview import SEARCH_AGAIN, Helps, interview
 from tests.conftest import ScriptedPrompter, geography
@@ -155,6 +157,7 @@ def test_a_pays_searched_as_one_epci_offers_the_kind_of_several() -> None:
     assert config["territoire"]["codes"] == ["243500618", "243500550"]
 
 
+@pytest.mark.slow
 def test_a_typo_in_a_mixed_territory_suggests_the_right_kind_of_code(tmp_path: Path) -> None:
     from ecopole_kit.project.scaffold import generate_project
     from ecopole_kit.workflows.validate import validate_paths

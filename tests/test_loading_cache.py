@@ -40,6 +40,7 @@ def _key(path: Path, schema: str) -> str:
     return checks.digest(path.read_text("utf-8"), schema)
 
 
+@pytest.mark.slow
 def test_a_referentiel_is_checked_once_then_read_trusted_with_the_same_result(
         own_cache: Path, tmp_path: Path) -> None:
     copy = _copy(tmp_path)
@@ -51,6 +52,7 @@ def test_a_referentiel_is_checked_once_then_read_trusted_with_the_same_result(
     assert load_referentiel.__wrapped__(copy) == checked
 
 
+@pytest.mark.slow
 def test_a_hand_edited_fiche_is_checked_again_with_file_and_line(
         own_cache: Path, tmp_path: Path) -> None:
     copy = _copy(tmp_path)
@@ -67,6 +69,7 @@ def test_a_hand_edited_fiche_is_checked_again_with_file_and_line(
     assert _remembered(own_cache) == before  # the faulty content is not remembered
 
 
+@pytest.mark.slow
 def test_a_broken_file_is_never_remembered(own_cache: Path, tmp_path: Path) -> None:
     copy = _copy(tmp_path)
     glossary = copy / "glossaire.yaml"
@@ -95,6 +98,7 @@ def test_an_empty_setting_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -
     assert cache.cache_folder("essai") is None and not cache.seen("essai", "abc")
 
 
+@pytest.mark.slow
 def test_a_cache_that_cannot_be_written_only_costs_time(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "fichier"
@@ -141,6 +145,7 @@ def test_shipped_data_are_parsed_once_then_read_back_and_a_damaged_copy_is_remad
     assert cache.decoded("donnees", raw + b"", decode) == first and len(calls) == 2
 
 
+@pytest.mark.slow
 def test_the_name_index_read_back_from_the_cache_is_the_one_built(own_cache: Path) -> None:
     from ecopole_kit.territory.geography import load_geography
     from ecopole_kit.territory.search import TerritorySearch

@@ -154,6 +154,7 @@ def dashboard(outlines: Outlines, rows: list[SiteRow]) -> dict[str, str]:
     return rendered.pages
 
 
+@pytest.mark.slow
 def test_the_dashboard_names_each_site_and_says_who_is_behind(small_outlines: Outlines) -> None:
     pages = dashboard(small_outlines, [
         SiteRow(1, "sites/a", "../sites/a/site/index.html",
@@ -176,6 +177,7 @@ def test_the_dashboard_names_each_site_and_says_who_is_behind(small_outlines: Ou
     assert '<a href="../sites/a/site/index.html" aria-label="1. Pays &lt;b&gt;Tolosan' in home
 
 
+@pytest.mark.slow
 def test_the_actions_table_shows_each_stage_in_words_and_the_totals(
         small_outlines: Outlines) -> None:
     engaged = (Action("emploi", "parcours-insertion", "en cours"),
@@ -194,6 +196,7 @@ def test_the_actions_table_shows_each_stage_in_words_and_the_totals(
     assert "<tfoot><tr><th>Total</th><td>0</td><td>2</td><td>0</td><td>1</td><td>3</td>" in totals
 
 
+@pytest.mark.slow
 def test_the_map_places_each_site_in_its_frame_overseas_too(small_outlines: Outlines) -> None:
     svg = france_map_svg(small_outlines, [
         MapSite(1, "Toulouse", "https://t.exemple.fr/?a=1&b=2", ("31555",)),
@@ -330,6 +333,7 @@ def test_the_dashboard_names_places_and_stages_every_site(
     assert (site / "assets" / "javascripts" / "tablesort.min.js").is_file()
 
 
+@pytest.mark.slow
 def test_the_maps_base_is_kept_and_a_tampered_copy_is_not_trusted(
         tmp_path: Path, small_outlines: Outlines) -> None:
     from ecopole_kit.network.dashboard import BASE_FILE, map_bases

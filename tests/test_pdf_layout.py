@@ -136,6 +136,7 @@ TABLES = """# Tables
 """
 
 
+@pytest.mark.slow
 def test_each_table_gets_its_column_widths_and_the_fixed_layout() -> None:
     heads = " | ".join(["Collectivités"] * 12)
     markdown = TABLES.format(heads=heads, rules="|".join(["---"] * 12),
@@ -155,6 +156,7 @@ def test_each_table_gets_its_column_widths_and_the_fixed_layout() -> None:
     assert first[0] < first[1]  # the role's sentence wants the room
 
 
+@pytest.mark.slow
 def test_a_table_with_spanned_cells_keeps_the_automatic_layout() -> None:
     markdown = ('<table markdown="1"><tr><td colspan="2">Deux colonnes</td></tr>'
                 "<tr><td>a</td><td>b</td></tr></table>\n")

@@ -43,6 +43,7 @@ def test_pays_tolosan_example_is_the_whole_pays() -> None:
     assert resolved.population == 129_734 and len(resolved.communes) == 73
 
 
+@pytest.mark.slow
 def test_the_demo_states_the_pat_levels_the_aci_convention_and_the_manne(
         tolosan: RenderedSite) -> None:
     text = "\n".join(tolosan.pages.values())
@@ -59,6 +60,7 @@ def test_the_demo_states_the_pat_levels_the_aci_convention_and_the_manne(
     assert "coordonne le déploiement" not in text
 
 
+@pytest.mark.slow
 def test_every_fiche_names_its_possible_funding(tolosan: RenderedSite) -> None:
     for fiche in load_referentiel().fiches.values():
         assert fiche.financements, fiche.id
@@ -95,6 +97,7 @@ def test_the_new_pages_are_in_the_navigation(tolosan: RenderedSite) -> None:
         assert page.path in tolosan.pages
 
 
+@pytest.mark.slow
 def test_advice_matches_the_stage() -> None:
     audruicq = _site("audruicq")
     operational = plain(audruicq.pages["emploi/parcours-insertion.md"])  # opérationnel there
@@ -103,6 +106,7 @@ def test_advice_matches_the_stage() -> None:
     assert "Prochain palier" in audruicq.pages["emploi/ouverture-territoire.md"]  # en cours
 
 
+@pytest.mark.slow
 def test_the_home_page_says_the_territorys_particularities() -> None:
     config = example("gohelle")
     config["contexte"]["particularites"] = ["littoral", "montagne"]

@@ -110,6 +110,7 @@ def _as_shown(text: str) -> str:
     return _flat(_DROPPED.sub("", text))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("markdowns", MARKDOWNS)
 @settings(max_examples=examples(200), deadline=None)
 @given(text=PASTED_TEXT)
@@ -119,6 +120,7 @@ def test_any_typed_text_renders_literally_in_a_paragraph(text: str, markdowns: s
     assert tags == {"p"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("markdowns", MARKDOWNS)
 @settings(max_examples=examples(200), deadline=None)
 @given(text=PASTED_TEXT)
@@ -129,6 +131,7 @@ def test_any_typed_text_renders_literally_at_the_start_of_a_block(text: str,
     assert tags == {"p"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("markdowns", MARKDOWNS)
 @settings(max_examples=examples(150), deadline=None)
 @given(text=PASTED_TEXT)
@@ -266,6 +269,7 @@ _CODED = {"commune", "arrets", "fiche", "id", "producteur", "debut", "fin", "dat
 _FRENCH_NUMBER = re.compile(r"-?\d{1,3}(\u202f\d{3})*(,\d+)?")
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(300))
 @given(value=st.one_of(st.floats(allow_nan=False, allow_infinity=False),
                        st.integers(-10**40, 10**40)), decimals=st.integers(0, 3))
@@ -282,6 +286,7 @@ _YAML_PIECES = st.lists(st.sampled_from(["a: ", "- ", "&x ", "*x ", "[", "]", "{
                                          "? ", "'", '"', "9" * 30, "1.0e+30", "#"]), max_size=40)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(400), deadline=None)
 @given(text=st.one_of(_YAML_TEXT, _YAML_PIECES.map("".join)))
 def test_any_text_parses_or_gets_an_issue(text: str) -> None:
@@ -291,6 +296,7 @@ def test_any_text_parses_or_gets_an_issue(text: str) -> None:
         assert all(issue.file == "f.yaml" and issue.message for issue in error.issues)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(100))
 @given(number=st.integers(18, 6000).flatmap(
     lambda n: st.text("0123456789", min_size=n, max_size=n)).map(lambda d: f"-1{d}"),

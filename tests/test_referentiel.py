@@ -131,6 +131,7 @@ def _copy_referentiel(tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.slow
 def test_a_link_to_a_missing_fiche_fails(tmp_path: Path) -> None:
     copy = _copy_referentiel(tmp_path)
     page = copy / "pages" / "ecopole.md"
@@ -140,6 +141,7 @@ def test_a_link_to_a_missing_fiche_fails(tmp_path: Path) -> None:
         render_site(load_referentiel(copy), typed(config), function_configs(), place_for(config))
 
 
+@pytest.mark.slow
 def test_an_invalid_fiche_is_reported_with_its_file(tmp_path: Path) -> None:
     copy = _copy_referentiel(tmp_path)
     fiche = copy / "fiches" / "emploi" / "essaimage-faux.yaml"
@@ -150,6 +152,7 @@ def test_an_invalid_fiche_is_reported_with_its_file(tmp_path: Path) -> None:
     assert files == {"referentiel/fiches/emploi/essaimage-faux.yaml"}
 
 
+@pytest.mark.slow
 def test_rendering_is_pure_and_tailored() -> None:
     referentiel = load_referentiel()
     tolosan, audruicq = example("pays-tolosan"), example("audruicq")
@@ -230,6 +233,7 @@ def _told(path: Path) -> str:
                     .replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
+@pytest.mark.slow
 def test_an_example_is_told_in_two_fiches_at_most() -> None:
     told = {name: sorted(path.stem for path in FICHES if re.search(pattern, _told(path)))
             for name, pattern in EXAMPLE_SIGNATURES.items()}

@@ -230,6 +230,7 @@ def test_a_refusal_needs_a_reason(register: Register) -> None:
     assert refused.events[-1].reason == "Territoire hors réseau"
 
 
+@pytest.mark.slow
 def test_a_shipment_only_after_acceptance(register: Register) -> None:
     request = _request_in(register, "reçue")
     with pytest.raises(EcopoleError) as caught:
@@ -262,6 +263,7 @@ def test_events_record_who_when_and_why(register: Register) -> None:
 
 # Personal data -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_export_person_gives_every_request_of_an_address(register: Register) -> None:
     first = register.add(person(), by="x", source="courriel")
     register.add(person(courriel="autre@exemple.fr", nom="Dominique Autre"), by="x",
@@ -278,6 +280,7 @@ def test_export_person_gives_every_request_of_an_address(register: Register) -> 
     assert register.export_person("personne@exemple.fr") == []
 
 
+@pytest.mark.slow
 def test_delete_person_erases_personal_fields_and_keeps_history(register: Register) -> None:
     kept = register.add(person(courriel="autre@exemple.fr"), by="x", source="courriel")
     signed = register.add(person(), by=EMAIL, source="formulaire")  # signed by the person

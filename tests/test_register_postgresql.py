@@ -186,6 +186,7 @@ def test_migrate_copies_both_ways_and_refuses_a_filled_target(
     assert [r.as_dict() for r in Register(back).list()] == [r.as_dict() for r in target.list()]
 
 
+@pytest.mark.slow
 def test_migrate_refuses_its_own_register(run_cli: Any, tmp_path: Path) -> None:
     Register(tmp_path / "registre.sqlite").add(person(), by="x", source="saisie")
     result = _requests(run_cli, "registre.sqlite", "migrate", "--vers", "registre.sqlite")

@@ -60,6 +60,7 @@ def home_block(site: RenderedSite) -> str:
     return plain(home[home.index('!!! info "Le projet en bref"'):home.index("Ce site est")])
 
 
+@pytest.mark.slow
 def test_public_site_shows_context_territory_and_request_block() -> None:
     site = public()
     assert "- **Milieu :** urbain" in home_block(site)
@@ -69,6 +70,7 @@ def test_public_site_shows_context_territory_and_request_block() -> None:
     assert LICENCE_PAGE not in site.pages
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("with_territory", [True, False])
 def test_applicant_copy_drops_the_milieu_line_and_the_request_block(
         with_territory: bool) -> None:
@@ -80,6 +82,7 @@ def test_applicant_copy_drops_the_milieu_line_and_the_request_block(
     assert "## Que mettre dans votre demande" in demander  # the rest of the page stays
 
 
+@pytest.mark.slow
 def test_applicant_copy_without_territory_has_no_official_pages_nor_links_to_them() -> None:
     site = applicant(with_territory=False)
     assert not OFFICIAL_PAGES & site.pages.keys()
@@ -93,6 +96,7 @@ def test_applicant_copy_without_territory_has_no_official_pages_nor_links_to_the
     assert "Diagnostic : terres, emplois" not in home  # the list item, not only its link
 
 
+@pytest.mark.slow
 def test_applicant_copy_with_territory_keeps_the_official_pages() -> None:
     site = applicant(with_territory=True)
     assert site.pages.keys() >= OFFICIAL_PAGES
@@ -101,6 +105,7 @@ def test_applicant_copy_with_territory_keeps_the_official_pages() -> None:
     assert "](territoire.md)" in home_block(site)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("with_territory", [True, False])
 def test_applicant_copy_ends_with_the_licence_page(with_territory: bool) -> None:
     site = applicant(with_territory)
@@ -120,6 +125,7 @@ def test_the_credits_list_every_source_the_referentiel_cites() -> None:
             assert f"]({source.url})" in credits
 
 
+@pytest.mark.slow
 def test_navigation_is_typed_and_lists_every_page_once() -> None:
     site = public()
     assert all(isinstance(section, NavSection) for section in site.nav)
@@ -145,6 +151,7 @@ def test_fiche_placeholders_are_replaced(site: object) -> None:
     assert f"    À {name}, " in tailored
 
 
+@pytest.mark.slow
 def test_a_link_to_a_page_not_produced_becomes_its_text(tmp_path: Path) -> None:
     copy = tmp_path / "referentiel"
     shutil.copytree(ROOT / "referentiel", copy)
@@ -167,6 +174,7 @@ def test_a_link_to_a_page_not_produced_becomes_its_text(tmp_path: Path) -> None:
     assert "Voir le [diagnostic](diagnostic.md#terres).\n" in with_place.pages["histoire.md"]
 
 
+@pytest.mark.slow
 def test_extra_pages_are_rendered_and_linked() -> None:
     config = example("gohelle")
     extra = ExtraPage("En plus", "en-plus.md",

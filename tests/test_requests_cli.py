@@ -39,6 +39,7 @@ def _run(run_cli, *args: str, input: str | None = None):
                    input=input)
 
 
+@pytest.mark.slow
 def test_import_review_refuse_and_history(run_cli, tmp_path: Path) -> None:
     imported = _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     assert imported.exit_code == 0, imported.stderr
@@ -59,6 +60,7 @@ def test_import_review_refuse_and_history(run_cli, tmp_path: Path) -> None:
     assert "camille" not in again.stderr.casefold()
 
 
+@pytest.mark.slow
 def test_an_email_without_consent_is_not_recorded(run_cli, tmp_path: Path) -> None:
     result = _run(run_cli, "import", str(_eml_from_the_site(tmp_path, consent="")),
                   str(_eml_from_the_site(tmp_path, name="autre.eml")))
@@ -80,6 +82,7 @@ def test_add_from_file_reports_lines(run_cli, tmp_path: Path) -> None:
     assert "Demande n° 1 enregistrée" in _run(run_cli, "add", str(request)).output
 
 
+@pytest.mark.slow
 def test_right_of_access_and_erasure(run_cli, tmp_path: Path) -> None:
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     exported = json.loads(_run(run_cli, "export", "--courriel", "CAMILLE@exemple.fr").output)
@@ -91,6 +94,7 @@ def test_right_of_access_and_erasure(run_cli, tmp_path: Path) -> None:
     assert json.loads(_run(run_cli, "export", "--courriel", "camille@exemple.fr").output) == []
 
 
+@pytest.mark.slow
 def test_expired_data_is_purged(run_cli, tmp_path: Path) -> None:
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))  # sent in June 2024
     kept = run_cli("requests", "--registre", "registre.sqlite", "--conservation", "3650", "purge")
@@ -100,6 +104,7 @@ def test_expired_data_is_purged(run_cli, tmp_path: Path) -> None:
     assert "0 demande(s) anonymisée(s)" in purged.output
 
 
+@pytest.mark.slow
 def test_unknown_request_and_missing_register_folder(run_cli, tmp_path: Path) -> None:
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     unknown = _run(run_cli, "show", "42")
@@ -144,6 +149,7 @@ def test_from_the_online_form_to_the_package(run_cli, tmp_path: Path) -> None:
     assert "Demande n° 1 : envoyée." in _run(run_cli, "send", "1").output
 
 
+@pytest.mark.slow
 def test_the_same_email_is_not_recorded_twice(run_cli, tmp_path: Path) -> None:
     message = str(_eml_from_the_site(tmp_path))
     _run(run_cli, "import", message)
@@ -163,6 +169,7 @@ def test_an_unknown_territory_code_is_refused_on_arrival(run_cli, tmp_path: Path
     assert "territoire.codes[0]: code inconnu « 200034958 »" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_failed_package_leaves_the_request_as_it_was(run_cli, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from ecopole_kit.errors import EcopoleError
@@ -195,6 +202,7 @@ def test_accept_tells_the_package_steps_to_the_terminal(
     assert told == ["Paquet n° 1 : mise en page du PDF, page 7…"]
 
 
+@pytest.mark.slow
 def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     def fake(applicant: object, folder: Path, **_: object) -> None:
@@ -254,6 +262,7 @@ def test_an_unreadable_email_is_named_once(run_cli, tmp_path: Path) -> None:
     assert line.count("sans-expediteur.eml") == 1 and "From" in line
 
 
+@pytest.mark.slow
 def test_the_terminal_never_receives_control_sequences(run_cli, tmp_path: Path) -> None:
     """Whatever the register holds (an older version, a hand edit), staff see it escaped."""
     import sqlite3
@@ -275,6 +284,7 @@ def test_the_terminal_never_receives_control_sequences(run_cli, tmp_path: Path) 
     assert exported[0]["nom"] == "Camille\x1b[2J\x1b]0;pirate\x07"
 
 
+@pytest.mark.slow
 def test_an_empty_address_filters_nothing_out(run_cli, tmp_path: Path) -> None:
     """``--courriel ""`` (an unset variable) never exports nor erases everyone."""
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
@@ -294,6 +304,7 @@ def _eml_with_territory(tmp_path: Path, territory: str) -> Path:
 PAIMPONT = "Paimpont (35), CC Brocéliande Communauté"
 
 
+@pytest.mark.slow
 def test_a_territory_in_words_is_kept_then_tied_at_review(run_cli, tmp_path: Path) -> None:
     imported = _run(run_cli, "import", str(_eml_with_territory(tmp_path, PAIMPONT)))
     assert imported.exit_code == 0, imported.stderr
@@ -327,6 +338,7 @@ def test_a_territory_in_words_is_kept_then_tied_at_review(run_cli, tmp_path: Pat
     assert "Demande n° 1 : en examen." not in corrected.output  # it already was
 
 
+@pytest.mark.slow
 def test_a_territory_can_be_left_for_later(run_cli, tmp_path: Path) -> None:
     _run(run_cli, "import", str(_eml_with_territory(tmp_path, "là où coule la rivière")))
     later = _run(run_cli, "review", "1", input="\n")
@@ -342,6 +354,7 @@ def test_a_territory_can_be_left_for_later(run_cli, tmp_path: Path) -> None:
             in tied.output)
 
 
+@pytest.mark.slow
 def test_unknown_codes_in_a_mail_keep_the_request(run_cli, tmp_path: Path) -> None:
     imported = _run(run_cli, "import", str(_eml_with_territory(tmp_path, "99999")))
     assert imported.exit_code == 0 and "Demande n° 1 enregistrée" in imported.output

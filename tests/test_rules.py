@@ -97,6 +97,7 @@ def _write(project: Path, function_id: str, content: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_valid_configurations_pass_every_rule(project: Path) -> None:
     for function_id, content in VALID.items():
         _write(project, function_id, content)
@@ -105,6 +106,7 @@ def test_valid_configurations_pass_every_rule(project: Path) -> None:
     assert loaded.functions.accessibilite["paniers_solidaires"]["prix_panier"] == 16
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(INVALID))
 def test_each_rule_reports_file_line_and_fix(project: Path, name: str) -> None:
     function_id, content, line, fragment = INVALID[name]

@@ -32,6 +32,7 @@ ENGLISH = ("Serving on", "Press CTRL+C", "Running on", "WARNING", "development s
            "Traceback")
 
 
+@pytest.mark.slow
 def test_the_wsgi_entry_point_reads_its_settings_from_the_environment(tmp_path: Path) -> None:
     app = application({"ECOPOLE_KIT_REGISTRE": str(tmp_path / "demandes.sqlite"),
                        "ECOPOLE_KIT_SECRET": "une-cle-partagee-par-les-processus",
@@ -66,6 +67,7 @@ def test_an_unusable_rate_storage_is_refused_without_its_password(tmp_path: Path
     assert "motdepasse" not in message and "memory://" in message
 
 
+@pytest.mark.slow
 def test_the_rate_limit_counts_in_the_storage_it_is_given(tmp_path: Path) -> None:
     app = create_app(tmp_path / "d.sqlite", secret_key=b"k" * 32, rate_limit="2 per minute",
                      rate_storage="memory://")

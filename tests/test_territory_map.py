@@ -59,6 +59,7 @@ def commune_titles(svg: str) -> list[str]:
 
 # --- the shipped data ---------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_shipped_outlines_are_small_and_cover_the_communes() -> None:
     assert DATA.stat().st_size <= 3_000_000
     outlines = load_outlines()
@@ -104,6 +105,7 @@ def _fixture_wheel(tmp_path: Path) -> Path:
     return wheel
 
 
+@pytest.mark.slow
 def test_extract_script_writes_the_documented_format(tmp_path: Path) -> None:
     pytest.importorskip("shapely")
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -131,6 +133,7 @@ def test_extract_script_writes_the_documented_format(tmp_path: Path) -> None:
 
 # --- the drawing ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_audruicq_map_has_one_titled_path_per_commune_and_its_epci_outline() -> None:
     where = place("epci", [AUDRUICQ])
     svg, shown = drawn(where)
@@ -157,6 +160,7 @@ def test_a_pays_of_several_epci_draws_each_epci_boundary_and_a_legend() -> None:
     assert svg.count("<rect") == len(epcis)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", ["97411", "2A004", "13201"])
 def test_overseas_corsica_and_an_arrondissement_are_drawn(code: str) -> None:
     svg, _ = drawn(place("commune", [code]))
@@ -164,18 +168,21 @@ def test_overseas_corsica_and_an_arrondissement_are_drawn(code: str) -> None:
     assert len(titles) == 1 and titles[0].endswith(f"({code})")
 
 
+@pytest.mark.slow
 def test_a_commune_without_outline_is_listed_not_drawn() -> None:
     svg, shown = drawn(place("commune", ["15031", "15032"]))  # Celles has no outline
     assert commune_titles(svg) == ["Celoux (15032)"]
     assert "Celles (15031)" in shown["caption"] and "Celles (15031)" in shown["alt"]
 
 
+@pytest.mark.slow
 def test_no_outline_at_all_gives_no_map() -> None:
     files: dict[str, bytes] = {}
     assert territory_map(territory(), place("commune", ["15031"]), files) is None
     assert files == {}
 
 
+@pytest.mark.slow
 def test_marseille_without_its_own_outline_is_drawn_from_its_arrondissements() -> None:
     shipped = load_outlines()
     partial = Outlines(shipped.source, shipped.scale,
@@ -185,6 +192,7 @@ def test_marseille_without_its_own_outline_is_drawn_from_its_arrondissements() -
     assert svg.count("Z") >= 16  # the 16 arrondissements' rings
 
 
+@pytest.mark.slow
 def test_typed_and_official_names_are_escaped_in_the_svg() -> None:
     where = place("epci", [AUDRUICQ])
     tricky = Place(where.resolved, where.attribution, {"62057": 'A<b>"&'}, where.outlines)
@@ -196,6 +204,7 @@ def test_typed_and_official_names_are_escaped_in_the_svg() -> None:
     # template's finalize hook makes it literal, checked on the page below
 
 
+@pytest.mark.slow
 def test_home_and_territory_pages_show_the_map_and_credit_ign() -> None:
     config = example("gohelle")
     config["territoire"]["nom"] = "Gohelle <em>"
@@ -211,6 +220,7 @@ def test_home_and_territory_pages_show_the_map_and_credit_ign() -> None:
     assert credit.count("Licence Ouverte") == 1  # the INSEE data's, not the outlines'
 
 
+@pytest.mark.slow
 def test_no_place_no_map() -> None:
     config = example("gohelle")
     site = render_site(load_referentiel(), typed(config), function_configs(), None)
@@ -235,6 +245,7 @@ def _fills(svg: str) -> dict[str, set[str]]:
     return fills
 
 
+@pytest.mark.slow
 def test_neighbouring_epci_of_a_departement_never_share_a_fill() -> None:
     where = place("departement", ["62"])  # the Pas-de-Calais: far more than seven EPCI
     groups = {c.code: c.epci or c.code for c in where.resolved.communes}

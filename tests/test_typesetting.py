@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,11 +25,13 @@ def every_rule(text: str) -> str:
     return french._BEFORE_SIGN.sub(NNBSP, french._BEFORE_COLON.sub(NBSP, text))
 
 
+@pytest.mark.slow
 @given(TEXTS)
 def test_typesetting_gives_what_every_rule_applied_gives(text: str) -> None:
     assert typeset(text) == every_rule(text)
 
 
+@pytest.mark.slow
 @given(PROSE)
 def test_a_line_of_prose_is_typeset_with_every_rule(text: str) -> None:
     assert typeset_markdown(text) == french._APOSTROPHE.sub("’", every_rule(text))

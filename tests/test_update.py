@@ -43,12 +43,14 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+@pytest.mark.slow
 def test_the_0_1_0_release_regenerates_a_0_1_0_project_byte_for_byte(tmp_path: Path) -> None:
     built = FROZEN["0.1.0"].render(read_answers(FIXTURE), False, tmp_path)
     expected = {k: v[0] for k, v in tree(FIXTURE).items() if k != RECORD}
     assert {k: v[0] for k, v in tree(built).items() if k != RECORD} == expected
 
 
+@pytest.mark.slow
 def test_the_0_2_0_release_regenerates_a_0_2_0_project_byte_for_byte(tmp_path: Path) -> None:
     built = FROZEN["0.2.0"].render(read_answers(FIXTURE_0_2_0), False, tmp_path)
     expected = {k: v[0] for k, v in tree(FIXTURE_0_2_0).items() if k != RECORD}
@@ -62,6 +64,7 @@ def test_the_referentiel_has_its_version_and_changelog() -> None:
     assert [e.version for e in referentiel.changelog.entries] == ["0.3.0", "0.2.0", "0.1.0"]
 
 
+@pytest.mark.slow
 def test_a_new_project_records_versions_and_sha256_and_pins_ci(tmp_path: Path) -> None:
     root = generate_project(example("gohelle"), tmp_path / "g").path
     record = read_record(root)
@@ -129,12 +132,14 @@ def updated_with_edits(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_a_0_1_0_project_updates_keeping_every_edit(tmp_path: Path) -> None:
     root = updated_with_edits(tmp_path)
     again = update_project(root, knowledge=knowledge())
     assert again.status.up_to_date and not again.files
 
 
+@pytest.mark.slow
 def test_a_0_2_0_project_updates_to_this_release_keeping_every_edit(tmp_path: Path) -> None:
     root = Path(shutil.copytree(FIXTURE_0_2_0, tmp_path / "g"))
     edits = edit_like_a_person(root)
@@ -164,6 +169,7 @@ def test_an_updated_project_builds_with_its_whats_new_page(tmp_path: Path) -> No
     assert (site / "partenaires.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_conflict_keeps_the_persons_text_and_exits_1(tmp_path: Path, run_cli) -> None:
     root = old_project(tmp_path)
     replace_in(root / "README.md", "il garde la version du kit et les réponses de l'entretien,",
@@ -179,6 +185,7 @@ def test_a_conflict_keeps_the_persons_text_and_exits_1(tmp_path: Path, run_cli) 
     assert not list(root.rglob("*.rej"))
 
 
+@pytest.mark.slow
 def test_check_says_1_before_and_0_after_and_check_and_dry_run_write_nothing(
         tmp_path: Path, run_cli) -> None:
     root = old_project(tmp_path)
@@ -193,6 +200,7 @@ def test_check_says_1_before_and_0_after_and_check_and_dry_run_write_nothing(
     assert run_cli("update", str(root), "--check").exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_renamed_fiche_is_migrated_keeping_comments(tmp_path: Path) -> None:
     root = made_project("pays-tolosan", tmp_path / "pt")
     replace_in(root / "territoire.yaml", "    livraison-mutualisee: en projet\n",

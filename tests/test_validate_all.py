@@ -35,6 +35,7 @@ def _territory(config: dict, tmp_path: Path, **changes: object) -> Path:
     return generate_project(config, tmp_path / "projet").path
 
 
+@pytest.mark.slow
 def test_a_date_error_hides_neither_an_unknown_code_nor_a_funders_total(tmp_path: Path) -> None:
     project = _territory(example("pays-tolosan"), tmp_path)
     territory = project / "territoire.yaml"
@@ -56,6 +57,7 @@ def test_a_date_error_hides_neither_an_unknown_code_nor_a_funders_total(tmp_path
         in outside[0].message
 
 
+@pytest.mark.slow
 def test_a_schema_error_on_a_code_is_said_once(tmp_path: Path) -> None:
     project = _territory(example("pays-tolosan"), tmp_path)
     territory = project / "territoire.yaml"
@@ -70,6 +72,7 @@ def test_a_schema_error_on_a_code_is_said_once(tmp_path: Path) -> None:
     ("Paimpont", "35221", "35211"),
     ("Audruicq", "62058", "62057"),
 ])
+@pytest.mark.slow
 def test_a_name_that_is_not_its_codes_suggests_the_right_code(
         tmp_path: Path, nom: str, wrong: str, right: str) -> None:
     config = example("audruicq")
@@ -84,11 +87,13 @@ def test_a_name_that_is_not_its_codes_suggests_the_right_code(
     assert f"le code de {nom} est « {right} »" in issues[0].message
 
 
+@pytest.mark.slow
 def test_a_name_of_ones_own_is_not_a_wrong_code(tmp_path: Path) -> None:
     project = _territory(example("audruicq"), tmp_path, nom="Région d'Audruicq")
     assert validate_paths([project]) == []
 
 
+@pytest.mark.slow
 def test_a_commune_of_the_territory_and_its_arrondissements_are_inside(tmp_path: Path) -> None:
     project = _territory(example("audruicq"), tmp_path, nom="Marseille", slug="marseille",
                          type="commune", codes=["13055"])
@@ -101,6 +106,7 @@ def test_a_commune_of_the_territory_and_its_arrondissements_are_inside(tmp_path:
     assert "(Aix-en-Provence, 13) n'est pas une commune du territoire" in issues[0].message
 
 
+@pytest.mark.slow
 def test_an_epci_named_by_its_official_name_but_another_siren(tmp_path: Path) -> None:
     project = _territory(example("audruicq"), tmp_path, nom="CC du Frontonnais",
                          slug="frontonnais", type="epci", codes=["200071314"], article="la")
@@ -110,6 +116,7 @@ def test_an_epci_named_by_its_official_name_but_another_siren(tmp_path: Path) ->
     assert "« 200034957 »" in issues[0].message
 
 
+@pytest.mark.slow
 def test_a_departement_declared_by_the_wrong_number(tmp_path: Path) -> None:
     project = _territory(example("audruicq"), tmp_path, nom="Haute-Corse", slug="hc",
                          type="departement", codes=["2A"], article="la")

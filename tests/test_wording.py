@@ -65,6 +65,7 @@ def applicant_site() -> RenderedSite:
         known.geography), known)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site", [demo, applicant_site, lambda: site_of(example("gohelle"))],
                          ids=["démo", "copie du demandeur", "projet sans données"])
 def test_no_page_names_a_kit_file_or_command(site: Any) -> None:
@@ -73,6 +74,7 @@ def test_no_page_names_a_kit_file_or_command(site: Any) -> None:
         assert "```yaml" not in text, path
 
 
+@pytest.mark.slow
 def test_the_demo_fills_every_function_page() -> None:
     for function_id in ("systeme-alimentaire", "accessibilite", "emploi", "evaluation"):
         page = demo().pages[f"{function_id}/index.md"]
@@ -105,6 +107,7 @@ def test_pays_tolosan_is_said_with_le() -> None:
     assert "Au Pays Tolosan, Cocagne" in advice and "À Pays Tolosan" not in advice
 
 
+@pytest.mark.slow
 def test_les_abymes_take_the_article_of_the_official_data() -> None:
     site = site_of(territory("commune", "97101", "Les Abymes"))
     assert "adapté aux Abymes" in site.pages["index.md"]
@@ -112,12 +115,14 @@ def test_les_abymes_take_the_article_of_the_official_data() -> None:
     assert "nourrir la population des Abymes" in site.pages["diagnostic.md"]
 
 
+@pytest.mark.slow
 def test_an_overseas_departement_is_said_as_the_cog_writes_it() -> None:
     site = site_of(territory("departement", "974", "La Réunion"))
     assert "adapté à La Réunion" in site.pages["index.md"]
     assert "(département, code officiel 974)" in site.pages["index.md"].replace(NBSP, " ")
 
 
+@pytest.mark.slow
 def test_a_marseille_arrondissement_is_not_called_a_commune() -> None:
     site = site_of(territory("commune", "13213", "Marseille 13e Arrondissement"))
     assert "(arrondissement municipal, code officiel 13213)" in site.pages["index.md"]
@@ -125,6 +130,7 @@ def test_a_marseille_arrondissement_is_not_called_a_commune() -> None:
     assert "| **Commune** | 1 |" in site.pages["territoire.md"]
 
 
+@pytest.mark.slow
 def test_counts_agree_with_their_nouns() -> None:
     home = demo().pages["index.md"]
     assert f"73{NBSP}communes" in home and "codes officiels" in home
@@ -158,6 +164,7 @@ def test_every_page_has_its_french_spaces_and_apostrophes() -> None:
         assert not re.search(r"\w'\w", prose), (path, re.search(r".{20}\w'\w.{10}", prose))
 
 
+@pytest.mark.slow
 def test_person_typed_text_keeps_its_apostrophes_and_never_becomes_an_icon() -> None:
     config = territory("epci", "246200844", "Val d'Oc :material-home: <div markdown>*x*")
     home = site_of(config).pages["index.md"]
@@ -181,6 +188,7 @@ def test_names_are_sorted_the_french_way() -> None:
 
 # --- Roadmap: calendar and chart ------------------------------------------------------------
 
+@pytest.mark.slow
 def test_calendar_uids_are_unique_per_territory_and_action() -> None:
     tolosan = demo().files["feuille-de-route.ics"].decode()
     other = copy.deepcopy(example("pays-tolosan"))

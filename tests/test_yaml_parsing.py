@@ -19,6 +19,7 @@ DATA = st.recursive(SCALARS, lambda inner: st.one_of(
                                                   inner, max_size=4)), max_leaves=12)
 
 
+@pytest.mark.slow
 @given(DATA, st.booleans())
 def test_data_and_lines_are_those_pyyaml_reads(data: object, flow: bool) -> None:
     text = yaml.safe_dump({"racine": data}, allow_unicode=True, default_flow_style=flow)
