@@ -5,11 +5,11 @@ And the kinds made of several communes, or of EPCI and communes, never counted t
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecopole_kit.territory.geography import Geography
-from tests.conftest import geography
+from tests.conftest import examples, geography
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +196,7 @@ def test_articles_and_place_names_inside_a_name_are_kept(
     assert geo.lookup(query)[0].code == code
 
 
+@settings(max_examples=examples(60))
 @given(data=st.data(), at_start=st.booleans())
 def test_the_names_holding_a_fragment_are_those_a_scan_finds(data: st.DataObject,
                                                              at_start: bool) -> None:
