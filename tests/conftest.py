@@ -2,8 +2,9 @@
 
 The fast subset (``pytest -m "not slow"``) must stay fast: what every test needs and never
 changes (the geography, the commune names) is made once per session, and the kit's cache
-(checked référentiel files and schemas, compiled templates) lives in one folder per session,
-so that no test writes into the person's own ``~/.cache``.
+(checked référentiel files and schemas, compiled templates, the name index) is kept from
+one run to the next in pytest's own cache folder, so that no test writes into the person's
+own ``~/.cache``.
 """
 
 from __future__ import annotations
@@ -54,9 +55,14 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def kit_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The kit's cache folder for the whole session (inherited by the commands it starts)."""
-    folder = tmp_path_factory.mktemp("cache-du-kit")
+def kit_cache(request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The kit's cache folder (inherited by the commands it starts), kept from one run to the
+    next in pytest's own cache (``.pytest_cache``, never the person's ``~/.cache``): the kit
+    keys all it keeps by content and code, so a kept entry is one the run would make again.
+    A fresh folder per session under ``-p no:cacheprovider`` (or with ``--cache-clear``)."""
+    kept = getattr(request.config, "cache", None)
+    folder = kept.mkdir("ecopole-kit") if kept else tmp_path_factory.mktemp("cache-du-kit")
     before = os.environ.get("ECOPOLE_KIT_CACHE")
     os.environ["ECOPOLE_KIT_CACHE"] = str(folder)
     yield folder
