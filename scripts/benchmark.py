@@ -294,7 +294,15 @@ def machine() -> str:
         if Path("/proc/cpuinfo").exists() else platform.processor() or "?"
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return (f"Machine : {os.cpu_count()} cœurs (nproc), {model} ; charge moyenne {load} ; "
-            f"Python {sys.version.split()[0]}, {platform.system()}.")
+            f"Python {sys.version.split()[0]}, {platform.system()} ; découpage des polices "
+            f"par HarfBuzz : {'oui' if _harfbuzz_subset() else 'non (fontTools, plus lent)'}.")
+
+
+def _harfbuzz_subset() -> bool:
+    """Whether WeasyPrint finds libharfbuzz-subset (else it subsets fonts with fontTools)."""
+    import ctypes.util
+
+    return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 def main() -> None:
