@@ -20,6 +20,8 @@ from ecopole_kit.requests.pdf_columns import (
     LINE_BREAK,
     MIN_SCALE,
     PAGE_EMS,
+    TEXT_POINTS,
+    TEXT_WIDTH_MM,
     Cell,
     advance,
     table_columns,
@@ -89,6 +91,13 @@ def test_bold_is_wider_and_a_hyphen_lets_a_word_break() -> None:
 
 def test_a_non_breaking_space_holds_a_number_together() -> None:
     assert first_share("14\u202f947\u00a0ha") > first_share("14 947 ha")
+
+
+def test_the_measures_are_those_of_the_stylesheet() -> None:
+    assert f"margin: 20mm {(210 - TEXT_WIDTH_MM) // 2}mm;" in pdf.STYLESHEET
+    assert f"table {{ border-collapse: collapse; width: 100%; margin: 3mm 0; " \
+           f"font-size: {TEXT_POINTS}pt; }}" in pdf.STYLESHEET
+    assert "th, td { border: 0.5pt solid #9aa59e; padding: 1.2mm 2mm;" in pdf.STYLESHEET
 
 
 def test_short_rows_and_empty_tables() -> None:

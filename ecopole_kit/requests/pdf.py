@@ -7,7 +7,7 @@ gives each table its column widths (``pdf_columns``), laid out with ``table-layo
 
 WeasyPrint builds hundreds of thousands of boxes that all live until the PDF is written:
 Python's cyclic garbage collector, walking them again and again for almost nothing to free,
-took a quarter of the time on the applicant's 138 pages (10 MiB more at the peak without
+took a quarter of the time on the applicant's 137 pages (10 MiB more at the peak without
 it); it is paused while the PDF is made. Each page laid out, then the writing, are told to
 ``on_step``.
 """
@@ -27,7 +27,13 @@ from typing import Any
 import markdown  # type: ignore[import, unused-ignore]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import, unused-ignore]
 
-from ecopole_kit.requests.pdf_columns import LINE_BREAK, Cell, Run, table_columns
+from ecopole_kit.requests.pdf_columns import (
+    LINE_BREAK,
+    TEXT_POINTS,
+    Cell,
+    Run,
+    table_columns,
+)
 from ecopole_kit.site.rendered import NavSection, RenderedSite, nav_pages
 
 MEMORY_SCHEME = "ecopole-memoire:"
@@ -218,7 +224,7 @@ class _TableColumns(Treeprocessor):  # type: ignore[misc]
                 etree.SubElement(group, "col", style=f"width: {share:.2%}")
             table.insert(0, group)
             if columns.scale < 1:
-                table.set("style", f"font-size: {columns.scale * 8.5:.1f}pt")
+                table.set("style", f"font-size: {columns.scale * TEXT_POINTS:.1f}pt")
             table.set("class", " ".join(filter(None, (table.get("class"), "columns"))))
 
 

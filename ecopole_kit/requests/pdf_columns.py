@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# The 174 mm between the margins, in ems of the tables' 8.5 pt text.
-PAGE_EMS = 174 / 25.4 * 72 / 8.5
-# A cell's 2 × 2 mm of padding and its borders, in the same ems.
-CELL_PADDING = 4.5 / 25.4 * 72 / 8.5
+# As pdf.STYLESHEET lays the tables out: their text's size, the width between the margins.
+TEXT_POINTS = 8.5
+TEXT_WIDTH_MM = 210 - 2 * 18
+_EM_PER_MM = 72 / 25.4 / TEXT_POINTS
+PAGE_EMS = TEXT_WIDTH_MM * _EM_PER_MM
+CELL_PADDING = 4.5 * _EM_PER_MM  # a cell's 2 × 2 mm of padding and its borders
 MIN_SCALE = 0.75  # no smaller than 6.4 pt, even if a word must then overflow its cell
 BOLD = 1.12  # DejaVu Sans Bold is about an eighth wider
 LINE_BREAK = "\n"  # a <br>: the cell's text goes on at the next line
