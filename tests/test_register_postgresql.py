@@ -121,7 +121,15 @@ def test_every_command_works_on_postgresql(run_cli: Any, tmp_path: Path,
 
 @pytest.mark.slow
 @pytest.mark.postgresql
-def test_accept_and_send_on_postgresql(run_cli: Any, tmp_path: Path, postgres_url: str) -> None:
+def test_accept_and_send_on_postgresql(run_cli: Any, tmp_path: Path, postgres_url: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The steps and the package's folder on a PostgreSQL register; the package itself is
+    the same as on SQLite (its PDF is checked in test_package.py and test_requests_cli.py)."""
+    def package(applicant: object, folder: Path, **_: object) -> None:
+        (folder / "referentiel-x.pdf").write_bytes(b"%PDF-1.7")
+        (folder / "site-x.zip").write_bytes(b"PK")
+
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", package)
     _requests(run_cli, postgres_url, "import", str(_eml_from_the_site(tmp_path)))
     accepted = _requests(run_cli, postgres_url, "accept", "1")
     assert accepted.exit_code == 0, accepted.stderr
