@@ -126,6 +126,8 @@ class NameLines:
 
     def holding(self, fragment: str, *, at_start: bool = False) -> list[int]:
         """The index of each name holding ``fragment`` (or starting with it), in order."""
+        if not fragment:
+            return list(range(len(self._names)))
         if "\n" in fragment:  # a name is one line
             return []
         needle, skip = ("\n" + fragment, 1) if at_start else (fragment, 0)

@@ -141,7 +141,7 @@ class TerritorySearch:
         if not key:
             return []
         keys = self._index[0]
-        hits = self._holding(key, at_start=len(key) < 3)
+        hits = self._lines.holding(key, at_start=len(key) < 3)
         if not hits:
             return self._fuzzy_refs(key) if fuzzy else []
         return [(_TIER_SCORES[_tier(key, keys[i])], self._index[1][i]) for i in hits]
@@ -187,7 +187,7 @@ class TerritorySearch:
         the EPCI whose name, or one of whose communes' names, holds « tolosan »."""
         keys, refs = self._index
         found = [(_TIER_SCORES[0 if keys[i] == query.text else 1], refs[i])
-                 for i in self._holding(query.text) if f" {query.text} " in f" {keys[i]} "]
+                 for i in self._lines.holding(query.text) if f" {query.text} " in f" {keys[i]} "]
         if not query.rest:
             return found
         found += [(round(0.85 * score, 3), ref) for score, ref in self._name_refs(query.rest)
@@ -258,9 +258,6 @@ class TerritorySearch:
     @cached_property
     def _lines(self) -> NameLines:
         return NameLines(self._index[0])
-
-    def _holding(self, fragment: str, *, at_start: bool = False) -> list[int]:
-        return self._lines.holding(fragment, at_start=at_start)
 
     @cached_property
     def _trigrams(self) -> dict[str, list[int]]:
