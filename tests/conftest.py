@@ -72,6 +72,13 @@ def kit_cache(request: pytest.FixtureRequest,
         os.environ["ECOPOLE_KIT_CACHE"] = before
 
 
+def stand_in_package(applicant: object, folder: Path, **_: object) -> None:
+    """In place of ``build_package`` where a test is about the steps, not the package (the
+    real one is checked in test_package.py): an empty PDF and zip in the package's folder."""
+    (folder / "referentiel-x.pdf").write_bytes(b"%PDF-1.7")
+    (folder / "site-x.zip").write_bytes(b"PK")
+
+
 def pdf_pages(path: Path) -> list[str]:
     """The text of each page of a PDF, read by pdfium (pypdf takes ten times longer on the
     applicant's 138 pages)."""

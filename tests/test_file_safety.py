@@ -28,7 +28,7 @@ from ecopole_kit.requests import package
 from ecopole_kit.site import engine
 from ecopole_kit.site.rendered import NavPage, NavSection, RenderedSite
 from ecopole_kit.workflows.build import build_site
-from tests.conftest import ROOT, example, knowledge, load_mkdocs, made_project
+from tests.conftest import ROOT, example, knowledge, load_mkdocs, made_project, stand_in_package
 
 TEMPLATE_MKDOCS = ROOT / "template" / "{{cookiecutter.project_slug}}" / "mkdocs.yml"
 
@@ -327,10 +327,7 @@ def _accepted_with_linked_folder(run_cli, tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any]:
     from tests.test_requests_cli import _eml_from_the_site, _run
 
-    def fake(applicant: object, folder: Path, **_: object) -> None:
-        (folder / "referentiel.pdf").write_bytes(b"%PDF")
-
-    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", fake)
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", stand_in_package)
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     target = tmp_path / "cible"
     (target / "demande-1").mkdir(parents=True)

@@ -20,6 +20,7 @@ import pytest
 from ecopole_kit.errors import RegisterUnavailable, StepNotAllowed
 from ecopole_kit.requests.register import Register
 from ecopole_kit.requests.schema import LATEST
+from tests.conftest import stand_in_package
 from tests.pg_server import PASSWORD, PASSWORD_ROLE
 from tests.test_register import person
 from tests.test_requests_cli import MOTIVATION, _eml_from_the_site
@@ -125,11 +126,7 @@ def test_accept_and_send_on_postgresql(run_cli: Any, tmp_path: Path, postgres_ur
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The steps and the package's folder on a PostgreSQL register; the package itself is
     the same as on SQLite (its PDF is checked in test_package.py and test_requests_cli.py)."""
-    def package(applicant: object, folder: Path, **_: object) -> None:
-        (folder / "referentiel-x.pdf").write_bytes(b"%PDF-1.7")
-        (folder / "site-x.zip").write_bytes(b"PK")
-
-    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", package)
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", stand_in_package)
     _requests(run_cli, postgres_url, "import", str(_eml_from_the_site(tmp_path)))
     accepted = _requests(run_cli, postgres_url, "accept", "1")
     assert accepted.exit_code == 0, accepted.stderr

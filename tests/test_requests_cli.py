@@ -12,7 +12,7 @@ import pytest
 
 from ecopole_kit.foundation.french import french_datetime
 from ecopole_kit.site.request_mail import mailto
-from tests.conftest import pdf_pages
+from tests.conftest import pdf_pages, stand_in_package
 
 MOTIVATION = ("Notre association porte un jardin d'insertion et souhaite, avec la communauté "
               "de communes, créer un pôle alimentaire territorial pour les habitants.")
@@ -116,7 +116,11 @@ def test_unknown_request_and_missing_register_folder(run_cli, tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_accept_builds_the_package_and_send_records_it(run_cli, tmp_path: Path) -> None:
+def test_accept_builds_the_package_and_send_records_it(run_cli, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The steps and the package's folder; a real package is made from the online form
+    below, and its PDF and zip are checked in test_package.py."""
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", stand_in_package)
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     accepted = _run(run_cli, "accept", "1", "--motif", "Projet solide")
     assert accepted.exit_code == 0, accepted.stderr
@@ -205,10 +209,7 @@ def test_accept_tells_the_package_steps_to_the_terminal(
 @pytest.mark.slow
 def test_erasure_removes_the_package_too(run_cli, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(applicant: object, folder: Path, **_: object) -> None:
-        (folder / "referentiel.pdf").write_bytes(b"%PDF")
-
-    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", fake)
+    monkeypatch.setattr("ecopole_kit.workflows.requests.build_package", stand_in_package)
     _run(run_cli, "import", str(_eml_from_the_site(tmp_path)))
     assert _run(run_cli, "accept", "1").exit_code == 0
     folder = tmp_path / "envois" / "registre" / "demande-1"
