@@ -166,12 +166,16 @@ def test_each_table_gets_its_column_widths_and_the_fixed_layout() -> None:
 
 
 @pytest.mark.slow
-def test_a_table_with_spanned_cells_keeps_the_automatic_layout() -> None:
-    markdown = ('<table markdown="1"><tr><td colspan="2">Deux colonnes</td></tr>'
-                "<tr><td>a</td><td>b</td></tr></table>\n")
+@pytest.mark.parametrize("cells", [
+    '<tr><td colspan="2">Deux colonnes</td></tr><tr><td>a</td><td>b</td></tr>',
+    '<tr><td rowspan="2">Deux lignes</td><td>a</td></tr><tr><td>b</td></tr>',
+    '<tr><td><table><tr><td>dedans</td></tr></table></td><td>b</td></tr>',
+], ids=["colonnes fusionnées", "lignes fusionnées", "tableau dans un tableau"])
+def test_spanned_cells_and_nested_tables_keep_the_automatic_layout(cells: str) -> None:
     weasyprint = FakeWeasyPrint()
-    pdf.render_pdf(weasyprint, site(markdown), "Titre", "")
+    pdf.render_pdf(weasyprint, site(f'<table markdown="1">{cells}</table>\n'), "Titre", "")
     assert "<colgroup>" not in weasyprint.documents[0]
+    assert "<td" in weasyprint.documents[0]  # the table is there
 
 
 def test_the_collector_is_paused_while_weasyprint_works_and_restored() -> None:

@@ -213,19 +213,30 @@ class _TableColumns(Treeprocessor):  # type: ignore[misc]
     """Gives each table a ``<colgroup>`` of column widths and the class ``columns``."""
 
     def run(self, root: etree.Element) -> None:
+        nested = {id(inner) for table in root.iter("table") for inner in table.iter("table")
+                  if inner is not table}
         for table in root.iter("table"):
-            rows = [[_cell(cell) for cell in row if cell.tag in ("th", "td")]
-                    for row in table.iter("tr")]
-            if not any(rows) or any(cell.get("colspan") for cell in table.iter()):
-                continue  # spanned cells are left to WeasyPrint's automatic layout
-            columns = table_columns(rows)
+            if not self._sized(table, nested):
+                continue  # spanned cells, nested tables: WeasyPrint's automatic layout
+            columns = table_columns([[_cell(cell) for cell in row if cell.tag in ("th", "td")]
+                                     for row in table.iter("tr")])
             group = etree.Element("colgroup")
             for share in columns.shares:
                 etree.SubElement(group, "col", style=f"width: {share:.2%}")
             table.insert(0, group)
             if columns.scale < 1:
-                table.set("style", f"font-size: {columns.scale * TEXT_POINTS:.1f}pt")
+                size = f"font-size: {columns.scale * TEXT_POINTS:.1f}pt"
+                table.set("style", "; ".join(filter(None, (table.get("style"), size))))
             table.set("class", " ".join(filter(None, (table.get("class"), "columns"))))
+
+    @staticmethod
+    def _sized(table: etree.Element, nested: set[int]) -> bool:
+        """Whether the kit sizes this table: it has cells, none spanned, and it neither holds
+        nor sits in another table."""
+        elements = list(table.iter())
+        return (id(table) not in nested and any(e.tag in ("td", "th") for e in elements)
+                and not any(e.get("colspan") or e.get("rowspan")
+                            or (e.tag == "table" and e is not table) for e in elements))
 
 
 def _cell(cell: etree.Element) -> Cell:
