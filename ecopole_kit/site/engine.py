@@ -41,6 +41,8 @@ from ecopole_kit.foundation.resources import shipped_file
 from ecopole_kit.site.mkdocs_fr import translated
 from ecopole_kit.site.rendered import Nav, RenderedSite
 
+_MATERIAL_NOTICE = "NO_MKDOCS_2_WARNING"  # Material's variable for its end-of-life notice
+
 DOCS_DIR = "docs"
 CONFIG_FILE = "mkdocs.yml"
 CONFIG_HEADER = "# Produit par ecopole-kit build : ne pas modifier.\n"
@@ -234,7 +236,7 @@ def warm_up(theme_config: Path, scratch: Path) -> None:
     what the first configuration of a process costs (Material lists its 14 000 icons) is
     then paid meanwhile. ``scratch`` is an empty folder of the caller's, the configuration's
     docs folder. Nothing is written; whatever fails here is left to the build to say."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's English notice, at import
+    _silence_material_notice()
     with _ONE_BUILD, _captured_log(), _neutral_process(scratch), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -247,8 +249,13 @@ def warm_up(theme_config: Path, scratch: Path) -> None:
             return
 
 
+def _silence_material_notice() -> None:
+    """No English end-of-life notice from Material when it is imported in this process."""
+    os.environ.setdefault(_MATERIAL_NOTICE, "1")
+
+
 def _build_in_process(config_file: str, site_dir: str, lines: list[str]) -> int:
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's English notice, at import
+    _silence_material_notice()
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -350,7 +357,7 @@ def _neutral_dir(work_dir: Path) -> Path:
 
 def _quiet_env() -> dict[str, str]:
     """mkdocs' environment, without Material's English end-of-life notice on the terminal."""
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return {**os.environ, _MATERIAL_NOTICE: "1"}
 
 
 def _warnings(output: str) -> str:
