@@ -81,7 +81,7 @@ def stand_in_package(applicant: object, folder: Path, **_: object) -> None:
 
 def pdf_pages(path: Path) -> list[str]:
     """The text of each page of a PDF, read by pdfium (pypdf takes ten times longer on the
-    applicant's 138 pages)."""
+    applicant's 137 pages)."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped, unused-ignore]
 
     document = pdfium.PdfDocument(str(path))

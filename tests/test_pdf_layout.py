@@ -178,6 +178,18 @@ def test_spanned_cells_and_nested_tables_keep_the_automatic_layout(cells: str) -
     assert "<td" in weasyprint.documents[0]  # the table is there
 
 
+def test_an_entity_is_measured_as_one_character() -> None:
+    """Python-Markdown holds entities (and inline HTML) as placeholders until its last step:
+    a cell's width counts one character for each, not the placeholder's dozen."""
+    def widths(cell: str) -> list[str]:
+        weasyprint = FakeWeasyPrint()
+        markdown = f"| Court | Long |\n|---|---|\n| {cell} | {'mot ' * 60} |\n"
+        pdf.render_pdf(weasyprint, site(markdown), "Titre", "")
+        return re.findall(r'width: ([\d.]+)%', weasyprint.documents[0])
+
+    assert widths("Caf&eacute; d&eacute;j&agrave; l&agrave;") == widths("Café déjà là")
+
+
 def test_the_collector_is_paused_while_weasyprint_works_and_restored() -> None:
     weasyprint = FakeWeasyPrint()
     assert gc.isenabled()

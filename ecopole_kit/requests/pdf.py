@@ -255,7 +255,8 @@ def _runs(element: etree.Element, *, bold: bool) -> Iterator[Run]:
 
 
 def _spoken(text: str | None) -> str:
-    """Text as laid out: white space is one space; an escaped or stashed character, one."""
+    """Text as laid out: white space is one space; an entity or inline HTML that
+    Python-Markdown holds as a placeholder, one character."""
     return _PLACEHOLDER.sub("x", _WHITE_SPACE.sub(" ", text or ""))
 
 

@@ -33,7 +33,7 @@ Cell = Sequence[Run]
 @dataclass(frozen=True)
 class Columns:
     """Each column's share of the table's width, in order (they sum to 1), and the size of
-    the table's text relative to 8.5 pt: below 1 when its longest words would not fit
+    the table's text relative to ``TEXT_POINTS``: below 1 when its longest words would not fit
     across the page otherwise."""
 
     shares: tuple[float, ...]
