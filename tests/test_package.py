@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from ecopole_kit.errors import EcopoleError
+from ecopole_kit.foundation import parallel
 from ecopole_kit.foundation.validation import check_value
 from ecopole_kit.requests import pdf
 from ecopole_kit.requests.package import Applicant, Package, applicant_config, build_package
@@ -82,6 +83,9 @@ def guard() -> Iterator[Guard]:
         patch.setattr(socket, "create_connection", recorded.refuse)
         patch.setattr(socket, "getaddrinfo", recorded.refuse)
         patch.setattr(pdf, "MemoryFetcher", RecordingFetcher)
+        # In place, so that what WeasyPrint asks for is recorded here, not in a forked
+        # process; the fork itself is tested in test_parallel and test_requests_cli.
+        patch.setattr(parallel, "can_fork", lambda: False)
         yield recorded
 
 
@@ -147,7 +151,7 @@ def test_each_step_is_told_page_by_page(tailored: Built) -> None:
     assert steps[0] == "rendu des pages du référentiel"
     assert laid_out == [f"mise en page du PDF, page {n}"
                         for n in range(1, len(tailored.pages) + 1)]
-    assert steps[-2:] == ["écriture du PDF", "fin de la construction du site"]
+    assert steps[-2:] == ["écriture du PDF", "construction du site"]  # in place: in turn
 
 
 def test_no_text_runs_past_the_margins(tailored: Built) -> None:
@@ -319,3 +323,4 @@ def test_missing_weasyprint_says_what_to_install(monkeypatch: pytest.MonkeyPatch
         build_package(applicant, tmp_path, knowledge=knowledge())
     assert "libpango-1.0-0 libpangoft2-1.0-0" in str(caught.value)
     assert list(tmp_path.iterdir()) == []
+

@@ -3,8 +3,10 @@ of the kit cross the process boundary as they were raised."""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -25,6 +27,12 @@ def _killed_there(value: int) -> tuple[int, int]:
     if os.getpid() != PARENT:
         os._exit(9)
     return _pid_and_double(value)
+
+
+def _telling_steps(count: int, *, on_step: Callable[[str], None]) -> tuple[int, bool]:
+    for number in range(1, count + 1):
+        on_step(f"étape {number}")
+    return os.getpid(), gc.isenabled()
 
 
 def _fails() -> None:
@@ -68,3 +76,22 @@ def test_where_forking_is_unsafe_the_work_runs_in_place(
 def test_work_whose_process_was_killed_is_done_here_instead() -> None:
     with alongside(_killed_there, 4) as future:
         assert future.result() == (os.getpid(), 8)
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="pas de fork : le travail se fait sur place")
+def test_steps_told_there_reach_here_in_order_and_its_collector_is_off() -> None:
+    told: list[str] = []
+    with alongside(_telling_steps, 3, told=told.append) as future:
+        pid, collecting = future.result()
+    assert told == ["étape 1", "étape 2", "étape 3"]
+    assert pid != os.getpid() and not collecting  # its objects go with the process
+    assert gc.isenabled()  # here, the collector is left as it was
+
+
+def test_in_place_steps_are_told_and_the_collector_left_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    told: list[str] = []
+    with alongside(_telling_steps, 2, told=told.append) as future:
+        assert future.result() == (os.getpid(), True)
+    assert told == ["étape 1", "étape 2"]

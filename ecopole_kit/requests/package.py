@@ -152,24 +152,28 @@ def build_package(applicant: Applicant, out_dir: Path, *, knowledge: Knowledge,
     """Write ``referentiel-<slug>.pdf`` and ``site-<slug>.zip`` into ``out_dir``; each step
     is told to ``on_step``."""
     step = on_step or _quiet
-    weasyprint = _weasyprint()
+    _weasyprint()  # missing: said before the long part (and loaded before the fork)
     config, day = applicant_config(applicant, knowledge.geography), today or date.today()
     _check_output(out_dir)
     step("rendu des pages du référentiel")
     packaged = applicant_copy(config, knowledge)
     spoken = spoken_territory(config, knowledge.geography, applicant.territoire_texte)
-    # The site is built in a forked process while WeasyPrint renders the PDF here.
-    with alongside(_static_site, config, packaged, day) as site:
-        pdf = render_pdf(weasyprint, packaged, *_cover(config, spoken, day), on_step=step)
-        step("fin de la construction du site")
-        archive, names = site.result()
+    # WeasyPrint renders the PDF in a forked process while the site is built here.
+    with alongside(_pdf, packaged, *_cover(config, spoken, day), told=step) as pdf:
+        step("construction du site")
+        archive, names = _static_site(config, packaged, day)
+        document = pdf.result()
     slug = config["territoire"]["slug"]
-    return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", pdf),
+    return Package(pdf=_publish(out_dir / f"referentiel-{slug}.pdf", document),
                    site_zip=_publish(out_dir / f"site-{slug}.zip", archive), files=names)
 
 
 def _quiet(_text: str) -> None:
     pass
+
+
+def _pdf(packaged: RenderedSite, title: str, cover: str, *, on_step: Progress) -> bytes:
+    return render_pdf(_weasyprint(), packaged, title, cover, on_step=on_step)
 
 
 def _check_output(out_dir: Path) -> None:
