@@ -9,8 +9,8 @@ WeasyPrint builds hundreds of thousands of boxes that all live until the PDF is 
 Python's cyclic garbage collector, walking them again and again for almost nothing to free,
 took a quarter of the time on the applicant's 137 pages (10 MiB more at the peak without
 it); it is paused while the PDF is made. ``requests accept`` makes it in a forked process
-that ends without ever collecting them (``foundation/parallel.py``). Each page laid out, then the writing, are told to
-``on_step``.
+that ends without ever collecting them (``foundation/parallel.py``). Each page laid out,
+then the writing, are told to ``on_step``.
 """
 
 from __future__ import annotations
